@@ -1,0 +1,102 @@
+r"""Activation functions g(z) and their derivatives g'(z).
+
+Every derivative here takes the pre-activation ``z`` (not the activation ``a = g(z)``), so
+``sigmoid_prime(z)`` is :math:`\sigma'(z) = \sigma(z)(1 - \sigma(z))`. All functions work
+element-wise on arrays of any shape and return new arrays.
+
+Derived in notebooks 01 (sigmoid) and 04 (ReLU and the others).
+"""
+
+import numpy as np
+
+LEAKY_RELU_SLOPE = 0.01
+"""Slope of ``leaky_relu`` for negative inputs (the usual choice)."""
+
+
+def sigmoid(z):
+    r"""Logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`.
+
+    Computed as :math:`e^{-|z|}`-based branches, so it neither overflows nor warns for any
+    finite z (for example |z| = 1e3), and saturates to exactly 0.0 or 1.0 far out.
+
+    Parameters
+    ----------
+    z : ndarray of shape (n, m)
+        Pre-activations (any shape works).
+
+    Returns
+    -------
+    ndarray of the same shape, values in [0, 1].
+    """
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_prime(z):
+    r""":math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z))`, taking z (not the activation)."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def tanh(z):
+    r"""Hyperbolic tangent :math:`\tanh(z)`, values in [-1, 1]."""
+    return np.tanh(z)
+
+
+def tanh_prime(z):
+    r""":math:`\tanh'(z) = 1 - \tanh^2(z)`."""
+    return 1.0 - np.tanh(z) ** 2
+
+
+def relu(z):
+    r"""Rectified linear unit :math:`\max(0, z)`."""
+    return np.maximum(z, 0.0)
+
+
+def relu_prime(z):
+    r"""ReLU derivative: 1.0 where z > 0, else 0.0 (float, so it multiplies like the others).
+
+    At the kink z = 0 the derivative is undefined; we use 0, as is usual.
+    """
+    return (np.asarray(z) > 0).astype(float)
+
+
+def leaky_relu(z):
+    r"""Leaky ReLU: z for z > 0, ``LEAKY_RELU_SLOPE * z`` otherwise."""
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, z, LEAKY_RELU_SLOPE * z)
+
+
+def leaky_relu_prime(z):
+    r"""Leaky ReLU derivative: 1.0 for z > 0, ``LEAKY_RELU_SLOPE`` otherwise."""
+    return np.where(np.asarray(z) > 0, 1.0, LEAKY_RELU_SLOPE)
+
+
+def identity(z):
+    r"""The identity :math:`g(z) = z` (a linear output unit)."""
+    return np.array(z, dtype=float)
+
+
+def identity_prime(z):
+    r""":math:`g'(z) = 1` everywhere."""
+    return np.ones_like(z, dtype=float)
+
+
+ACTIVATIONS = {
+    "sigmoid": (sigmoid, sigmoid_prime),
+    "tanh": (tanh, tanh_prime),
+    "relu": (relu, relu_prime),
+    "leaky_relu": (leaky_relu, leaky_relu_prime),
+    "identity": (identity, identity_prime),
+}
+"""Name -> (g, g_prime)."""
+
+
+def get_activation(name):
+    """Return ``(g, g_prime)`` for an activation name, with a clear error for an unknown one."""
+    if name not in ACTIVATIONS:
+        raise ValueError(
+            f"unknown activation {name!r}; expected one of {', '.join(sorted(ACTIVATIONS))}"
+        )
+    return ACTIVATIONS[name]

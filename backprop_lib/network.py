@@ -1,0 +1,369 @@
+r"""A multilayer perceptron built only from the formula functions of this package.
+
+Layer l = 1..L computes z^l = W^l a^{l-1} + b^l and a^l = g(z^l), with a^0 = X of shape
+(n_0, m) (columns are examples). ``weights[l - 1]`` is W^l, of shape (n_l, n_{l-1}), and
+``biases[l - 1]`` is b^l, of shape (n_l, 1). Notebook 04 derives every line.
+"""
+
+import numbers
+
+import numpy as np
+
+from .activations import get_activation
+from .backprop import (
+    bias_gradient,
+    hidden_delta,
+    l2_gradient,
+    l2_penalty,
+    linear_forward,
+    output_delta,
+    weight_gradient,
+)
+from .losses import get_loss, mean_cost, sigmoid_cross_entropy_delta
+
+SMALL_INIT_SCALE = 0.01
+"""Standard deviation of the "small_normal" initialisation (the course notes' choice)."""
+
+INITIALISATIONS = {
+    # N(0, 0.01^2): the notes' choice; fine for shallow nets, vanishing signal in deep ones.
+    "small_normal": lambda rng, n_out, n_in: SMALL_INIT_SCALE * rng.standard_normal((n_out, n_in)),
+    # N(0, 1/n_in): keeps the variance of z about that of a^{l-1} from layer to layer.
+    "scaled_normal": lambda rng, n_out, n_in: rng.standard_normal((n_out, n_in)) / np.sqrt(n_in),
+}
+"""Name -> function(rng, n_l, n_{l-1}) returning W^l. Biases always start at zero."""
+
+
+class TrainingDiverged(RuntimeError):
+    """Raised by :meth:`MLP.fit` when the cost stops being a finite number.
+
+    Attributes
+    ----------
+    epoch : int
+        The epoch (counting from 1) at which the cost became non-finite.
+    learning_rate : float
+    costs : ndarray
+        The finite costs of the epochs before it, so nothing is lost.
+    """
+
+    def __init__(self, epoch, learning_rate, costs):
+        self.epoch = epoch
+        self.learning_rate = learning_rate
+        self.costs = np.asarray(costs, dtype=float)
+        super().__init__(
+            f"training diverged at epoch {epoch}: the cost is no longer a finite number with "
+            f"learning rate {learning_rate:g}. Try a smaller learning rate, for example "
+            f"{learning_rate / 10:g}, and train a new model (this one's weights have blown up)."
+        )
+
+
+def _is_positive_real(value):
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and bool(np.isfinite(value))
+        and value > 0
+    )
+
+
+def _is_count(value, low):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= low
+
+
+def _as_finite_matrix(name, value):
+    array = np.asarray(value, dtype=float)
+    if array.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D array with one column per example; got shape {array.shape}"
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or inf; every entry must be a finite number")
+    return array
+
+
+class MLP:
+    r"""A fully connected network trained by gradient descent on the cost J.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        [n_0, n_1, ..., n_L]: the input size, the hidden layer sizes, the output size.
+    hidden_activation, output_activation : str
+        Names in :data:`backprop_lib.ACTIVATIONS`.
+    loss : str
+        A name in :data:`backprop_lib.LOSSES`; "cross_entropy" needs a sigmoid output.
+    l2 : float
+        L2 regularisation strength lambda >= 0 (weights only, not biases).
+    init : str
+        A name in :data:`INITIALISATIONS`; the default "scaled_normal" draws W^l from
+        N(0, 1/n_{l-1}).
+    seed : int
+        Seeds the initial weights and the order of mini-batches.
+
+    Attributes
+    ----------
+    weights : list of ndarray
+        ``weights[l - 1]`` is W^l, shape (n_l, n_{l-1}).
+    biases : list of ndarray
+        ``biases[l - 1]`` is b^l, shape (n_l, 1).
+    """
+
+    def __init__(
+        self,
+        layer_sizes,
+        hidden_activation="relu",
+        output_activation="sigmoid",
+        loss="cross_entropy",
+        l2=0.0,
+        init="scaled_normal",
+        seed=0,
+    ):
+        sizes = list(layer_sizes)
+        if len(sizes) < 2 or not all(_is_count(n, 1) for n in sizes):
+            raise ValueError(
+                "layer_sizes must list at least two whole numbers >= 1 "
+                f"(input size, ..., output size); got {layer_sizes!r}"
+            )
+        if not (isinstance(l2, numbers.Real) and np.isfinite(l2) and l2 >= 0):
+            raise ValueError(f"l2 must be a finite number >= 0; got {l2!r}")
+        if init not in INITIALISATIONS:
+            raise ValueError(
+                f"unknown init {init!r}; expected one of {', '.join(sorted(INITIALISATIONS))}"
+            )
+        self.g, self.g_prime = get_activation(hidden_activation)
+        self.g_out, self.g_out_prime = get_activation(output_activation)
+        self.loss, self.loss_prime = get_loss(loss)
+        if loss == "cross_entropy" and output_activation != "sigmoid":
+            raise ValueError(
+                "cross_entropy needs outputs in (0, 1): use output_activation='sigmoid' "
+                f"(got {output_activation!r}), or another loss"
+            )
+        self.layer_sizes = tuple(int(n) for n in sizes)
+        self.hidden_activation = hidden_activation
+        self.output_activation = output_activation
+        self.loss_name = loss
+        self.l2 = float(l2)
+        self.init = init
+        self.seed = seed
+        # Sigmoid output with cross-entropy: delta^L = a^L - y (see sigmoid_cross_entropy_delta).
+        self._fused_output = output_activation == "sigmoid" and loss == "cross_entropy"
+        rng = np.random.default_rng(seed)
+        self.weights = [
+            INITIALISATIONS[init](rng, n_out, n_in)
+            for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=True)
+        ]
+        self.biases = [np.zeros((n, 1)) for n in self.layer_sizes[1:]]
+        self._batch_rng = rng
+
+    def __repr__(self):
+        return (
+            f"MLP({list(self.layer_sizes)}, hidden_activation={self.hidden_activation!r}, "
+            f"output_activation={self.output_activation!r}, loss={self.loss_name!r}, "
+            f"l2={self.l2}, init={self.init!r}, seed={self.seed!r})"
+        )
+
+    # ----- checks, done once at each entry point -----------------------------------------
+
+    def _check_parameters(self):
+        for l, (W, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
+            expected_W = (self.layer_sizes[l], self.layer_sizes[l - 1])
+            if np.shape(W) != expected_W or np.shape(b) != (self.layer_sizes[l], 1):
+                raise ValueError(
+                    f"layer {l}: W^{l} must be {expected_W} and b^{l} ({self.layer_sizes[l]}, 1)"
+                    f" for layer sizes {list(self.layer_sizes)}; got {np.shape(W)} and "
+                    f"{np.shape(b)}"
+                )
+
+    def _check_X(self, X):
+        X = _as_finite_matrix("X", X)
+        n_0 = self.layer_sizes[0]
+        if X.shape[0] != n_0:
+            hint = " (examples must be columns: pass X.T)" if X.shape[1] == n_0 else ""
+            raise ValueError(
+                f"X must have shape ({n_0}, m) for this network's {n_0} inputs; got {X.shape}{hint}"
+            )
+        self._check_parameters()
+        return X
+
+    def _check_XY(self, X, Y):
+        X = self._check_X(X)
+        Y = _as_finite_matrix("Y", Y)
+        expected = (self.layer_sizes[-1], X.shape[1])
+        if Y.shape != expected:
+            raise ValueError(
+                f"Y must have shape {expected} (n_L outputs, one column per example of X); "
+                f"got {Y.shape}"
+            )
+        if self.loss_name == "cross_entropy" and (Y.min() < 0 or Y.max() > 1):
+            raise ValueError(
+                f"cross_entropy needs labels in [0, 1]; got values from {Y.min():g} to {Y.max():g}"
+            )
+        return X, Y
+
+    # ----- the algorithm, unchecked -------------------------------------------------------
+
+    def _forward(self, X):
+        Zs, As = [], [X]
+        L = len(self.weights)
+        for l in range(1, L + 1):
+            z = linear_forward(self.weights[l - 1], As[-1], self.biases[l - 1])
+            Zs.append(z)
+            As.append(self.g_out(z) if l == L else self.g(z))
+        return Zs, As
+
+    def _cost(self, A_L, Y):
+        J = mean_cost(self.loss(A_L, Y))
+        if self.l2 > 0:
+            J += l2_penalty(self.weights, self.l2, Y.shape[1])
+        return J
+
+    def _backward(self, Zs, As, Y):
+        L, m = len(self.weights), Y.shape[1]
+        if self._fused_output:
+            delta = sigmoid_cross_entropy_delta(As[L], Y)
+        else:
+            delta = output_delta(self.loss_prime(As[L], Y), self.g_out_prime(Zs[L - 1]))
+        dWs, dbs = [None] * L, [None] * L
+        for l in range(L, 0, -1):
+            dW = weight_gradient(delta, As[l - 1])
+            if self.l2 > 0:
+                dW = dW + l2_gradient(self.weights[l - 1], self.l2, m)
+            dWs[l - 1], dbs[l - 1] = dW, bias_gradient(delta)
+            if l > 1:  # the input layer needs no delta
+                delta = hidden_delta(self.weights[l - 1], delta, self.g_prime(Zs[l - 2]))
+        return dWs, dbs
+
+    def _step(self, X, Y, learning_rate):
+        Zs, As = self._forward(X)
+        cost = self._cost(As[-1], Y)
+        dWs, dbs = self._backward(Zs, As, Y)
+        self.weights = [W - learning_rate * dW for W, dW in zip(self.weights, dWs, strict=True)]
+        self.biases = [b - learning_rate * db for b, db in zip(self.biases, dbs, strict=True)]
+        return cost
+
+    # ----- the public interface -----------------------------------------------------------
+
+    def forward(self, X):
+        """Forward pass keeping every layer's values.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_0, m)
+
+        Returns
+        -------
+        Zs : list of ndarray
+            ``Zs[l - 1]`` is z^l, shape (n_l, m), for l = 1..L.
+        As : list of ndarray
+            ``As[l]`` is a^l, shape (n_l, m), for l = 0..L (``As[0]`` is X).
+        """
+        return self._forward(self._check_X(X))
+
+    def predict_proba(self, X):
+        """The network's output a^L, shape (n_L, m)."""
+        return self._forward(self._check_X(X))[1][-1]
+
+    def predict(self, X):
+        """Class labels 0.0/1.0 (a^L >= 0.5) for a sigmoid output; otherwise a^L itself."""
+        A = self.predict_proba(X)
+        return (A >= 0.5).astype(float) if self.output_activation == "sigmoid" else A
+
+    def accuracy(self, X, Y):
+        """Fraction of examples whose predicted labels all equal Y (sigmoid output)."""
+        X, Y = self._check_XY(X, Y)
+        return float(np.mean(np.all(self.predict(X) == Y, axis=0)))
+
+    def cost(self, X, Y):
+        r"""The cost :math:`J = \frac1m \sum_i C^{(i)}` (+ the L2 term when l2 > 0)."""
+        X, Y = self._check_XY(X, Y)
+        return self._cost(self._forward(X)[1][-1], Y)
+
+    def gradients(self, X, Y):
+        """Backpropagation: the gradients of the cost J.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_0, m)
+        Y : ndarray of shape (n_L, m)
+
+        Returns
+        -------
+        dWs : list of ndarray
+            ``dWs[l - 1]`` is dJ/dW^l, shape (n_l, n_{l-1}).
+        dbs : list of ndarray
+            ``dbs[l - 1]`` is dJ/db^l, shape (n_l, 1).
+        """
+        X, Y = self._check_XY(X, Y)
+        Zs, As = self._forward(X)
+        return self._backward(Zs, As, Y)
+
+    def step(self, X, Y, learning_rate):
+        """One gradient-descent step W^l <- W^l - learning_rate dJ/dW^l (and the same for b^l).
+
+        Returns the cost J before the step.
+        """
+        X, Y = self._check_XY(X, Y)
+        _check_learning_rate(learning_rate)
+        return self._step(X, Y, learning_rate)
+
+    def fit(self, X, Y, learning_rate, epochs, batch_size=None, callback=None):
+        """Train by gradient descent.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_0, m)
+        Y : ndarray of shape (n_L, m)
+        learning_rate : float > 0
+        epochs : int >= 1
+            Passes over the training set.
+        batch_size : int, optional
+            Examples per step, drawn in a seeded shuffled order each epoch; None (the
+            default) uses all m examples in one step per epoch.
+        callback : callable, optional
+            Called as ``callback(epoch, cost)`` after each epoch, epoch counting from 1.
+
+        Returns
+        -------
+        costs : ndarray of shape (epochs,)
+            The cost of each epoch, measured before each step (with mini-batches, the
+            batch costs averaged with their sizes as weights).
+
+        Raises
+        ------
+        TrainingDiverged
+            If the cost or the weights stop being finite numbers.
+        """
+        X, Y = self._check_XY(X, Y)
+        _check_learning_rate(learning_rate)
+        if not _is_count(epochs, 1):
+            raise ValueError(f"epochs must be a whole number >= 1; got {epochs!r}")
+        m = X.shape[1]
+        if batch_size is not None and not (_is_count(batch_size, 1) and batch_size <= m):
+            raise ValueError(
+                f"batch_size must be None or a whole number from 1 to m = {m}; got {batch_size!r}"
+            )
+        costs = np.empty(epochs)
+        # Overflow is caught below as a non-finite cost, with a message that says what to do.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for epoch in range(epochs):
+                if batch_size is None or batch_size == m:
+                    cost = self._step(X, Y, learning_rate)
+                else:
+                    order = self._batch_rng.permutation(m)
+                    cost = 0.0
+                    for start in range(0, m, batch_size):
+                        batch = order[start : start + batch_size]
+                        cost += self._step(X[:, batch], Y[:, batch], learning_rate) * len(batch)
+                    cost /= m
+                if not np.isfinite(cost):
+                    raise TrainingDiverged(epoch + 1, learning_rate, costs[:epoch])
+                costs[epoch] = cost
+                if callback is not None:
+                    callback(epoch + 1, cost)
+            if not all(np.all(np.isfinite(W)) for W in self.weights):
+                raise TrainingDiverged(epochs, learning_rate, costs)
+        return costs
+
+
+def _check_learning_rate(learning_rate):
+    if not _is_positive_real(learning_rate):
+        raise ValueError(f"learning_rate must be a positive finite number; got {learning_rate!r}")
