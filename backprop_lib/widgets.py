@@ -65,6 +65,21 @@ def slider(description, value, low, high, step, log=False):
     return widgets.FloatSlider(**options)
 
 
+def cost_rise_note(costs):
+    """A note when training ended with a higher cost than it started with, else None.
+
+    With a sigmoid output and cross-entropy the cost stays finite even when the learning
+    rate is far too large (the outputs saturate), so :class:`backprop_lib.TrainingDiverged`
+    never fires; a cost that went up is the visible sign.
+    """
+    if len(costs) > 1 and costs[-1] > costs[0]:
+        return (
+            f"The cost went up, from {costs[0]:.4g} to {costs[-1]:.4g}: gradient descent is "
+            "overshooting. Try a smaller learning rate."
+        )
+    return None
+
+
 class Explorer:
     """Controls, a message line and one figure, redrawn whenever a control changes.
 
@@ -73,7 +88,9 @@ class Explorer:
     controls : dict of str to ipywidgets.ValueWidget
         Passed to ``update`` as keyword arguments, by name.
     update : callable
-        ``update(**values)`` recomputes and updates the figure's artists in place.
+        ``update(**values)`` recomputes and updates the figure's artists in place. It may
+        return a short note for the reader (for example from :func:`cost_rise_note`), which
+        is shown above the figure; None shows nothing.
     figure : matplotlib.figure.Figure
         The figure ``update`` draws on; rendered after every update.
 
