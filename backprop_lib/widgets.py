@@ -131,13 +131,16 @@ class Explorer:
         return {name: control.value for name, control in self.controls.items()}
 
     def refresh(self, change=None):
-        """Recompute and redraw; on failure, say why in ``message`` and keep the figure."""
+        """Recompute and redraw; show the note ``update`` returns, or on failure say why in
+        ``message`` and keep the figure."""
         try:
-            self._update(**self.values())
+            note = self._update(**self.values())
         except Exception as error:  # a widget shows what went wrong, never a traceback
             self.message.value = f'<span style="color:#b00020">{html.escape(str(error))}</span>'
             return
-        self.message.value = ""
+        self.message.value = (
+            "" if note is None else f'<span style="color:#8a5a00">{html.escape(note)}</span>'
+        )
         self.image.value = figure_png(self.figure)
 
     def _repr_mimebundle_(self, **kwargs):
@@ -215,7 +218,6 @@ def hidden_layer_explorer(X, Y, hidden_units=3, learning_rate=10.0, epochs=500, 
     }
 
     def update(hidden_units, learning_rate, epochs):
-        result.note = None
         model, costs = train_hidden_layer(X, Y, hidden_units, learning_rate, epochs, seed)
         accuracy = model.accuracy(X, Y)
         units = "hidden unit" if hidden_units == 1 else "hidden units"
@@ -226,27 +228,7 @@ def hidden_layer_explorer(X, Y, hidden_units=3, learning_rate=10.0, epochs=500, 
 
     explorer = Explorer(controls, update, figure)
     explorer.result = result
-    _show_notes(explorer, result)
     return explorer
-
-
-def _show_notes(explorer, result):
-    """Show ``result.note`` in the explorer's message line after each successful refresh.
-
-    ``Explorer.refresh`` clears the message after a successful update but does not show
-    the note that ``update`` returns; this observer runs after it (traitlets calls
-    observers in the order they were registered) and does. A failed update leaves
-    ``result.note`` at None, so its error message stays.
-    """
-
-    def show(change=None):
-        if result.note is not None:
-            note = html.escape(result.note)
-            explorer.message.value = f'<span style="color:#8a5a00">{note}</span>'
-
-    for control in explorer.controls.values():
-        control.observe(show, names="value")
-    show()
 
 
 # ----- notebooks 01 and 02: one neuron, logistic regression ----------------------------------
@@ -429,7 +411,6 @@ def neuron_descent_explorer(a_prev, y, w=-2.0, b=2.0, learning_rate=2.0, epochs=
     }
 
     def update(learning_rate, epochs):
-        result.note = None
         costs, ws, bs = fit_single_neuron(a_prev, y, w, b, learning_rate, epochs)
         view.update(costs, ws, bs)
         result.costs, result.ws, result.bs = costs, ws, bs
@@ -438,7 +419,6 @@ def neuron_descent_explorer(a_prev, y, w=-2.0, b=2.0, learning_rate=2.0, epochs=
 
     explorer = Explorer(controls, update, figure)
     explorer.result = result
-    _show_notes(explorer, result)
     return explorer
 
 
@@ -486,7 +466,6 @@ def logistic_regression_explorer(X, Y, learning_rate=1.0, iterations=100, seed=0
     }
 
     def update(learning_rate, iterations):
-        result.note = None
         model, costs = fit_logistic_regression(X, Y, learning_rate, iterations, seed)
         accuracy = model.accuracy(X, Y)
         view.update(costs, model.predict_proba, accuracy, "logistic regression")
@@ -496,7 +475,6 @@ def logistic_regression_explorer(X, Y, learning_rate=1.0, iterations=100, seed=0
 
     explorer = Explorer(controls, update, figure)
     explorer.result = result
-    _show_notes(explorer, result)
     return explorer
 
 
@@ -574,7 +552,6 @@ def loss_comparison_explorer(X, Y, start=-4.0, learning_rate=1.0, epochs=200):
     }
 
     def update(start, learning_rate, epochs):
-        result.note = None
         results = compare_losses(X, Y, start, learning_rate, epochs)
         view.update(results)
         result.results = results
@@ -588,5 +565,4 @@ def loss_comparison_explorer(X, Y, start=-4.0, learning_rate=1.0, epochs=200):
 
     explorer = Explorer(controls, update, figure)
     explorer.result = result
-    _show_notes(explorer, result)
     return explorer
