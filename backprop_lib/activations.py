@@ -16,8 +16,10 @@ LEAKY_RELU_SLOPE = 0.01
 def sigmoid(z):
     r"""Logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`.
 
-    Computed as :math:`e^{-|z|}`-based branches, so it neither overflows nor warns for any
-    finite z (for example |z| = 1e3), and saturates to exactly 0.0 or 1.0 far out.
+    For z below about -709, :math:`e^{-z}` overflows to inf and :math:`1 / (1 + \infty)` is 0,
+    the right limit, so that expected overflow is silenced: no warning for any finite z (for
+    example |z| = 1e3), and the output saturates to exactly 0.0 or 1.0 far out. (This is also
+    the fastest stable form: one exp, one add, one division.)
 
     Parameters
     ----------
@@ -28,9 +30,8 @@ def sigmoid(z):
     -------
     ndarray of the same shape, values in [0, 1].
     """
-    z = np.asarray(z, dtype=float)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
 
 
 def sigmoid_prime(z):

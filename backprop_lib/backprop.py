@@ -94,7 +94,7 @@ def bias_gradient(delta):
     -------
     db : ndarray of shape (n_l, 1)
     """
-    return np.mean(delta, axis=1, keepdims=True)
+    return delta.sum(axis=1, keepdims=True) / delta.shape[1]
 
 
 def l2_penalty(weights, lambd, m):
