@@ -7,7 +7,7 @@ backpropagation of :class:`backprop_lib.MLP` written with swappable steps, so th
 mistake is a one-line change that :func:`backprop_lib.check_network_gradients` must catch.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from types import SimpleNamespace
 
 import ipywidgets as ipw
@@ -204,6 +204,26 @@ def backward_pass(model, X, Y, steps=BackwardSteps()):
             g_prime = steps.activation_prime(model.g_prime, Zs[l - 2], As[l - 1])
             delta = steps.hidden_delta(W, delta, g_prime)
     return dWs, dbs
+
+
+def replaced_steps(steps):
+    """The steps that differ from the right ones, as {field name: function}.
+
+    Parameters
+    ----------
+    steps : BackwardSteps
+
+    Returns
+    -------
+    dict of str to callable
+        Empty for the right backward pass; one entry for each planted mistake.
+    """
+    right = BackwardSteps()
+    return {
+        field.name: getattr(steps, field.name)
+        for field in fields(steps)
+        if getattr(steps, field.name) is not getattr(right, field.name)
+    }
 
 
 # ----- the planted mistakes, one function each ------------------------------------------------
