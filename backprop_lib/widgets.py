@@ -102,6 +102,9 @@ class Explorer:
         is shown above the figure; None shows nothing.
     figure : matplotlib.figure.Figure
         The figure ``update`` draws on; rendered after every update.
+    extras : sequence of ipywidgets.Widget, optional
+        Shown between the controls and the message line, for example a progress bar that
+        ``update`` moves; they are not passed to ``update``.
 
     Attributes
     ----------
@@ -113,14 +116,14 @@ class Explorer:
         Empty, or what went wrong and how to fix it.
     """
 
-    def __init__(self, controls, update, figure):
+    def __init__(self, controls, update, figure, extras=()):
         self.controls = controls
         self.figure = figure
         self._update = update
         self.image = widgets.Image(format="png")
         self.message = widgets.HTML()
         self.widget = widgets.VBox(
-            [widgets.HBox(list(controls.values())), self.message, self.image]
+            [widgets.HBox(list(controls.values())), *extras, self.message, self.image]
         )
         for control in controls.values():
             control.observe(self.refresh, names="value")

@@ -1,0 +1,171 @@
+"""Build data/digits_train.h5 and data/digits_test.h5: handwritten 1s and 8s for notebook 04.
+
+The images are the 8x8 handwritten digits that scikit-learn ships inside its package
+(``sklearn.datasets.load_digits``: a copy of the test part of the UCI "Optical Recognition
+of Handwritten Digits" data set, CC BY 4.0), so nothing is downloaded. Only the digits 1
+and 8 are kept, the pair a linear model confuses most (run with ``--compare-models`` to
+measure it). They are written in the HDF5 layout of the course's image sets, which
+``backprop_lib.data.load_image_dataset`` reads.
+
+Usage, from the root of the repository::
+
+    python data/build_digits.py                   # rebuild the two files in data/
+    python data/build_digits.py --compare-models  # print the measurements of data/README.md
+
+scikit-learn is needed only here, never by the notebooks.
+"""
+
+import argparse
+import itertools
+from pathlib import Path
+
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression
+
+from backprop_lib import data
+from backprop_lib.deep_mlp import DEFAULTS, train_deep_mlp
+
+DIGITS = (1, 8)
+"""The two digits kept: label 0 is the first, label 1 the second."""
+
+CLASSES = [str(digit) for digit in DIGITS]
+
+TEST_FRACTION = 0.3
+"""Share of each digit's images held out for testing (about 50 per digit)."""
+
+SPLIT_SEED = 0
+"""Seed of the random split; fixed, so the files are the same on every rebuild."""
+
+PIXEL_MAX = 16
+"""scikit-learn's digits count the inked pixels of 4x4 blocks: integers 0..16."""
+
+HERE = Path(__file__).resolve().parent
+TRAIN_FILE, TEST_FILE = "digits_train.h5", "digits_test.h5"
+
+
+def to_uint8(images):
+    """Map the counts 0..16 onto 0..255 exactly: ``(v * 255 + 8) // 16`` (rounding half up).
+
+    0 -> 0, 8 -> 128, 16 -> 255; integer arithmetic only, so every machine gives the same bytes.
+
+    Parameters
+    ----------
+    images : ndarray of shape (m, 8, 8), integers 0..16 (any dtype)
+
+    Returns
+    -------
+    ndarray of shape (m, 8, 8), uint8
+    """
+    counts = np.asarray(images).astype(np.int64)
+    if counts.min() < 0 or counts.max() > PIXEL_MAX or np.any(counts != images):
+        raise ValueError(f"expected whole-number pixel counts from 0 to {PIXEL_MAX}")
+    return ((counts * 255 + PIXEL_MAX // 2) // PIXEL_MAX).astype(np.uint8)
+
+
+def split_pair(images, targets, digits, test_fraction=TEST_FRACTION, seed=SPLIT_SEED):
+    """Keep two digits, label them 0/1, and split each digit's images at random.
+
+    Each digit gives ``round(test_fraction * count)`` of its images to the test set (a
+    stratified split); both sets are then shuffled, all with ``np.random.default_rng(seed)``.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n, h, w)
+    targets : ndarray of shape (n,)
+        The digit of each image.
+    digits : pair of int
+        The digit labelled 0, then the digit labelled 1.
+
+    Returns
+    -------
+    train_x, train_y, test_x, test_y : ndarray
+        Images (m, h, w) and labels (m,) of dtype int64.
+    """
+    rng = np.random.default_rng(seed)
+    train, test = [], []
+    for digit in digits:
+        chosen = rng.permutation(np.flatnonzero(targets == digit))
+        n_test = round(test_fraction * len(chosen))
+        test.append(chosen[:n_test])
+        train.append(chosen[n_test:])
+    sets = []
+    for parts in (train, test):
+        order = rng.permutation(np.concatenate(parts))
+        sets += [images[order], (targets[order] == digits[1]).astype(np.int64)]
+    return tuple(sets)
+
+
+def build(directory=HERE):
+    """Write ``digits_train.h5`` and ``digits_test.h5`` into ``directory``.
+
+    Returns
+    -------
+    train_path, test_path : pathlib.Path
+    """
+    digits = load_digits()
+    train_x, train_y, test_x, test_y = split_pair(digits.images, digits.target, DIGITS)
+    directory = Path(directory)
+    paths = directory / TRAIN_FILE, directory / TEST_FILE
+    data.save_image_dataset(*paths, to_uint8(train_x), train_y, to_uint8(test_x), test_y, CLASSES)
+    return paths
+
+
+def as_columns(images):
+    """Images (m, 8, 8) of counts as the notebook sees them: X (64, m), ``to_uint8(x) / 255``."""
+    return to_uint8(images).reshape(len(images), -1).T / 255.0
+
+
+def linear_accuracy(train_x, train_y, test_x, test_y):
+    """Test accuracy of scikit-learn's logistic regression (default settings: L2, C = 1)."""
+    model = LogisticRegression(max_iter=10_000)
+    return model.fit(as_columns(train_x).T, train_y).score(as_columns(test_x).T, test_y)
+
+
+def mlp_accuracy(train_x, train_y, test_x, test_y):
+    """Test accuracy of notebook 04's network at the explorer's default settings."""
+    Y, Y_test = (y.reshape(1, -1).astype(float) for y in (train_y, test_y))
+    result = train_deep_mlp(as_columns(train_x), Y, as_columns(test_x), Y_test, **DEFAULTS)
+    return result.test_accuracy
+
+
+def compare_models(n_pairs=5, n_splits=10):
+    """Print how well a linear model and notebook 04's MLP tell digit pairs apart.
+
+    First the ``n_pairs`` pairs hardest for logistic regression, each split as
+    :func:`split_pair` splits the shipped one; then, for the shipped pair, the mean test
+    accuracies over the splits with seeds 0 .. n_splits - 1.
+    """
+    digits = load_digits()
+    scores = []
+    for pair in itertools.combinations(range(10), 2):
+        sets = split_pair(digits.images, digits.target, pair)
+        scores.append((linear_accuracy(*sets), pair))
+    scores.sort()
+    print(f"{'digits':8}{'logistic regression':>22}{'MLP (notebook 04)':>20}")
+    for accuracy, pair in scores[:n_pairs]:
+        mlp = mlp_accuracy(*split_pair(digits.images, digits.target, pair))
+        print(f"{pair[0]} vs {pair[1]:<3}{accuracy:>22.1%}{mlp:>20.1%}")
+    splits = [split_pair(digits.images, digits.target, DIGITS, seed=s) for s in range(n_splits)]
+    linear = np.mean([linear_accuracy(*sets) for sets in splits])
+    mlp = np.mean([mlp_accuracy(*sets) for sets in splits])
+    label = f"{DIGITS[0]} vs {DIGITS[1]}, mean of {n_splits} splits:"
+    print(f"{label} logistic regression {linear:.1%}, MLP {mlp:.1%}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--compare-models",
+        action="store_true",
+        help="print how well a linear model and notebook 04's MLP tell digit pairs apart",
+    )
+    if parser.parse_args().compare_models:
+        compare_models()
+    else:
+        for path in build():
+            print("wrote", path)
+
+
+if __name__ == "__main__":
+    main()
