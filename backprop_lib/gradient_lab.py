@@ -97,6 +97,14 @@ def plot_error_versus_epsilon(ax, epsilons, errors):
     drawn through each curve's largest epsilon) and -1 (round-off, through the forward
     curve's smallest epsilon); a dotted line marks the 1e-7 below which a gradient is
     called right.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    epsilons : ndarray of shape (k,)
+        Increasing steps.
+    errors : dict of str to ndarray of shape (k,)
+        As returned by :func:`error_versus_epsilon`.
     """
     epsilons = np.asarray(epsilons, dtype=float)
     forward, central = errors["forward"], errors["central"]
@@ -110,8 +118,9 @@ def plot_error_versus_epsilon(ax, epsilons, errors):
     for values, colour, label in guides:
         ax.loglog(epsilons, values, "--", color=colour, linewidth=1, label=label)
     ax.axhline(RIGHT_GRADIENT_BELOW, color="C2", linestyle=":", label="1e-7: right below")
+    # From a decade below the lowest error (but not below float64's round-off) to above 1.
     low = min(forward.min(), central.min()) / 10
-    ax.set_ylim(max(low, 1e-16), 10.0)
+    ax.set_ylim(max(low, np.finfo(float).eps), 10.0)
     ax.set_xlabel(r"step $\varepsilon$")
     ax.set_ylabel("relative error")
     ax.set_title("Finite differences: truncation (right) against round-off (left)")
@@ -282,11 +291,8 @@ class PlantedBug:
     name : str
         Short name of the mistake.
     note : str
-        The course note it comes from ("001" ... "004").
-    wrong : str
-        The wrong formula, as text.
-    right : str
-        The right formula, as text.
+        The course note it comes from ("001" ... "004"); notebook 05 gives the wrong and the
+        right formula of each.
     network : str
         A key of :data:`CHECK_NETWORKS`.
     steps : BackwardSteps
@@ -295,8 +301,6 @@ class PlantedBug:
 
     name: str
     note: str
-    wrong: str
-    right: str
     network: str
     steps: BackwardSteps
 
@@ -308,64 +312,48 @@ PLANTED_BUGS = (
     PlantedBug(
         "2(a - 1) for dC/da",
         "001",
-        "dC/da = 2(a - 1)",
-        "dC/da = 2(a - y)",
         "chain",
         replace(RIGHT_STEPS, loss_prime=squared_error_prime_against_one),
     ),
     PlantedBug(
         "bias gradient copied from w",
         "001",
-        "dC/db = a_prev s'(z) 2(a - y)",
-        "dC/db = s'(z) 2(a - y)",
         "chain",
         replace(RIGHT_STEPS, bias_gradient=bias_gradient_like_weight_gradient),
     ),
     PlantedBug(
         "wrong sign in dC/da",
         "003",
-        "dC/da = y/a + (1-y)/(1-a)",
-        "dC/da = -y/a + (1-y)/(1-a)",
         "square",
         replace(RIGHT_STEPS, loss_prime=cross_entropy_prime_wrong_sign),
     ),
     PlantedBug(
         "lambda W without /m",
         "003",
-        "dJ/dW += lambda W",
-        "dJ/dW += (lambda/m) W",
         "square",
         replace(RIGHT_STEPS, weight_penalty=l2_gradient_without_m),
     ),
     PlantedBug(
         "biases regularised",
         "003",
-        "dJ/db += (lambda/m) b",
-        "dJ/db has no L2 term",
         "square",
         replace(RIGHT_STEPS, bias_penalty=l2_gradient),
     ),
     PlantedBug(
         "g'(a) instead of g'(z)",
         "004",
-        "delta = g'(a) * W^T delta_next",
-        "delta = g'(z) * W^T delta_next",
         "square",
         replace(RIGHT_STEPS, activation_prime=activation_prime_at_a),
     ),
     PlantedBug(
         "dW transposed (w_ij order)",
         "002",
-        "dW = a_prev delta^T / m",
-        "dW = delta a_prev^T / m",
         "square",
         replace(RIGHT_STEPS, weight_gradient=weight_gradient_from_to),
     ),
     PlantedBug(
         "W not transposed in delta",
         "002",
-        "delta = g'(z) * W delta_next",
-        "delta = g'(z) * W^T delta_next",
         "square",
         replace(RIGHT_STEPS, hidden_delta=hidden_delta_untransposed),
     ),
@@ -476,6 +464,11 @@ def verdict(error):
     return "wrong" if error > WRONG_GRADIENT_ABOVE else "look closer"
 
 
+LOG_ERROR_RANGE = (-12, 0)
+"""Colour range of :func:`plot_check_results` in log10 of the relative error: from below a
+right gradient's round-off (about 1e-10) to the largest possible error, 1."""
+
+
 def plot_check_results(ax, labels, errors):
     """A map of relative errors, one row per backward pass and one column per layer.
 
@@ -490,9 +483,9 @@ def plot_check_results(ax, labels, errors):
     errors : array-like of shape (rows, layers)
     """
     errors = np.asarray(errors, dtype=float)
-    image = ax.imshow(
-        np.log10(np.maximum(errors, 1e-16)), cmap="RdYlGn_r", vmin=-12, vmax=0, aspect="auto"
-    )
+    low, high = LOG_ERROR_RANGE
+    shown = np.log10(np.maximum(errors, 10.0**low))  # an exact 0 gets the lowest colour
+    image = ax.imshow(shown, cmap="RdYlGn_r", vmin=low, vmax=high, aspect="auto")
     marks = {"right": "ok", "wrong": "WRONG", "look closer": "?"}
     for (row, column), error in np.ndenumerate(errors):
         ax.text(column, row, marks[verdict(error)], ha="center", va="center", fontsize=8)
