@@ -600,10 +600,10 @@ class GradientNormView:
 
 
 def shrink_title(norms):
-    """A title with the ratio of the first layer's gradient size to the last one's."""
+    """The ratio of the first layer's gradient size to the last one's, in words."""
     if norms[0] == 0 or norms[-1] == 0:
-        return "some layers get zero gradient"
-    return f"layer 1 gets {norms[0] / norms[-1]:.0e} times the gradient of layer {len(norms)}"
+        return "layers with zero gradient are not drawn"
+    return f"layer 1 gets {norms[0] / norms[-1]:.0e} of layer {len(norms)}'s gradient"
 
 
 def show_gradient_norms(view, X, Y, depth, activation, width, init="scaled_normal", seed=0):
@@ -617,9 +617,8 @@ def show_gradient_norms(view, X, Y, depth, activation, width, init="scaled_norma
         The norms drawn.
     """
     norms = gradient_norms(X, Y, depth, activation, width, init, seed)
-    view.update(
-        {activation: norms}, f"{depth} hidden layers of {width}, {init}: " + shrink_title(norms)
-    )
+    title = f"{depth} hidden layers of {width} units, {init}\n{shrink_title(norms)}"
+    view.update({activation: norms}, title)
     return norms
 
 

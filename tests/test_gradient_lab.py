@@ -304,9 +304,9 @@ def test_zero_gradient_note_and_title():
     assert lab.zero_gradient_note(np.array([0.1, 0.2])) is None
     note = lab.zero_gradient_note(np.array([0.0, 0.0, 0.3]))
     assert note.startswith("Layer(s) 1, 2 get exactly zero gradient")
-    assert lab.shrink_title(np.array([0.0, 1.0])) == "some layers get zero gradient"
-    assert lab.shrink_title(np.array([1e-6, 1e-3, 1.0])) == (
-        "layer 1 gets 1e-06 times the gradient of layer 3"
+    assert lab.shrink_title(np.array([0.0, 1.0])) == "layers with zero gradient are not drawn"
+    assert (
+        lab.shrink_title(np.array([1e-6, 1e-3, 2.0])) == "layer 1 gets 5e-07 of layer 3's gradient"
     )
 
 
@@ -381,6 +381,7 @@ def test_every_control_value_recomputes_and_redraws(explorer, moons, name, value
     )
     np.testing.assert_array_equal(explorer.result.norms, expected)
     assert explorer.result.norms.shape == (settings["depth"] + 1,)
+    assert explorer.figure.axes[0].get_title().endswith(lab.shrink_title(expected))
     assert explorer.image.value != before
     assert "Traceback" not in explorer.message.value
     assert "color:#b00020" not in explorer.message.value  # no error
