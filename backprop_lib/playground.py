@@ -1,0 +1,335 @@
+"""The playground of notebook 06, pure compute: settings, a training session, presets.
+
+A :class:`Settings` holds every choice a student can make (data set, network, training);
+a :class:`Playground` builds the data split and the network from it and trains it a few
+epochs at a time, keeping the history that the views draw: the train and test cost and
+the size of each layer's weight gradient :math:`\\lVert \\partial J / \\partial W^l \\rVert`
+after every epoch. Nothing here draws or knows about widgets
+(:mod:`backprop_lib.playground_widgets` does).
+
+Presets are small JSON files of settings, so a teacher can prepare a lecture's starting
+point; :data:`PRESETS` holds a few named ones.
+"""
+
+import dataclasses
+import json
+import math
+import numbers
+from pathlib import Path
+
+import numpy as np
+
+from .data import TOY_DATASETS, make_toy_dataset
+from .losses import mean_cost
+from .network import MLP, TrainingDiverged
+
+N_SAMPLES = 200
+"""Points per data set, split into train and test: enough to see a boundary's shape,
+few enough that an epoch of the largest network takes about a millisecond."""
+
+DATASETS = tuple(TOY_DATASETS)
+"""The data sets offered: "xor", "circles", "moons", "spirals", "blobs" (gaussian blobs)."""
+
+HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "identity")
+"""Activations offered for the hidden layers (the output is always a sigmoid)."""
+
+L2_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+"""The regularisation strengths offered: lambda matters by its order of magnitude."""
+
+RANGES = {
+    "noise": (0.0, 0.5),
+    "train_fraction": (0.1, 0.9),
+    "hidden_layers": (0, 6),
+    "neurons": (1, 8),
+    "learning_rate": (1e-4, 10.0),
+    "batch_size": (1, N_SAMPLES),
+    "seed": (0, 9999),
+}
+"""Smallest and largest value of each numeric setting (both allowed)."""
+
+DIVERGED_COST_RATIO = 10.0
+"""A training cost this many times the untrained network's counts as divergence: a
+cross-entropy this large means confident wrong answers, which gradient descent with a
+suitable step never produces (the clipped cross-entropy never becomes infinite, so a
+non-finite cost alone would miss most runaway learning rates)."""
+
+STRUCTURE = ("dataset", "noise", "train_fraction", "seed", "hidden_layers", "neurons", "activation")
+"""Settings that change the data or the network: changing one starts a new run. The others
+(learning rate, l2, batch size) apply from the next epoch on."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Every choice the playground offers, checked when made.
+
+    Parameters
+    ----------
+    dataset : str
+        A name in :data:`backprop_lib.data.TOY_DATASETS`.
+    noise : float
+        Standard deviation of the noise added to the points.
+    train_fraction : float
+        Share of the :data:`N_SAMPLES` points used for training; the rest is the test set.
+    hidden_layers : int
+        0 gives logistic regression (``MLP([2, 1])``).
+    neurons : int
+        Units in each hidden layer.
+    activation : str
+        Hidden activation, one of :data:`HIDDEN_ACTIVATIONS`.
+    learning_rate : float
+    l2 : float
+        The L2 strength lambda, one of :data:`L2_CHOICES`.
+    batch_size : int
+        Examples per gradient step; a batch larger than the training set is the whole set.
+    seed : int
+        Seeds the data, the split, the initial weights and the batch order.
+
+    Raises
+    ------
+    ValueError
+        If a value is of the wrong kind or outside :data:`RANGES`.
+    """
+
+    dataset: str = "circles"
+    noise: float = 0.1
+    train_fraction: float = 0.5
+    hidden_layers: int = 2
+    neurons: int = 4
+    activation: str = "tanh"
+    learning_rate: float = 0.1
+    l2: float = 0.0
+    batch_size: int = 10
+    seed: int = 0
+
+    def __post_init__(self):
+        _check_choice("dataset", self.dataset, DATASETS)
+        _check_choice("activation", self.activation, HIDDEN_ACTIVATIONS)
+        _check_choice("l2", self.l2, L2_CHOICES)
+        for name, (low, high) in RANGES.items():
+            value = getattr(self, name)
+            whole = isinstance(low, int)
+            kind = numbers.Integral if whole else numbers.Real
+            if (
+                not isinstance(value, kind)
+                or isinstance(value, bool)
+                or not math.isfinite(value)
+                or not low <= value <= high
+            ):
+                expected = "a whole number" if whole else "a number"
+                raise ValueError(
+                    f"{name} must be {expected} from {low:g} to {high:g}; got {value!r}"
+                )
+
+    def replace(self, **changes):
+        """A copy with some settings changed (checked like the original)."""
+        return dataclasses.replace(self, **changes)
+
+    def as_dict(self):
+        """The settings as a plain dict, by field name."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values):
+        """Settings from a dict of some fields (the rest keep their defaults).
+
+        Raises
+        ------
+        ValueError
+            For an unknown name or an invalid value.
+        """
+        if not isinstance(values, dict):
+            raise ValueError(f"settings must be a JSON object of names and values; got {values!r}")
+        names = [field.name for field in dataclasses.fields(cls)]
+        unknown = sorted(set(values) - set(names))
+        if unknown:
+            raise ValueError(f"unknown setting {unknown[0]!r}; valid names are {', '.join(names)}")
+        return cls(**values)
+
+
+def _check_choice(name, value, choices):
+    if isinstance(value, bool) or value not in choices:
+        listed = ", ".join(
+            f"{choice:g}" if isinstance(choice, float) else choice for choice in choices
+        )
+        raise ValueError(f"{name} must be one of {listed}; got {value!r}")
+
+
+PRESETS = {
+    "default": Settings(),
+    "xor-needs-hidden-layer": Settings(dataset="xor", hidden_layers=0, learning_rate=0.3),
+    "spiral-deep": Settings(
+        dataset="spirals", noise=0.05, hidden_layers=4, neurons=8, learning_rate=0.03, batch_size=10
+    ),
+    "overfitting": Settings(
+        dataset="spirals", noise=0.2, train_fraction=0.1, hidden_layers=3, neurons=8, batch_size=5
+    ),
+    "divergent-learning-rate": Settings(dataset="xor", learning_rate=10.0),
+}
+"""Named starting points for a lecture: the default run; logistic regression failing on XOR
+(add a hidden layer to fix it); a deep network that can learn the spirals; a network that
+fits a small training set and not the test set (add l2 to fix it); a learning rate that
+makes training blow up."""
+
+
+def save_preset(path, settings):
+    """Write ``settings`` to ``path`` as a small JSON file."""
+    Path(path).write_text(json.dumps(settings.as_dict(), indent=2) + "\n", encoding="utf-8")
+
+
+def load_preset(path):
+    """Read settings from a JSON file written by :func:`save_preset` (or by hand).
+
+    Settings missing from the file keep their defaults.
+
+    Raises
+    ------
+    ValueError
+        If the file is not JSON, names an unknown setting or holds an invalid value; the
+        message names the file.
+    """
+    try:
+        values = json.loads(Path(path).read_text(encoding="utf-8"))
+        return Settings.from_dict(values)
+    except (ValueError, TypeError) as error:  # json.JSONDecodeError is a ValueError
+        raise ValueError(f"{path}: not a valid playground preset: {error}") from error
+
+
+class Diverged(RuntimeError):
+    """Training blew up; the network was put back to its last good epoch."""
+
+
+def split_data(X, Y, train_fraction):
+    """The first ``round(train_fraction m)`` columns for training, the rest for testing.
+
+    The toy data sets come shuffled, so the first columns are a random sample. Both parts
+    keep at least one example.
+
+    Returns
+    -------
+    X_train, Y_train, X_test, Y_test : ndarray with 2, 1, 2, 1 rows
+    """
+    m = X.shape[1]
+    n_train = min(max(round(train_fraction * m), 1), m - 1)
+    return X[:, :n_train], Y[:, :n_train], X[:, n_train:], Y[:, n_train:]
+
+
+class Playground:
+    """One run: the data split, the network and what happened to it epoch by epoch.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        Default ``Settings()``.
+
+    Attributes
+    ----------
+    settings : Settings
+    X_train, Y_train, X_test, Y_test : ndarray
+        X is (2, m), Y is (1, m), 0/1 labels.
+    model : MLP
+        Layer sizes [2, neurons, ..., neurons, 1], sigmoid output, cross-entropy.
+    epoch : int
+        Epochs trained so far.
+    epochs : list of int
+        The epochs at which the history was recorded: 0 (untrained), 1, 2, ...
+    train_costs, test_costs : list of float
+        The cross-entropy (without the l2 term) on each set, after each epoch.
+    gradient_norms : list of ndarray of shape (L,)
+        The Frobenius norm of dJ/dW^l on the training set, l = 1..L, after each epoch.
+    """
+
+    def __init__(self, settings=None):
+        self.settings = Settings() if settings is None else settings
+        s = self.settings
+        X, Y = make_toy_dataset(s.dataset, N_SAMPLES, s.noise, s.seed)
+        self.X_train, self.Y_train, self.X_test, self.Y_test = split_data(X, Y, s.train_fraction)
+        self.model = MLP(
+            [2, *[s.neurons] * s.hidden_layers, 1],
+            hidden_activation=s.activation,
+            output_activation="sigmoid",
+            loss="cross_entropy",
+            l2=s.l2,
+            seed=s.seed,
+        )
+        self.epoch = 0
+        self.epochs, self.train_costs, self.test_costs, self.gradient_norms = [], [], [], []
+        self._record()
+
+    def data_cost(self, X, Y):
+        """The mean cross-entropy of the network on (X, Y), without the l2 term."""
+        return mean_cost(self.model.loss(self.model.predict_proba(X), Y))
+
+    def _record(self):
+        dWs, _ = self.model.gradients(self.X_train, self.Y_train)
+        self.epochs.append(self.epoch)
+        self.train_costs.append(self.data_cost(self.X_train, self.Y_train))
+        self.test_costs.append(self.data_cost(self.X_test, self.Y_test))
+        self.gradient_norms.append(np.array([np.linalg.norm(dW) for dW in dWs]))
+
+    def _forget_last(self):
+        for history in (self.epochs, self.train_costs, self.test_costs, self.gradient_norms):
+            history.pop()
+
+    def update(self, settings):
+        """Take new settings: a new run if the data or the network changed, else go on.
+
+        Returns
+        -------
+        Playground
+            ``self`` (with the new learning rate, l2 and batch size), or a new run.
+        """
+        if any(getattr(settings, name) != getattr(self.settings, name) for name in STRUCTURE):
+            return Playground(settings)
+        self.settings = settings
+        self.model.l2 = settings.l2
+        return self
+
+    def reset(self):
+        """A new run from the same settings (same seed, so the same start)."""
+        return Playground(self.settings)
+
+    def run(self, epochs=1):
+        """Train ``epochs`` more epochs, recording the history after each.
+
+        Raises
+        ------
+        Diverged
+            If an epoch makes the cost non-finite or :data:`DIVERGED_COST_RATIO` times the
+            untrained cost; the network is put back to the epoch before, so it can go on
+            with a smaller learning rate.
+        """
+        s = self.settings
+        batch_size = min(s.batch_size, self.X_train.shape[1])
+        for _ in range(epochs):
+            weights = [W.copy() for W in self.model.weights]
+            biases = [b.copy() for b in self.model.biases]
+            try:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    self.model.fit(self.X_train, self.Y_train, s.learning_rate, 1, batch_size)
+                    self.epoch += 1
+                    self._record()
+            except TrainingDiverged:
+                blew_up = True
+            else:
+                latest = [self.train_costs[-1], self.test_costs[-1], *self.gradient_norms[-1]]
+                blew_up = not np.all(np.isfinite(latest)) or (
+                    self.train_costs[-1] > DIVERGED_COST_RATIO * self.train_costs[0]
+                )
+                if blew_up:
+                    self._forget_last()
+            if blew_up:
+                self.epoch = self.epochs[-1]
+                self.model.weights, self.model.biases = weights, biases
+                raise Diverged(
+                    f"Training diverged at epoch {self.epoch + 1}: with learning rate "
+                    f"{s.learning_rate:g} each step overshoots and the cost blows up. "
+                    f"Lower the learning rate (try {s.learning_rate / 10:g}) to go on from "
+                    f"epoch {self.epoch}, or reset."
+                )
+
+    def accuracies(self):
+        """Fraction of train and of test examples classified correctly, now."""
+        return (
+            self.model.accuracy(self.X_train, self.Y_train),
+            self.model.accuracy(self.X_test, self.Y_test),
+        )

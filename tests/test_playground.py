@@ -1,0 +1,497 @@
+"""Tests of the playground (notebook 06): the pure part, then the explorer used as a student
+and a teacher would use it (setting ``.value``, clicking the buttons, ticking play)."""
+
+import json
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+
+from backprop_lib import MLP, gradcheck, playground
+from backprop_lib import playground_widgets as pw
+from backprop_lib.playground import PRESETS, Diverged, Playground, Settings
+
+# ----- settings and presets ------------------------------------------------------------------
+
+BAD_SETTINGS = [
+    ("dataset", "swiss roll"),
+    ("activation", "softmax"),
+    ("l2", 0.05),  # not one of the offered strengths
+    ("l2", True),
+    ("noise", -0.01),
+    ("noise", 0.51),
+    ("noise", float("nan")),
+    ("train_fraction", 0.05),
+    ("train_fraction", 0.95),
+    ("hidden_layers", -1),
+    ("hidden_layers", 7),
+    ("hidden_layers", 2.0),  # a float where a whole number is needed
+    ("neurons", 0),
+    ("neurons", 9),
+    ("learning_rate", 0.0),
+    ("learning_rate", 11.0),
+    ("learning_rate", "0.1"),
+    ("batch_size", 0),
+    ("batch_size", playground.N_SAMPLES + 1),
+    ("seed", -1),
+    ("seed", True),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), BAD_SETTINGS)
+def test_settings_reject_a_bad_value_naming_it(name, value):
+    with pytest.raises(ValueError, match=name):
+        Settings(**{name: value})
+
+
+@pytest.mark.parametrize("name", sorted(playground.RANGES))
+def test_settings_accept_both_ends_of_every_range(name):
+    for value in playground.RANGES[name]:
+        assert getattr(Settings(**{name: value}), name) == value
+
+
+def test_from_dict_names_an_unknown_setting_and_keeps_defaults():
+    with pytest.raises(ValueError, match="'hidden_units'"):
+        Settings.from_dict({"hidden_units": 3})
+    with pytest.raises(ValueError, match="JSON object"):
+        Settings.from_dict([1, 2])
+    assert Settings.from_dict({"neurons": 7}) == Settings(neurons=7)
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_every_named_preset_round_trips_through_a_file(tmp_path, name):
+    path = tmp_path / f"{name}.json"
+    playground.save_preset(path, PRESETS[name])
+    assert playground.load_preset(path) == PRESETS[name]
+    assert json.loads(path.read_text())["dataset"] == PRESETS[name].dataset
+
+
+def test_a_hand_written_preset_may_list_only_some_settings(tmp_path):
+    path = tmp_path / "lecture.json"
+    path.write_text('{"dataset": "xor", "hidden_layers": 0}')
+    assert playground.load_preset(path) == Settings(dataset="xor", hidden_layers=0)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("{not json", "Expecting property name"),
+        ('{"layers": 3}', "unknown setting 'layers'"),
+        ('{"neurons": 80}', "neurons must be a whole number from 1 to 8"),
+        ('["xor"]', "JSON object"),
+    ],
+)
+def test_a_bad_preset_file_is_named_in_the_error(tmp_path, text, reason):
+    path = tmp_path / "broken.json"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=r"broken\.json") as error:
+        playground.load_preset(path)
+    assert reason in str(error.value)
+
+
+def test_the_divergent_preset_differs_from_the_default_only_where_it_says():
+    changed = {
+        name
+        for name, value in PRESETS["divergent-learning-rate"].as_dict().items()
+        if value != getattr(Settings(), name)
+    }
+    assert changed == {"dataset", "learning_rate"}
+
+
+# ----- the data split and the run ------------------------------------------------------------
+
+
+def test_split_data_keeps_every_point_once_and_both_parts_non_empty():
+    X = np.arange(20.0).reshape(2, 10)
+    Y = (np.arange(10.0) % 2).reshape(1, 10)
+    for fraction, n_train in [(0.1, 1), (0.5, 5), (0.9, 9), (0.01, 1), (0.99, 9)]:
+        X_train, Y_train, X_test, Y_test = playground.split_data(X, Y, fraction)
+        assert X_train.shape == (2, n_train)
+        assert Y_test.shape == (1, 10 - n_train)
+        np.testing.assert_array_equal(np.hstack([X_train, X_test]), X)
+        np.testing.assert_array_equal(np.hstack([Y_train, Y_test]), Y)
+
+
+@pytest.mark.parametrize(
+    ("hidden_layers", "neurons", "sizes"),
+    [(0, 5, (2, 1)), (1, 1, (2, 1, 1)), (6, 8, (2, 8, 8, 8, 8, 8, 8, 1))],
+)
+def test_the_network_has_the_chosen_layers(hidden_layers, neurons, sizes):
+    run = Playground(Settings(hidden_layers=hidden_layers, neurons=neurons))
+    assert run.model.layer_sizes == sizes
+    assert (run.model.output_activation, run.model.loss_name) == ("sigmoid", "cross_entropy")
+    assert run.gradient_norms[0].shape == (len(sizes) - 1,)
+
+
+def test_the_split_follows_the_train_fraction():
+    run = Playground(Settings(train_fraction=0.9))
+    assert run.X_train.shape == (2, 180)  # 0.9 of N_SAMPLES = 200
+    assert run.X_test.shape == (2, 20)
+
+
+def test_history_starts_untrained_and_grows_by_one_per_epoch():
+    run = Playground()
+    assert run.epochs == [0]
+    run.run(3)
+    assert run.epoch == 3
+    assert run.epochs == [0, 1, 2, 3]
+    for history in (run.train_costs, run.test_costs, run.gradient_norms):
+        assert len(history) == 4
+
+
+def test_recorded_costs_are_the_cross_entropy_of_each_set():
+    run = Playground(Settings(l2=0.1))  # the l2 term is left out of the recorded costs
+    run.run(2)
+    for X, Y, recorded in [
+        (run.X_train, run.Y_train, run.train_costs[-1]),
+        (run.X_test, run.Y_test, run.test_costs[-1]),
+    ]:
+        a = run.model.predict_proba(X)
+        by_hand = -np.mean(Y * np.log(a) + (1 - Y) * np.log(1 - a))
+        assert recorded == pytest.approx(by_hand, rel=1e-12)
+
+
+def test_gradient_norms_match_central_differences():
+    run = Playground(Settings(hidden_layers=2, neurons=3, l2=0.01))
+    run.run(2)
+    model = run.model
+    for l, recorded in enumerate(run.gradient_norms[-1], start=1):
+
+        def cost_of(W, l=l):
+            original = model.weights[l - 1]
+            model.weights[l - 1] = W
+            try:
+                return model.cost(run.X_train, run.Y_train)
+            finally:
+                model.weights[l - 1] = original
+
+        numerical = gradcheck.numerical_gradient(cost_of, model.weights[l - 1].copy())
+        assert recorded == pytest.approx(np.linalg.norm(numerical), rel=1e-6)
+
+
+def test_training_in_chunks_equals_training_in_one_go():
+    settings = Settings(batch_size=7)
+    chunked, whole = Playground(settings), Playground(settings)
+    chunked.run(2)
+    chunked.run(3)
+    whole.run(5)
+    for W_chunked, W_whole in zip(chunked.model.weights, whole.model.weights, strict=True):
+        np.testing.assert_array_equal(W_chunked, W_whole)
+    assert chunked.train_costs == whole.train_costs
+
+
+def test_a_run_is_mlp_fit_with_the_chosen_settings():
+    settings = Settings(dataset="moons", hidden_layers=1, neurons=5, batch_size=30, l2=0.01)
+    run = Playground(settings)
+    run.run(4)
+    model = MLP([2, 5, 1], hidden_activation="tanh", l2=0.01, seed=settings.seed)
+    model.fit(run.X_train, run.Y_train, settings.learning_rate, 4, batch_size=30)
+    np.testing.assert_array_equal(model.weights[0], run.model.weights[0])
+
+
+def test_a_batch_larger_than_the_training_set_is_the_whole_set():
+    big = Playground(Settings(train_fraction=0.1, batch_size=playground.N_SAMPLES))
+    full = Playground(Settings(train_fraction=0.1, batch_size=20))  # 20 training points
+    big.run(2)
+    full.run(2)
+    np.testing.assert_array_equal(big.model.weights[0], full.model.weights[0])
+
+
+def test_update_goes_on_for_training_settings_and_restarts_for_the_others():
+    run = Playground()
+    run.run(2)
+    same = run.update(run.settings.replace(learning_rate=0.5, l2=0.3, batch_size=4))
+    assert same is run
+    assert (run.epoch, run.model.l2, run.settings.learning_rate) == (2, 0.3, 0.5)
+    for name, value in [("noise", 0.2), ("seed", 1), ("neurons", 2), ("activation", "relu")]:
+        new = run.update(run.settings.replace(**{name: value}))
+        assert new is not run
+        assert new.epoch == 0
+        assert getattr(new.settings, name) == value
+
+
+def test_reset_starts_again_from_the_same_weights():
+    run = Playground()
+    start = [W.copy() for W in run.model.weights]
+    run.run(3)
+    again = run.reset()
+    assert again.epoch == 0
+    for W, W0 in zip(again.model.weights, start, strict=True):
+        np.testing.assert_array_equal(W, W0)
+
+
+def test_divergence_stops_at_the_last_good_epoch_and_can_go_on_slower():
+    run = Playground(PRESETS["divergent-learning-rate"])
+    with pytest.raises(Diverged, match="learning rate 10"):
+        run.run(100)
+    assert 0 < run.epoch < 100
+    assert run.epochs[-1] == run.epoch
+    assert all(np.all(np.isfinite(W)) for W in run.model.weights)
+    replay = Playground(PRESETS["divergent-learning-rate"])
+    replay.run(run.epoch)  # the same epochs again: the weights the run was put back to
+    np.testing.assert_array_equal(replay.model.weights[0], run.model.weights[0])
+    slower = run.update(run.settings.replace(learning_rate=0.1))
+    slower.run(5)
+    assert slower.epoch == replay.epoch + 5
+
+
+# ----- the views -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "limit"), [(0, 10), (10, 10), (11, 20), (21, 50), (51, 100), (101, 200), (450, 500)]
+)
+def test_nice_limit_steps_through_1_2_5_times_powers_of_ten(value, limit):
+    assert pw.nice_limit(value) == limit
+
+
+def test_decade_limits_enclose_the_positive_values_in_powers_of_ten():
+    low, high = pw.decade_limits(np.array([[0.03, 0.5], [0.0, 2.0]]))
+    assert (low, high) == pytest.approx((0.01, 10.0))
+    assert pw.decade_limits(np.zeros((2, 3))) == (0.1, 1.0)  # nothing to show
+
+
+def test_network_diagram_draws_one_line_per_weight_with_sign_and_size():
+    _, axes = pw.playground_figure()
+    view = pw.PlaygroundView(axes)
+    run = Playground(Settings(hidden_layers=1, neurons=2))
+    run.model.weights = [np.array([[1.0, -2.0], [0.0, 4.0]]), np.array([[-4.0, 0.5]])]
+    view.show(run)
+    edges = view.network.edges
+    widths = edges.get_linewidths()
+    assert len(edges.get_segments()) == 6  # 2 x 2 + 1 x 2 weights
+    np.testing.assert_allclose(widths, pw.MAX_LINE_WIDTH * np.array([1, 2, 0, 4, 4, 0.5]) / 4)
+    colours = [tuple(c) for c in edges.get_colors()]
+    blue, red = (to_rgba(c) for c in pw.WEIGHT_COLOURS[::-1])
+    assert colours == [blue, red, blue, blue, red, blue]
+    # W^2[0, 1] joins hidden unit 2 (layer 1, height 0.5) to the output (layer 2, height 0)
+    np.testing.assert_allclose(edges.get_segments()[5], [[1, 0.5], [2, 0]])
+
+
+# ----- the explorer, used as a student would -------------------------------------------------
+
+
+class Clock:
+    """A fake clock for the explorer: each reading is ``step`` seconds after the last."""
+
+    def __init__(self, step):
+        self.time, self.step = 0.0, step
+
+    def __call__(self):
+        self.time += self.step
+        return self.time
+
+
+@pytest.fixture
+def slow_clock(monkeypatch):
+    """Every reading one second later: each tick trains one epoch (its time is up after it)
+    and no tick is stale."""
+    monkeypatch.setattr(pw, "_now", Clock(1.0))
+
+
+@pytest.fixture
+def explorer(slow_clock):
+    return pw.playground_explorer()
+
+
+def tick(explorer, times=1):
+    explorer.play.playing = True
+    for _ in range(times):
+        explorer.play.value += 1
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+DOM_HOOKS = {
+    "bp-learning-rate": lambda e: e.controls["learning_rate"],
+    "bp-play": lambda e: e.play,
+    "bp-step": lambda e: e.step,
+    "bp-reset": lambda e: e.reset,
+    "bp-figure": lambda e: e.image,
+    "bp-epoch": lambda e: e.epoch,
+    "bp-message": lambda e: e.message,
+}
+
+
+def test_the_browser_tests_hooks_are_on_the_right_widgets(explorer):
+    for name, widget_of in DOM_HOOKS.items():
+        assert name in widget_of(explorer)._dom_classes
+
+
+def test_the_explorer_starts_untrained_and_drawn(explorer):
+    assert explorer.session.epoch == 0
+    assert bytes(explorer.image.value[:8]) == PNG_SIGNATURE
+    assert "epoch 0 " in explorer.epoch.value
+    assert explorer.message.value == ""
+    assert explorer.settings() == Settings()
+
+
+def test_step_trains_one_epoch_and_redraws(explorer):
+    before = explorer.image.value
+    weights = [W.copy() for W in explorer.session.model.weights]
+    explorer.step.click()
+    assert explorer.session.epoch == 1
+    assert "epoch 1 " in explorer.epoch.value
+    assert not np.array_equal(explorer.session.model.weights[0], weights[0])
+    assert explorer.image.value != before
+
+
+def test_play_ticks_train_and_redraw(explorer):
+    tick(explorer, 3)
+    assert explorer.session.epoch == 3  # the slow clock: one epoch a tick
+    first = explorer.image.value
+    tick(explorer, 2)
+    assert explorer.session.epoch == 5
+    assert explorer.image.value != first
+
+
+def test_a_fast_tick_trains_at_most_the_epochs_of_a_tick(monkeypatch, explorer):
+    monkeypatch.setattr(pw, "_now", Clock(0.0))  # no time passes: only the epoch cap stops
+    explorer._frame_end = -1.0  # the last frame ended long ago: this tick is not stale
+    tick(explorer)
+    assert explorer.session.epoch == pw.MAX_EPOCHS_PER_TICK
+
+
+def test_a_tick_that_waited_behind_a_frame_is_skipped(monkeypatch, explorer):
+    tick(explorer)
+    monkeypatch.setattr(pw, "_now", Clock(pw.STALE_TICK_SECONDS / 10))
+    tick(explorer)  # arrives right after the last frame ended
+    assert explorer.session.epoch == 1
+
+
+def test_ticks_while_paused_and_the_stop_rewind_do_nothing(explorer):
+    explorer.play.value += 1  # playing is False
+    tick(explorer)
+    explorer.play.value = 0  # the stop button rewinds the counter
+    assert explorer.session.epoch == 1
+
+
+def test_reset_goes_back_to_the_seeded_start(explorer):
+    start = explorer.image.value
+    weights = explorer.session.model.weights[0].copy()
+    tick(explorer, 4)
+    explorer.reset.click()
+    assert explorer.session.epoch == 0
+    np.testing.assert_array_equal(explorer.session.model.weights[0], weights)
+    assert explorer.image.value == start
+
+
+EXTREMES = [(name, value) for name, bounds in playground.RANGES.items() for value in bounds] + [
+    ("l2", playground.L2_CHOICES[0]),
+    ("l2", playground.L2_CHOICES[-1]),
+    *[("dataset", name) for name in playground.DATASETS],
+    *[("activation", name) for name in playground.HIDDEN_ACTIVATIONS],
+]
+
+
+@pytest.mark.parametrize(("name", "value"), EXTREMES)
+def test_every_control_works_at_its_extremes(explorer, name, value):
+    control = explorer.controls[name]
+    if hasattr(control, "min") and name != "learning_rate":  # log slider: min is an exponent
+        assert (control.min, control.max) == playground.RANGES[name]
+    control.value = value
+    assert getattr(explorer.session.settings, name) == pytest.approx(value)
+    assert explorer.message.value == ""
+    before = explorer.image.value
+    weights = [W.copy() for W in explorer.session.model.weights]
+    epoch = explorer.session.epoch
+    explorer.step.click()
+    tick(explorer, 2)
+    assert explorer.session.epoch == epoch + 3 or "diverged" in explorer.message.value
+    changed = [
+        not np.array_equal(W, W0)
+        for W, W0 in zip(explorer.session.model.weights, weights, strict=True)
+    ]
+    assert any(changed) or "diverged" in explorer.message.value
+    assert explorer.image.value != before
+
+
+def test_the_learning_rate_slider_spans_its_range_on_a_log_scale(explorer):
+    control = explorer.controls["learning_rate"]
+    low, high = playground.RANGES["learning_rate"]
+    assert (10**control.min, 10**control.max) == pytest.approx((low, high))
+    assert control.continuous_update is False
+
+
+def test_a_new_network_starts_again_and_a_new_learning_rate_goes_on(explorer):
+    tick(explorer, 3)
+    explorer.controls["learning_rate"].value = 0.5
+    assert explorer.session.epoch == 3
+    assert "learning rate 0.5" in explorer.epoch.value
+    before = explorer.image.value
+    explorer.controls["hidden_layers"].value = 4
+    assert explorer.session.epoch == 0
+    assert explorer.session.model.layer_sizes == (2, 4, 4, 4, 4, 1)
+    assert explorer.image.value != before
+
+
+def test_a_divergent_learning_rate_pauses_and_says_what_to_do(explorer):
+    explorer.controls["dataset"].value = "xor"
+    explorer.controls["learning_rate"].value = 10.0
+    tick(explorer, 20)
+    assert explorer.play.playing is False
+    assert "diverged" in explorer.message.value
+    assert "Lower the learning rate" in explorer.message.value
+    stopped_at = explorer.session.epoch
+    assert all(np.all(np.isfinite(W)) for W in explorer.session.model.weights)
+    explorer.controls["learning_rate"].value = 0.1
+    explorer.step.click()
+    assert explorer.session.epoch == stopped_at + 1
+    assert explorer.message.value == ""
+
+
+def test_choosing_a_named_preset_sets_the_controls_and_starts_again(explorer):
+    tick(explorer, 2)
+    explorer.presets.value = "xor-needs-hidden-layer"
+    assert explorer.settings() == PRESETS["xor-needs-hidden-layer"]
+    assert explorer.controls["hidden_layers"].value == 0
+    assert explorer.session.epoch == 0
+    assert explorer.session.model.layer_sizes == (2, 1)
+
+
+def test_a_teacher_saves_and_loads_the_controls(tmp_path, explorer):
+    explorer.controls["dataset"].value = "spirals"
+    explorer.controls["l2"].value = 0.03
+    path = tmp_path / "lecture.json"
+    playground.save_preset(path, explorer.settings())
+    other = pw.playground_explorer(playground.load_preset(path))
+    assert other.settings() == explorer.settings()
+    assert other.session.X_train.shape == explorer.session.X_train.shape
+
+
+def shown_widgets(widget):
+    children = getattr(widget, "children", ())
+    return [widget, *(w for child in children for w in shown_widgets(child))]
+
+
+def test_hidden_controls_are_not_shown_but_keep_their_setting(slow_clock):
+    settings = Settings(batch_size=25, l2=0.1)
+    explorer = pw.playground_explorer(settings, hide=("l2", "batch_size", "presets"))
+    shown = shown_widgets(explorer.widget)
+    assert explorer.controls["l2"] not in shown
+    assert explorer.controls["batch_size"] not in shown
+    assert explorer.presets not in shown
+    assert explorer.controls["learning_rate"] in shown
+    assert explorer.session.settings == settings
+
+
+def test_show_lists_the_only_controls_shown(slow_clock):
+    explorer = pw.playground_explorer(show=("learning_rate", "hidden_layers"))
+    shown = shown_widgets(explorer.widget)
+    visible = [name for name, control in explorer.controls.items() if control in shown]
+    assert sorted(visible) == ["hidden_layers", "learning_rate"]
+    assert explorer.presets not in shown
+    assert {explorer.play, explorer.step, explorer.reset, explorer.image} <= set(shown)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "reason"),
+    [
+        ({"hide": ("lr",)}, "unknown control 'lr'"),
+        ({"show": ("depth",)}, "unknown control 'depth'"),
+        ({"hide": ("l2",), "show": ("seed",)}, "either hide or show"),
+    ],
+)
+def test_bad_control_names_are_refused(kwargs, reason):
+    with pytest.raises(ValueError, match=reason):
+        pw.playground_explorer(**kwargs)
