@@ -562,6 +562,11 @@ ACTIVATION_COLOURS = {"sigmoid": "C0", "tanh": "C2", "relu": "C3", "leaky_relu":
 """One colour per hidden activation, the same in every figure of notebook 05."""
 
 
+MIN_DECADES_SHOWN = 4
+"""The gradient-norm plots span at least this many powers of ten, so that a factor of two
+between layers does not look like a cliff next to sigmoid's factor of a million."""
+
+
 class GradientNormView:
     """Weight-gradient size per layer on a log scale, one line per network.
 
@@ -596,6 +601,10 @@ class GradientNormView:
         self.ax.set_title(title)
         self.ax.relim()
         self.ax.autoscale_view(scalex=False)
+        low, high = self.ax.get_ylim()
+        missing = MIN_DECADES_SHOWN - np.log10(high / low)
+        if missing > 0:  # widen the range evenly on both sides
+            self.ax.set_ylim(low / 10 ** (missing / 2), high * 10 ** (missing / 2))
         self.ax.legend(loc="lower right")
 
 

@@ -323,6 +323,9 @@ def test_gradient_norm_view_replaces_its_lines_and_skips_zeros():
     assert np.isnan(y[0])
     np.testing.assert_array_equal(y[1:], [0.5, 0.6])
     assert ax.get_title() == "second"
+    low, high = ax.get_ylim()
+    assert np.log10(high / low) == pytest.approx(lab.MIN_DECADES_SHOWN)
+    assert low < 0.5 < 0.6 < high
 
 
 # ----- the explorer --------------------------------------------------------------------------
