@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import backprop_lib as bp
-from backprop_lib import data
+from backprop_lib import data, widgets
 from backprop_lib import gradient_lab as lab
 
 UNIT_ROUNDOFF = np.finfo(float).eps / 2
@@ -79,7 +79,7 @@ def test_log_log_slope_of_power_laws():
 
 
 def test_plot_error_versus_epsilon_draws_both_curves_and_guides():
-    _, ax = bp.widgets.new_figure()
+    _, ax = widgets.new_figure()
     errors = {"forward": lab.EPSILONS, "central": lab.EPSILONS**2}
     lab.plot_error_versus_epsilon(ax, lab.EPSILONS, errors)
     labels = [line.get_label() for line in ax.get_lines()]
@@ -248,7 +248,7 @@ def test_verdict_thresholds(error, expected):
 
 
 def test_plot_check_results_marks_each_cell():
-    _, ax = bp.widgets.new_figure()
+    _, ax = widgets.new_figure()
     lab.plot_check_results(ax, ["a", "b"], [[1e-10, 0.5], [1e-4, 1e-9]])
     marks = sorted(text.get_text() for text in ax.texts)
     assert marks == ["?", "WRONG", "ok", "ok"]
@@ -311,7 +311,7 @@ def test_zero_gradient_note_and_title():
 
 
 def test_gradient_norm_view_replaces_its_lines_and_skips_zeros():
-    _, ax = bp.widgets.new_figure()
+    _, ax = widgets.new_figure()
     view = lab.GradientNormView(ax)
     view.update({"sigmoid": [1e-3, 1e-2], "relu": [0.1, 0.2]}, "first")
     assert len(ax.get_lines()) == 2
