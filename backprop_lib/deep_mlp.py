@@ -261,7 +261,7 @@ class DeepMLPView:
         left, right = figure.subfigures(1, 2, width_ratios=[1.0, 1.15])
         self.ax_cost = left.subplots()
         self.train_curve = CostCurve(self.ax_cost, label="training set")
-        self.test_curve = CostCurve(self.ax_cost, label="test set", title="Cross-entropy per epoch")
+        self.test_curve = CostCurve(self.ax_cost, label="test set")
         self.ax_cost.set_ylabel("cost (without the L2 term)")
         self.ax_cost.legend()
         self.grid = PredictionGrid(right.subplots(GRID_ROWS, GRID_COLUMNS), X_test, Y_test, classes)
