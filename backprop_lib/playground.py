@@ -158,17 +158,28 @@ PRESETS = {
     "default": Settings(),
     "xor-needs-hidden-layer": Settings(dataset="xor", hidden_layers=0, learning_rate=0.3),
     "spiral-deep": Settings(
-        dataset="spirals", noise=0.05, hidden_layers=4, neurons=8, learning_rate=0.03, batch_size=10
+        dataset="spirals",
+        noise=0.05,
+        hidden_layers=4,
+        neurons=8,
+        activation="relu",
+        learning_rate=0.05,
     ),
     "overfitting": Settings(
-        dataset="spirals", noise=0.2, train_fraction=0.1, hidden_layers=3, neurons=8, batch_size=5
+        dataset="xor",
+        noise=0.3,
+        train_fraction=0.1,
+        hidden_layers=3,
+        neurons=8,
+        activation="relu",
+        batch_size=5,
     ),
     "divergent-learning-rate": Settings(dataset="xor", learning_rate=10.0),
 }
 """Named starting points for a lecture: the default run; logistic regression failing on XOR
-(add a hidden layer to fix it); a deep network that can learn the spirals; a network that
-fits a small training set and not the test set (add l2 to fix it); a learning rate that
-makes training blow up."""
+(add a hidden layer to fix it); a deep network that learns the spirals in about a thousand
+epochs; a network that fits 20 noisy training points and not the test set (l2 helps); a
+learning rate that makes training blow up within a few epochs."""
 
 
 def save_preset(path, settings):

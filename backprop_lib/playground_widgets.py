@@ -153,6 +153,8 @@ class NetworkDiagram:
         self.edges = LineCollection([], capstyle="round")
         ax.add_collection(self.edges)
         self.units = ax.scatter([], [], s=40, color="0.3", zorder=3)
+        half_height = max(2, playground.RANGES["neurons"][1]) / 2  # the tallest column fits
+        ax.set_ylim(-half_height, half_height)
         ax.set_yticks([])
         for side in ("left", "right", "top"):
             ax.spines[side].set_visible(False)
@@ -177,8 +179,6 @@ class NetworkDiagram:
         labels = ["input", *[str(l) for l in range(1, last)], "output"]
         self.ax.set_xticks(range(last + 1), labels)
         self.ax.set_xlim(-0.4, last + 0.4)
-        tallest = max(layer_sizes) / 2
-        self.ax.set_ylim(-tallest, tallest)
 
     def update(self, weights):
         """Show the weights [W^1, ..., W^L] (shapes as laid out by :meth:`set_architecture`)."""
@@ -290,10 +290,12 @@ class PlaygroundView:
         ]
 
     def layout(self):
-        """Everything the still part of the figure depends on: a new value means that the
-        whole figure must be drawn again."""
-        limits = [(ax.get_xlim(), ax.get_ylim()) for ax in (self.costs.ax, self.gradients.ax)]
-        return (id(self._shown), *limits)
+        """Everything the still part of the figure depends on: the limits of the axes that
+        have tick labels, and the number of layers. A new value means that the whole figure
+        must be drawn again. (The boundary's axes have no ticks: their limits change nothing
+        but the moving artists.)"""
+        axes = (self.network.ax, self.costs.ax, self.gradients.ax)
+        return (self.gradients.labels, *[(ax.get_xlim(), ax.get_ylim()) for ax in axes])
 
 
 def status(session):

@@ -359,6 +359,18 @@ def test_a_tick_that_waited_behind_a_frame_is_skipped(monkeypatch, explorer):
     assert explorer.session.epoch == 1
 
 
+def test_frames_pasted_over_the_kept_background_equal_freshly_drawn_ones(explorer):
+    for change in [
+        lambda: tick(explorer, 12),  # the epoch axis grows from 10 to 20
+        lambda: setattr(explorer.controls["dataset"], "value", "moons"),
+        lambda: setattr(explorer.controls["hidden_layers"], "value", 5),
+        lambda: setattr(explorer.controls["noise"], "value", 0.5),
+    ]:
+        change()
+        fresh = pw.FrameRenderer(explorer.figure)
+        assert explorer.image.value == fresh.png(explorer.view.moving, explorer.view.layout())
+
+
 def test_ticks_while_paused_and_the_stop_rewind_do_nothing(explorer):
     explorer.play.value += 1  # playing is False
     tick(explorer)

@@ -1,0 +1,93 @@
+"""Benchmark the playground explorer of notebook 06 in the kernel (no browser).
+
+Run: python benchmarks/bench_playground.py. Prints, as medians of repeated timings:
+
+- the time from setting a control's value to new PNG bytes in the figure's Image widget,
+  per control and over all of them (what a student waits for after releasing a slider,
+  leaving out the trip to the browser);
+- the time of one play tick (training a chunk of epochs and drawing a frame), for the
+  default network and for the largest one trained one example at a time.
+
+It never fails on a missed target (it is a benchmark, not a test); the browser side is
+measured by benchmarks/bench_browser.py.
+"""
+
+import statistics
+import time
+
+from backprop_lib import playground
+from backprop_lib import playground_widgets as pw
+
+CHANGES = 30
+"""Control changes timed per control (alternating between two values)."""
+
+TICKS = 50
+"""Play ticks timed per network."""
+
+TWO_VALUES = {
+    "dataset": ("xor", "spirals"),
+    "noise": (0.05, 0.2),
+    "train_fraction": (0.3, 0.7),
+    "seed": (1, 2),
+    "hidden_layers": (1, 3),
+    "neurons": (3, 6),
+    "activation": ("relu", "tanh"),
+    "learning_rate": (0.05, 0.2),
+    "l2": (0.01, 0.0),
+    "batch_size": (5, 20),
+}
+
+
+def milliseconds(seconds):
+    return f"{1e3 * statistics.median(seconds):6.1f} ms"
+
+
+def control_latencies(explorer):
+    """Seconds from setting each control's value to new figure bytes, by control name."""
+    latencies = {}
+    for name, values in TWO_VALUES.items():
+        explorer.load(playground.Settings())
+        times = []
+        for i in range(CHANGES):
+            start = time.perf_counter()
+            explorer.controls[name].value = values[i % 2]
+            times.append(time.perf_counter() - start)
+        latencies[name] = times
+    return latencies
+
+
+def tick_times(explorer, settings):
+    """Seconds per play tick, ticking every play interval as the browser would."""
+    explorer.load(settings)
+    explorer.play.playing = True
+    times = []
+    for _ in range(TICKS):
+        start = time.perf_counter()
+        explorer.play.value += 1
+        times.append(time.perf_counter() - start)
+        time.sleep(max(0.0, pw.PLAY_INTERVAL_MS / 1e3 - times[-1]))
+    explorer.play.playing = False
+    return times, explorer.session.epoch
+
+
+def main():
+    explorer = pw.playground_explorer()
+    latencies = control_latencies(explorer)
+    print("control change -> new PNG bytes (median):")
+    for name, times in latencies.items():
+        print(f"  {name:15s} {milliseconds(times)}")
+    every = [t for times in latencies.values() for t in times]
+    print(f"  {'all controls':15s} {milliseconds(every)}")
+    print(f"play ticks, every {pw.PLAY_INTERVAL_MS} ms (median tick time, epochs trained):")
+    runs = {
+        "default": playground.Settings(),
+        "6 x 8, batch 1": playground.Settings(hidden_layers=6, neurons=8, batch_size=1),
+    }
+    for label, settings in runs.items():
+        times, epochs = tick_times(explorer, settings)
+        slowest = f"max {1e3 * max(times):.0f} ms"
+        print(f"  {label:15s} {milliseconds(times)}, {slowest}, {epochs} epochs")
+
+
+if __name__ == "__main__":
+    main()
