@@ -3,8 +3,10 @@
 :class:`PlaygroundView` draws a :class:`backprop_lib.playground.Playground` on four axes
 (decision boundary, cost curves, the network's weights, the weight-gradient norms) and
 updates its artists in place, so a static figure and the explorer share the drawing code.
-:func:`playground_explorer` joins controls, a play button and the view's reused figure
-(a :class:`backprop_lib.widgets.Explorer`).
+:func:`playground_explorer` joins controls, a play button and the view's reused figure,
+shown as a PNG in an ``ipywidgets.Image`` like the other notebooks' explorers. To draw ten
+frames a second on a small machine, :class:`FrameRenderer` keeps the still part of the
+figure (axes, ticks, labels) as a bitmap and draws only the moving artists over it.
 
 Playing uses an ``ipywidgets.Play``: a timer in the browser whose value ticks every
 :data:`PLAY_INTERVAL_MS`. Each tick trains a bounded chunk of epochs and redraws once, and
@@ -14,6 +16,7 @@ controls.
 
 import html
 import io
+import itertools
 import time
 
 import ipywidgets as widgets
@@ -49,8 +52,9 @@ PLAY_INTERVAL_MS = 100
 """Time between two ticks of the play button: ten frames per second."""
 
 TICK_SECONDS = 0.04
-"""Training time per tick, at most (after the first epoch). With a frame's drawing time
-(measured at about 40 ms here) a tick stays under the interval."""
+"""Training time per tick, at most (after the first epoch). A frame's drawing and PNG
+encoding took 20 to 30 ms here (65 ms when the axes' ticks change), so a tick stays under
+the interval."""
 
 MAX_EPOCHS_PER_TICK = 10
 """Epochs per tick at most: 100 epochs a second, slow enough to watch a boundary form."""
@@ -66,9 +70,9 @@ _now = time.perf_counter
 def nice_limit(value):
     """The smallest of 10, 20, 50, 100, 200, 500, ... that is >= ``value``: the epoch axis
     grows in these steps, so its tick labels change rarely."""
-    limit = 10
+    limit, factors = 10, itertools.cycle((2, 2.5, 2))  # 10 -> 20 -> 50 -> 100 -> ...
     while limit < value:
-        limit = limit * 5 // 2 if str(limit)[0] == "2" else limit * 2
+        limit = round(limit * next(factors))
     return limit
 
 
@@ -303,7 +307,7 @@ def status(session):
     s = session.settings
     train_accuracy, test_accuracy = session.accuracies()
     return (
-        f"epoch {session.epoch} · right: train {train_accuracy:.0%}, test {test_accuracy:.0%}"
+        f"epoch {session.epoch} · accuracy: train {train_accuracy:.0%}, test {test_accuracy:.0%}"
         f" · cost: train {session.train_costs[-1]:.3f}, test {session.test_costs[-1]:.3f}"
         f" · learning rate {s.learning_rate:.3g}, λ {s.l2:g},"
         f" batch {min(s.batch_size, session.X_train.shape[1])}"
@@ -314,8 +318,8 @@ FIGURE_SIZE = (9.0, 6.4)
 """Width and height (inches) of the playground's figure."""
 
 FRAME_DPI = 72
-"""Resolution of the explorer's frames: measured (see notebook 06's notes) to keep a
-frame's drawing and PNG encoding well under the play interval on a two-core machine."""
+"""Resolution of the explorer's frames (648 x 461 pixels): at 100 dpi a full drawing took
+about twice as long (measured on a busy two-core machine), for no gain on a laptop screen."""
 
 PNG_COMPRESS_LEVEL = 1
 """zlib level of the frames: level 1 encodes several times faster than the default 6, for
@@ -492,9 +496,12 @@ class PlaygroundExplorer:
         self.image = _dom(widgets.Image(format="png"), "bp-figure")
         self._frame_end = -np.inf
         self._loading = False
+        wrap = widgets.Layout(flex_flow="row wrap")  # narrow windows: controls go on a new line
+        groups = [[name for name in group if name not in hide] for group in CONTROL_GROUPS.values()]
         rows = [
-            widgets.HBox([self.controls[name] for name in group if name not in hide])
-            for group in CONTROL_GROUPS.values()
+            widgets.HBox([self.controls[name] for name in group], layout=wrap)
+            for group in groups
+            if group
         ]
         buttons = [self.play, self.step, self.reset]
         if "presets" not in hide:

@@ -494,6 +494,8 @@ def test_show_lists_the_only_controls_shown(slow_clock):
     assert sorted(visible) == ["hidden_layers", "learning_rate"]
     assert explorer.presets not in shown
     assert {explorer.play, explorer.step, explorer.reset, explorer.image} <= set(shown)
+    boxes = [w for w in shown if isinstance(w, pw.widgets.HBox)]
+    assert all(box.children for box in boxes)  # no empty rows for the hidden groups
 
 
 @pytest.mark.parametrize(
