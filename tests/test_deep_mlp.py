@@ -13,8 +13,8 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 SLIDER_ENDS = {
     "learning_rate": (1e-3, 100.0),
     "depth": (0, 10),
-    "width": (1, 64),
-    "epochs": (50, 2000),
+    "width": (1, 32),
+    "epochs": (50, 1000),
     "l2": (0.0, 20.0),
 }
 
@@ -52,6 +52,12 @@ def test_network_has_depth_hidden_layers_of_width_units(depth, width):
         "sigmoid",
         "cross_entropy",
     )
+
+
+def test_numpy_whole_numbers_are_accepted_as_depth_and_width():
+    X, Y, X_test, Y_test = small_problem()
+    result = deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, np.int64(2), np.int32(3), 0.5, 2)
+    assert result.model.layer_sizes == (16, 3, 3, 1)
 
 
 def test_costs_are_the_model_costs_after_each_step():
