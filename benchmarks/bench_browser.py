@@ -1,0 +1,124 @@
+"""Benchmark the playground (notebook 06) as a person sees it: served by Voila, in Chromium.
+
+Measures, in the page's own clock,
+- the time from a key press that moves the learning-rate slider one step to the new
+  figure having loaded in the page (median over several steps), and
+- the figures loaded per second while the play button runs,
+and prints them beside the targets, as ratios. It never fails on a missed target (it is a
+benchmark, not a test). It starts Voila and Chromium itself (installing Chromium with
+apt-get when it is missing, like the browser tests) and stops them at the end.
+
+Run: python benchmarks/bench_browser.py [--steps N] [--seconds S]
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+# The browser tests' helpers start the servers and Chromium for this benchmark too.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from browser_session import (
+    FIGURE,
+    LEARNING_RATE,
+    PLAY_BUTTON,
+    PLAYGROUND,
+    launch_chromium,
+    local_context,
+    served_copy,
+    start_voila,
+    step_slider,
+)
+
+TARGET_LATENCY_MS = 150.0
+"""After a slider is released, the new figure appears within this time (median)."""
+
+TARGET_FPS = 10.0
+"""While playing, the views update at least this many times per second."""
+
+SETTLE_MS = 300
+"""Pause between two slider steps, so that each one starts from an idle kernel."""
+
+WARM_UP_S = 1.0
+"""Playing time before frames are counted (the first ticks build the network)."""
+
+TIMEOUT_MS = 60_000
+"""Longest wait for the app to appear or for one new figure."""
+
+RECORDER = """figure => {
+    const img = document.querySelector(figure);
+    window.bench = {keys: [], loads: []};
+    document.addEventListener('keydown', () => bench.keys.push(performance.now()), true);
+    img.addEventListener('load', () => bench.loads.push(performance.now()));
+}"""
+"""Records, in the page's clock (ms), every key press and every figure that finished loading."""
+
+
+def slider_latencies(page, steps):
+    """Milliseconds from each key press to the next loaded figure, for ``steps`` slider
+    steps that alternate right and left (so the slider stays inside its range)."""
+    latencies = []
+    for step in range(steps):
+        loaded = page.evaluate("bench.loads.length")
+        step_slider(page, LEARNING_RATE, "ArrowRight" if step % 2 == 0 else "ArrowLeft")
+        page.wait_for_function(f"bench.loads.length > {loaded}", timeout=TIMEOUT_MS)
+        latencies.append(page.evaluate(f"bench.loads[{loaded}] - bench.keys.at(-1)"))
+        page.wait_for_timeout(SETTLE_MS)
+    return latencies
+
+
+def frames_per_second(page, seconds):
+    """Figures loaded per second while playing, counted over ``seconds`` after a warm-up."""
+    play = page.locator(PLAY_BUTTON)
+    play.click()
+    page.wait_for_timeout(WARM_UP_S * 1000)
+    start = page.evaluate("[performance.now(), bench.loads.length]")
+    page.wait_for_timeout(seconds * 1000)
+    end = page.evaluate("[performance.now(), bench.loads.length]")
+    play.click()  # pause
+    return (end[1] - start[1]) / ((end[0] - start[0]) / 1000)
+
+
+def report(name, value, unit, target, lower_is_better):
+    ratio = value / target
+    met = ratio <= 1 if lower_is_better else ratio >= 1
+    bound = "<=" if lower_is_better else ">="
+    print(
+        f"{name:<32} {value:8.1f} {unit:<4} target {bound} {target:g} {unit}: "
+        f"{ratio:.2f} x target ({'met' if met else 'missed'})"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=20, help="slider steps to time")
+    parser.add_argument("--seconds", type=float, default=5.0, help="playing time counted")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        served_copy(folder)
+        voila = start_voila(folder, PLAYGROUND, Path(folder) / "voila.log")
+        try:
+            with sync_playwright() as playwright:
+                browser = launch_chromium(playwright)
+                page = local_context(browser).new_page()
+                page.goto(voila.url)
+                page.wait_for_selector(f"{FIGURE}[src]", timeout=TIMEOUT_MS)
+                page.evaluate(RECORDER, FIGURE)
+                latencies = slider_latencies(page, args.steps)
+                fps = frames_per_second(page, args.seconds)
+                browser.close()
+        finally:
+            voila.stop()
+
+    print(f"Playground in Voila and Chromium ({args.steps} slider steps, {args.seconds:g} s play)")
+    report("slider -> figure, median", statistics.median(latencies), "ms", TARGET_LATENCY_MS, True)
+    print(f"{'  (fastest, slowest)':<32} {min(latencies):8.1f} ms, {max(latencies):.1f} ms")
+    report("figures per second, playing", fps, "fps", TARGET_FPS, False)
+
+
+if __name__ == "__main__":
+    main()

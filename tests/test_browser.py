@@ -1,0 +1,199 @@
+"""End-to-end tests in a real browser: every notebook runs clean in JupyterLab, and the
+playground (notebook 06) reacts to its learning-rate slider and its play button, in
+JupyterLab and served as an app by Voila (on its own, and inside JupyterLab's server as
+on Binder).
+
+The session fixtures install Chromium when it is missing (``browser_session``), start one
+JupyterLab, one Voila and one Chromium for all tests, and stop them at the end. The servers
+serve a temporary copy of the repository, so the committed notebooks never change. Each
+test leaves a screenshot of its page in tests/screenshots/ (git-ignored), to look at when
+it fails.
+"""
+
+import re
+
+import pytest
+from browser_session import (
+    EPOCH,
+    FIGURE,
+    LEARNING_RATE,
+    PLAY_BUTTON,
+    PLAYGROUND,
+    ROOT,
+    launch_chromium,
+    local_context,
+    served_copy,
+    start_lab,
+    start_voila,
+    step_slider,
+)
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import sync_playwright
+
+NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+
+RUN_ALL_TIMEOUT_MS = 300_000
+"""How long Run All may take: nbval allows each cell 120 s; here whole notebooks take
+5-30 s, several times that on a busy two-core CI machine."""
+
+WIDGET_TIMEOUT_MS = 60_000
+"""How long a widget may take to appear or to redraw after a change (a redraw takes
+well under a second here; the margin is for a busy machine)."""
+
+PLAY_FRAMES = 3
+"""Distinct figures that must appear after pressing play: more than one step happened."""
+
+STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+"""Outputs that JupyterLab and Voila render as stderr: text sent to stderr, and errors."""
+
+WIDGET_ERROR = "Error displaying widget"
+"""What ipywidgets shows in place of a widget that failed to render."""
+
+PROMPTS = ".jp-CodeCell .jp-InputPrompt"
+"""The prompts of the code cells: "[ ]:" not run, "[*]:" queued or running, "[7]:" done."""
+
+RUN_STARTED = """prompts => [...document.querySelectorAll(prompts)]
+    .some(p => p.textContent.trim() !== '[ ]:')"""
+
+RUN_FINISHED = """prompts => document.querySelector(
+        '.jp-Notebook-ExecutionIndicator[data-status=idle]') !== null
+    && ![...document.querySelectorAll(prompts)].some(p => p.textContent.trim() === '[*]:')"""
+"""The kernel is idle and no cell waits: all ran, or Run All stopped at an error."""
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory):
+    """A temporary folder holding the copy of the repository that the servers serve."""
+    folder = tmp_path_factory.mktemp("browser")
+    served_copy(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def lab(served):
+    server = start_lab(served, served / "jupyterlab.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def voila(served):
+    server = start_voila(served, PLAYGROUND, served / "voila.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh page that can reach only this machine; its screenshot is saved at the end."""
+    context = local_context(browser)
+    context.set_default_timeout(WIDGET_TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{request.node.name}.png")
+    context.close()
+
+
+def open_notebook(page, lab, name):
+    """Open ``notebooks/name`` in a JupyterLab workspace of its own, with its kernel idle."""
+    stem = name.removesuffix(".ipynb")
+    page.goto(f"{lab.url}/lab/workspaces/{stem}/tree/notebooks/{name}")
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status=idle]")
+
+
+def click_menu(page, menu, item):
+    page.get_by_role("menuitem", name=menu, exact=True).click()
+    page.get_by_role("menuitem", name=item, exact=True).click()
+
+
+def run_all(page):
+    """Clear every stored output and Run All; wait until it is done, and check every code
+    cell ran (Run All stops at a cell that raises)."""
+    click_menu(page, "Edit", "Clear Outputs of All Cells")
+    click_menu(page, "Run", "Run All Cells")
+    page.wait_for_function(RUN_STARTED, arg=PROMPTS)
+    page.wait_for_function(RUN_FINISHED, arg=PROMPTS, timeout=RUN_ALL_TIMEOUT_MS)
+    assert_no_errors(page)
+    prompts = page.locator(PROMPTS).all_inner_texts()
+    not_run = [i for i, p in enumerate(prompts) if not re.fullmatch(r"\[\d+\]:", p.strip())]
+    assert prompts and not not_run, f"code cells {not_run} of {len(prompts)} did not run"
+
+
+def assert_no_errors(page):
+    stderr = page.locator(STDERR).all_inner_texts()
+    assert not stderr, f"stderr or error output on the page: {stderr}"
+    assert WIDGET_ERROR not in page.locator("body").inner_text()
+
+
+def figure_src(page):
+    """The address of the playground's figure (a new blob: URL for every new PNG)."""
+    return page.locator(FIGURE).get_attribute("src")
+
+
+def wait_for_new_figure(page, old_src, after):
+    """Wait until the figure differs from ``old_src``; return its new address."""
+    try:
+        page.wait_for_function(
+            "([figure, old]) => document.querySelector(figure).getAttribute('src') !== old",
+            arg=[FIGURE, old_src],
+        )
+    except PlaywrightTimeoutError:
+        pytest.fail(f"the figure did not change within {WIDGET_TIMEOUT_MS} ms after {after}")
+    return figure_src(page)
+
+
+def check_playground(page):
+    """The playground redraws after a learning-rate step, and keeps redrawing while playing."""
+    page.wait_for_selector(f"{FIGURE}[src]", timeout=WIDGET_TIMEOUT_MS)
+    src = figure_src(page)
+    before, after = step_slider(page, LEARNING_RATE)
+    assert after != before, f"the learning-rate slider did not move from {before}"
+    src = wait_for_new_figure(page, src, f"moving the learning rate from {before} to {after}")
+    epoch = page.locator(EPOCH).inner_text()
+    play = page.locator(PLAY_BUTTON)
+    play.click()
+    frames = {src}
+    while len(frames) < PLAY_FRAMES:
+        src = wait_for_new_figure(page, src, f"{len(frames)} figures while playing")
+        frames.add(src)
+    play.click()
+    assert page.locator(EPOCH).inner_text() != epoch, "playing did not train"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_runs_without_errors_in_jupyterlab(page, lab, name):
+    open_notebook(page, lab, name)
+    run_all(page)
+
+
+def test_playground_reacts_in_jupyterlab(page, lab):
+    name = PLAYGROUND.removeprefix("notebooks/")
+    assert name in NOTEBOOKS, f"{PLAYGROUND} is missing"
+    open_notebook(page, lab, name)
+    run_all(page)
+    page.locator(LEARNING_RATE).scroll_into_view_if_needed()
+    check_playground(page)
+    assert_no_errors(page)
+
+
+def test_playground_reacts_in_voila(page, voila):
+    page.goto(voila.url, timeout=RUN_ALL_TIMEOUT_MS)  # loaded once every cell has run
+    check_playground(page)
+    assert_no_errors(page)
+
+
+def test_playground_reacts_in_voila_inside_jupyterlab(page, lab):
+    """Voila's server extension, as on Binder: /voila/render/<notebook> of a Jupyter server."""
+    page.goto(f"{lab.url}/voila/render/{PLAYGROUND}", timeout=RUN_ALL_TIMEOUT_MS)
+    check_playground(page)
+    assert_no_errors(page)
