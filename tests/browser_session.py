@@ -164,7 +164,6 @@ def jupyter_env(folder):
         "JUPYTER_DATA_DIR": str(folder / "data"),
         "JUPYTER_RUNTIME_DIR": str(folder / "runtime"),
         "IPYTHONDIR": str(folder / "ipython"),
-        "JUPYTER_PLATFORM_DIRS": "1",  # the settled future default; silences a warning
     }
 
 
