@@ -190,6 +190,17 @@ def test_explorer_starts_trained_with_the_progress_bar_full(explorer, digits):
     )
 
 
+def test_progress_bar_moves_while_training(explorer):
+    seen = []
+    explorer.progress.observe(lambda change: seen.append(change["new"]), names="value")
+    explorer.controls["epochs"].value = 1000
+    moves = [value for value in seen if value > 0]
+    assert seen[0] == 0  # reset before training
+    assert moves == sorted(moves)
+    assert moves[-1] == 1000
+    assert 10 <= len(moves) <= deep_mlp.PROGRESS_UPDATES + 1
+
+
 def test_sliders_cover_the_promised_ranges(explorer):
     for name, (low, high) in SLIDER_ENDS.items():
         control = explorer.controls[name]
