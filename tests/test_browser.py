@@ -6,8 +6,8 @@ on Binder).
 The session fixtures install Chromium when it is missing (``browser_session``), start one
 JupyterLab, one Voila and one Chromium for all tests, and stop them at the end. The servers
 serve a temporary copy of the repository, so the committed notebooks never change. Each
-test leaves a screenshot of its page in tests/screenshots/ (git-ignored), to look at when
-it fails.
+test leaves a screenshot of its page in tests/screenshots/ (git-ignored), beside the
+servers' logs, to look at when it fails.
 """
 
 import re
@@ -71,15 +71,22 @@ def served(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def lab(served):
-    server = start_lab(served, served / "jupyterlab.log")
+def screenshots():
+    """tests/screenshots/: a screenshot of each test's page, and the servers' logs."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def lab(served, screenshots):
+    server = start_lab(served, screenshots / "jupyterlab.log")
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="session")
-def voila(served):
-    server = start_voila(served, PLAYGROUND, served / "voila.log")
+def voila(served, screenshots):
+    server = start_voila(served, PLAYGROUND, screenshots / "voila.log")
     yield server
     server.stop()
 
@@ -93,14 +100,13 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, request):
+def page(browser, screenshots, request):
     """A fresh page that can reach only this machine; its screenshot is saved at the end."""
     context = local_context(browser)
     context.set_default_timeout(WIDGET_TIMEOUT_MS)
     page = context.new_page()
     yield page
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{request.node.name}.png")
+    page.screenshot(path=screenshots / f"{request.node.name}.png")
     context.close()
 
 
