@@ -30,7 +30,7 @@ from PIL import Image
 from . import playground
 from .playground import Diverged, Playground, Settings
 from .plots import CLASS_COLOURS
-from .widgets import slider
+from .widgets import FIGURE_DPI, slider
 
 GRID_POINTS = 80
 """Points per side of the probability map: a smooth enough edge at the size shown, and
@@ -209,7 +209,10 @@ class HistoryView:
 
     def __init__(self, ax, n_lines, ylabel, title):
         self.ax = ax
-        self.lines = [ax.plot([], [])[0] for _ in range(n_lines)]
+        # a dot marks each line's latest value (and shows the first, lone value at all)
+        self.lines = [
+            ax.plot([], [], marker="o", markersize=3, markevery=[-1])[0] for _ in range(n_lines)
+        ]
         ax.set_yscale("log")
         ax.yaxis.set_minor_formatter(NullFormatter())
         ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
@@ -317,9 +320,10 @@ def status(session):
 FIGURE_SIZE = (9.0, 6.4)
 """Width and height (inches) of the playground's figure."""
 
-FRAME_DPI = 72
-"""Resolution of the explorer's frames (648 x 461 pixels): at 100 dpi a full drawing took
-about twice as long (measured on a busy two-core machine), for no gain on a laptop screen."""
+FRAME_DPI = FIGURE_DPI
+"""Resolution of the explorer's frames (900 x 640 pixels), that of the other explorers.
+Frames at 72 dpi were no faster here (measured: the ticks' text, not the pixels, costs the
+time), and blurred when the browser widened them."""
 
 PNG_COMPRESS_LEVEL = 1
 """zlib level of the frames: level 1 encodes several times faster than the default 6, for
@@ -493,7 +497,9 @@ class PlaygroundExplorer:
         )
         self.epoch = _dom(widgets.HTML(), "bp-epoch")
         self.message = _dom(widgets.HTML(), "bp-message")
-        self.image = _dom(widgets.Image(format="png"), "bp-figure")
+        width = round(FIGURE_SIZE[0] * self.figure.dpi)  # never wider: a blurred figure
+        image_layout = widgets.Layout(max_width=f"{width}px")
+        self.image = _dom(widgets.Image(format="png", layout=image_layout), "bp-figure")
         self._frame_end = -np.inf
         self._loading = False
         wrap = widgets.Layout(flex_flow="row wrap")  # narrow windows: controls go on a new line
