@@ -24,8 +24,9 @@ from .losses import mean_cost
 from .network import MLP, TrainingDiverged
 
 N_SAMPLES = 200
-"""Points per data set, split into train and test: enough to see a boundary's shape,
-few enough that an epoch of the largest network takes about a millisecond."""
+"""Points per data set, split into train and test: enough to see a boundary's shape, few
+enough that an epoch of the largest network takes milliseconds (measured: 0.5 ms in one
+batch, 2 ms in batches of 10, 8 ms one example at a time)."""
 
 DATASETS = tuple(TOY_DATASETS)
 """The data sets offered: "xor", "circles", "moons", "spirals", "blobs" (gaussian blobs)."""
@@ -250,6 +251,10 @@ class Playground:
     """
 
     def __init__(self, settings=None):
+        if settings is not None and not isinstance(settings, Settings):
+            raise ValueError(
+                f"settings must be a playground.Settings (or None); got {type(settings).__name__}"
+            )
         self.settings = Settings() if settings is None else settings
         s = self.settings
         X, Y = make_toy_dataset(s.dataset, N_SAMPLES, s.noise, s.seed)

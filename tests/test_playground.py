@@ -89,13 +89,32 @@ def test_a_bad_preset_file_is_named_in_the_error(tmp_path, text, reason):
     assert reason in str(error.value)
 
 
-def test_the_divergent_preset_differs_from_the_default_only_where_it_says():
-    changed = {
-        name
-        for name, value in PRESETS["divergent-learning-rate"].as_dict().items()
-        if value != getattr(Settings(), name)
-    }
-    assert changed == {"dataset", "learning_rate"}
+def test_the_xor_preset_fails_without_a_hidden_layer_and_learns_with_one():
+    preset = PRESETS["xor-needs-hidden-layer"]
+    linear, hidden = Playground(preset), Playground(preset.replace(hidden_layers=1))
+    linear.run(300)
+    hidden.run(300)
+    assert linear.accuracies()[1] < 0.75  # one straight line: at best three quadrants of four
+    assert hidden.accuracies()[1] > 0.9
+
+
+def test_the_overfitting_preset_fits_the_training_set_but_not_the_test_set():
+    run = Playground(PRESETS["overfitting"])
+    run.run(600)
+    assert run.X_train.shape[1] == 20
+    assert run.train_costs[-1] < 0.1 * run.train_costs[0]
+    assert run.test_costs[-1] > 2 * min(run.test_costs)  # the test cost turned up
+
+
+def test_the_spiral_preset_learns_the_spirals():
+    run = Playground(PRESETS["spiral-deep"])
+    run.run(1000)
+    assert min(run.accuracies()) > 0.85
+
+
+def test_the_divergent_preset_diverges_within_a_few_epochs():
+    with pytest.raises(Diverged):
+        Playground(PRESETS["divergent-learning-rate"]).run(10)
 
 
 # ----- the data split and the run ------------------------------------------------------------
@@ -121,6 +140,11 @@ def test_the_network_has_the_chosen_layers(hidden_layers, neurons, sizes):
     assert run.model.layer_sizes == sizes
     assert (run.model.output_activation, run.model.loss_name) == ("sigmoid", "cross_entropy")
     assert run.gradient_norms[0].shape == (len(sizes) - 1,)
+
+
+def test_a_run_needs_settings_not_a_dict():
+    with pytest.raises(ValueError, match=r"playground\.Settings"):
+        Playground({"dataset": "xor"})
 
 
 def test_the_split_follows_the_train_fraction():
