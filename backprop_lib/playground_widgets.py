@@ -28,7 +28,7 @@ from matplotlib.ticker import MaxNLocator, NullFormatter
 from PIL import Image
 
 from . import playground
-from .playground import Diverged, Playground, Settings
+from .playground import Playground, Settings
 from .plots import CLASS_COLOURS
 from .widgets import FIGURE_DPI, slider
 
@@ -500,8 +500,8 @@ class PlaygroundExplorer:
         width = round(FIGURE_SIZE[0] * self.figure.dpi)  # never wider: a blurred figure
         image_layout = widgets.Layout(max_width=f"{width}px")
         self.image = _dom(widgets.Image(format="png", layout=image_layout), "bp-figure")
-        self._frame_end = -np.inf
-        self._loading = False
+        self._frame_end = -np.inf  # when the last frame was finished (see _on_tick)
+        self._loading = False  # True while load() sets the controls one by one
         wrap = widgets.Layout(flex_flow="row wrap")  # narrow windows: controls go on a new line
         groups = [[name for name in group if name not in hide] for group in CONTROL_GROUPS.values()]
         rows = [
@@ -535,9 +535,7 @@ class PlaygroundExplorer:
                 self.controls[name].value = value
         finally:
             self._loading = False
-        self.session = Playground(self.settings())
-        self.message.value = ""
-        self.draw()
+        self._act(self._new_run)
 
     def draw(self):
         """Show the current run: figure and epoch line."""
@@ -546,36 +544,43 @@ class PlaygroundExplorer:
         self.image.value = self.renderer.png(self.view.moving, self.view.layout())
         self._frame_end = _now()
 
-    def train(self, max_epochs, seconds=np.inf):
-        """Train up to ``max_epochs`` epochs (stopping early after ``seconds``), then draw.
+    def _act(self, action):
+        """Do ``action``, then draw; if either fails, pause and say why in ``message``.
 
-        A divergence pauses the play button and says what to do; the run keeps its last
-        good epoch.
+        A divergence (:class:`backprop_lib.playground.Diverged`) leaves the run at its last
+        good epoch, which is drawn. Anything else becomes a message too: a widget shows what
+        went wrong, never a traceback.
         """
-        start = _now()
+        note = ""
         try:
-            for _ in range(max_epochs):
-                self.session.run(1)
-                if _now() - start > seconds:
-                    break
-        except Diverged as error:
+            action()
+        except Exception as error:
             self.play.playing = False
+            note = _error_html(str(error))
+        try:
             self.draw()
-            self.message.value = _error_html(str(error))
-            return
-        self.message.value = ""
-        self.draw()
+        except Exception as error:
+            self.play.playing = False
+            note = _error_html(f"The figure could not be drawn: {error}. Try reset.")
+        self.message.value = note
+
+    def _train(self, max_epochs, seconds=np.inf):
+        """Train up to ``max_epochs`` epochs, stopping early once ``seconds`` have passed."""
+        start = _now()
+        for _ in range(max_epochs):
+            self.session.run(1)
+            if _now() - start > seconds:
+                break
+
+    def _new_run(self):
+        self.session = Playground(self.settings())
+
+    def _apply_controls(self):
+        self.session = self.session.update(self.settings())
 
     def _on_control(self, change=None):
-        if self._loading:
-            return
-        try:
-            self.session = self.session.update(self.settings())
-        except ValueError as error:  # a widget shows what went wrong, never a traceback
-            self.message.value = _error_html(str(error))
-            return
-        self.message.value = ""
-        self.draw()
+        if not self._loading:
+            self._act(self._apply_controls)
 
     def _on_tick(self, change):
         # The stop button rewinds the counter: not a tick. A tick that comes right after the
@@ -584,15 +589,13 @@ class PlaygroundExplorer:
             return
         if _now() - self._frame_end < STALE_TICK_SECONDS:
             return
-        self.train(MAX_EPOCHS_PER_TICK, TICK_SECONDS)
+        self._act(lambda: self._train(MAX_EPOCHS_PER_TICK, TICK_SECONDS))
 
     def _on_step(self, button=None):
-        self.train(1)
+        self._act(lambda: self._train(1))
 
     def _on_reset(self, button=None):
-        self.session = self.session.reset()
-        self.message.value = ""
-        self.draw()
+        self._act(self._new_run)
 
     def _on_preset(self, change):
         if change["new"] is not None:

@@ -476,6 +476,19 @@ def test_a_divergent_learning_rate_pauses_and_says_what_to_do(explorer):
     assert explorer.message.value == ""
 
 
+def test_an_unexpected_error_becomes_a_message_and_pauses(monkeypatch, explorer):
+    def broken(epochs=1):
+        raise RuntimeError("something broke")
+
+    monkeypatch.setattr(explorer.session, "run", broken)
+    tick(explorer)
+    assert "something broke" in explorer.message.value
+    assert explorer.play.playing is False
+    explorer.reset.click()  # a new run: works again
+    explorer.step.click()
+    assert (explorer.session.epoch, explorer.message.value) == (1, "")
+
+
 def test_choosing_a_named_preset_sets_the_controls_and_starts_again(explorer):
     tick(explorer, 2)
     explorer.presets.value = "xor-needs-hidden-layer"
