@@ -388,6 +388,24 @@ class FrameRenderer:
         return buffer.getvalue()
 
 
+LEARNING_RATE_STEP = 0.1
+"""Step of the learning-rate slider, in decades (about 26 % a step)."""
+
+CONTROL_GROUPS = {
+    "data": ("dataset", "noise", "train_fraction", "seed"),
+    "network": ("hidden_layers", "neurons", "activation"),
+    "training": ("learning_rate", "l2", "batch_size"),
+}
+"""How the controls are arranged: one row per group."""
+
+CONTROL_NAMES = tuple(name for group in CONTROL_GROUPS.values() for name in group)
+"""Every control's name: the fields of :class:`backprop_lib.playground.Settings`."""
+
+
+PLAY_TICKS = 10**9
+"""The play counter's end: never reached in practice (ten ticks a second for three years)."""
+
+
 def _dom(widget, name):
     """Give ``widget`` a DOM class (a stable hook for browser tests) and return it."""
     widget.add_class(name)
@@ -432,20 +450,6 @@ def playground_controls(settings):
             max=ranges["seed"][1],
         ),
     }
-
-
-LEARNING_RATE_STEP = 0.1
-"""Step of the learning-rate slider, in decades (about 26 % a step)."""
-
-CONTROL_GROUPS = {
-    "data": ("dataset", "noise", "train_fraction", "seed"),
-    "network": ("hidden_layers", "neurons", "activation"),
-    "training": ("learning_rate", "l2", "batch_size"),
-}
-"""How the controls are arranged: one row per group."""
-
-CONTROL_NAMES = tuple(name for group in CONTROL_GROUPS.values() for name in group)
-"""Every control's name: the fields of :class:`backprop_lib.playground.Settings`."""
 
 
 def _error_html(text):
@@ -603,10 +607,6 @@ class PlaygroundExplorer:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
-
-
-PLAY_TICKS = 10**9
-"""The play counter's end: never reached in practice (ten ticks a second for three years)."""
 
 
 def playground_explorer(settings=None, hide=(), show=None):

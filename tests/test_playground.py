@@ -337,6 +337,12 @@ DOM_HOOKS = {
 }
 
 
+def test_there_is_one_control_per_setting(explorer):
+    fields = set(Settings().as_dict())
+    assert set(pw.CONTROL_NAMES) == fields
+    assert set(explorer.controls) == fields
+
+
 def test_the_browser_tests_hooks_are_on_the_right_widgets(explorer):
     for name, widget_of in DOM_HOOKS.items():
         assert name in widget_of(explorer)._dom_classes
