@@ -51,10 +51,10 @@ MAX_LAYERS = playground.RANGES["hidden_layers"][1] + 1
 PLAY_INTERVAL_MS = 100
 """Time between two ticks of the play button: ten frames per second."""
 
-TICK_SECONDS = 0.04
+TICK_SECONDS = 0.03
 """Training time per tick, at most (after the first epoch). A frame's drawing and PNG
-encoding took 20 to 30 ms here (65 ms when the axes' ticks change), so a tick stays under
-the interval."""
+encoding took 25 to 30 ms here (65 ms when the axes' ticks change) and the slowest epoch
+(six layers of eight, batch size 1) 8 ms, so a tick stays under the interval."""
 
 MAX_EPOCHS_PER_TICK = 10
 """Epochs per tick at most: 100 epochs a second, slow enough to watch a boundary form."""
