@@ -184,7 +184,13 @@ learning rate that makes training blow up within a few epochs."""
 
 
 def save_preset(path, settings):
-    """Write ``settings`` to ``path`` as a small JSON file."""
+    """Write ``settings`` to ``path`` as a small JSON file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+    settings : Settings
+    """
     Path(path).write_text(json.dumps(settings.as_dict(), indent=2) + "\n", encoding="utf-8")
 
 
@@ -192,6 +198,14 @@ def load_preset(path):
     """Read settings from a JSON file written by :func:`save_preset` (or by hand).
 
     Settings missing from the file keep their defaults.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+
+    Returns
+    -------
+    Settings
 
     Raises
     ------
@@ -215,6 +229,12 @@ def split_data(X, Y, train_fraction):
 
     The toy data sets come shuffled, so the first columns are a random sample. Both parts
     keep at least one example.
+
+    Parameters
+    ----------
+    X : ndarray of shape (2, m), m >= 2
+    Y : ndarray of shape (1, m)
+    train_fraction : float in (0, 1)
 
     Returns
     -------
@@ -306,6 +326,10 @@ class Playground:
 
     def run(self, epochs=1):
         """Train ``epochs`` more epochs, recording the history after each.
+
+        Parameters
+        ----------
+        epochs : int >= 0
 
         Raises
         ------

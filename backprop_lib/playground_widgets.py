@@ -77,7 +77,17 @@ def nice_limit(value):
 
 
 def decade_limits(values):
-    """The powers of ten just below the smallest and just above the largest positive value."""
+    """The powers of ten just below the smallest and just above the largest positive value.
+
+    Parameters
+    ----------
+    values : ndarray of any shape
+
+    Returns
+    -------
+    low, high : float
+        At least a decade apart; (0.1, 1) when no value is positive.
+    """
     positive = values[values > 0]
     if positive.size == 0:
         return 0.1, 1.0
@@ -119,7 +129,14 @@ class BoundaryView:
         self.moving = [self.image, self.train, self.test]
 
     def set_data(self, X_train, Y_train, X_test, Y_test):
-        """Show a new data split and fit the map's region to it."""
+        """Show a new data split and fit the map's region to it.
+
+        Parameters
+        ----------
+        X_train, X_test : ndarray of shape (2, m_train), (2, m_test)
+        Y_train, Y_test : ndarray of shape (1, m_train), (1, m_test)
+            0/1 labels, which colour the points.
+        """
         X = np.hstack([X_train, X_test])
         low, high = X.min(axis=1) - MARGIN, X.max(axis=1) + MARGIN
         u = np.linspace(low[0], high[0], GRID_POINTS)
@@ -138,7 +155,8 @@ class BoundaryView:
         self.ax.set_ylim(low[1], high[1])
 
     def update(self, model):
-        """Show ``model``'s probability a^L over the region."""
+        """Show ``model``'s probability a^L over the region (``model``: an MLP with two
+        inputs and one sigmoid output)."""
         proba = model.predict_proba(self.grid)
         self.image.set_data(proba.reshape(GRID_POINTS, GRID_POINTS))
 
@@ -229,9 +247,15 @@ class HistoryView:
         return [*self.lines, self.legend]
 
     def update(self, epochs, curves, labels):
-        """Show ``curves[j]`` (one value per entry of ``epochs``) as line j, named labels[j].
+        """Show ``curves[j]`` as line j, named ``labels[j]``.
 
         Values <= 0 (a gradient that is exactly zero) are left out: a log axis cannot show them.
+
+        Parameters
+        ----------
+        epochs : sequence of int, length k
+        curves : array-like of shape (n, k), n <= the number of lines
+        labels : list of n str
         """
         curves = np.asarray(curves, dtype=float)  # (lines, epochs)
         for j, line in enumerate(self.lines):
@@ -306,7 +330,17 @@ class PlaygroundView:
 
 
 def status(session):
-    """One line about a run: epoch, accuracies, costs and the training settings."""
+    """One line about a run: epoch, accuracies, costs and the training settings.
+
+    Parameters
+    ----------
+    session : backprop_lib.playground.Playground
+
+    Returns
+    -------
+    str
+        Starting "epoch N ·".
+    """
     s = session.settings
     train_accuracy, test_accuracy = session.accuracies()
     return (
@@ -370,6 +404,10 @@ class FrameRenderer:
             Drawn in this order over the still part, every frame.
         layout : hashable
             What the still part depends on (for example the axes' limits).
+
+        Returns
+        -------
+        bytes
         """
         canvas = self.figure.canvas
         for artist in moving:
