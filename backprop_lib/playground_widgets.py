@@ -286,7 +286,7 @@ class PlaygroundView:
         (ax_boundary, ax_network), (ax_costs, ax_gradients) = axes
         self.boundary = BoundaryView(ax_boundary)
         self.network = NetworkDiagram(ax_network)
-        self.costs = HistoryView(ax_costs, 2, "cross-entropy", "Cost J (without the l2 term)")
+        self.costs = HistoryView(ax_costs, 2, "cross-entropy (no λ term)", "Cost J")
         self.gradients = HistoryView(
             ax_gradients,
             MAX_LAYERS,
@@ -306,17 +306,24 @@ class PlaygroundView:
         self.costs.update(
             session.epochs, [session.train_costs, session.test_costs], ["train", "test"]
         )
+        s = session.settings
+        batch = min(s.batch_size, session.X_train.shape[1])
+        self.costs.ax.set_title(
+            f"Cost J: learning rate {s.learning_rate:.2g}, λ {s.l2:g}, batch {batch}"
+        )
         norms = np.array(session.gradient_norms).T  # (L, epochs): row l - 1 is layer l
         self.gradients.update(session.epochs, norms, [f"$W^{l}$" for l in range(1, len(norms) + 1)])
 
     @property
     def moving(self):
-        """The artists that change from epoch to epoch (all others change only with the
-        axes' limits, the data or the network's shape)."""
+        """The artists that change from epoch to epoch, and the cost panel's title, which
+        shows the training settings (all others change only with the axes' limits, the data
+        or the network's shape)."""
         return [
             *self.boundary.moving,
             *self.network.moving,
             *self.costs.moving,
+            self.costs.ax.title,
             *self.gradients.moving,
         ]
 

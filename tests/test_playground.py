@@ -392,6 +392,7 @@ def test_a_tick_that_waited_behind_a_frame_is_skipped(monkeypatch, explorer):
 def test_frames_pasted_over_the_kept_background_equal_freshly_drawn_ones(explorer):
     for change in [
         lambda: tick(explorer, 12),  # the epoch axis grows from 10 to 20
+        lambda: setattr(explorer.controls["learning_rate"], "value", 0.01),  # a new title
         lambda: setattr(explorer.controls["dataset"], "value", "moons"),
         lambda: setattr(explorer.controls["hidden_layers"], "value", 5),
         lambda: setattr(explorer.controls["noise"], "value", 0.5),
@@ -457,9 +458,12 @@ def test_the_learning_rate_slider_spans_its_range_on_a_log_scale(explorer):
 
 def test_a_new_network_starts_again_and_a_new_learning_rate_goes_on(explorer):
     tick(explorer, 3)
+    before = explorer.image.value
     explorer.controls["learning_rate"].value = 0.5
     assert explorer.session.epoch == 3
     assert "learning rate 0.5" in explorer.epoch.value
+    assert "learning rate 0.5" in explorer.view.costs.ax.get_title()
+    assert explorer.image.value != before  # the figure shows the training settings
     before = explorer.image.value
     explorer.controls["hidden_layers"].value = 4
     assert explorer.session.epoch == 0
