@@ -48,8 +48,10 @@ WEIGHT_COLOURS = ("#d62728", "#1f77b4")
 MAX_LAYERS = playground.RANGES["hidden_layers"][1] + 1
 """Most weight matrices a playground network has (hidden layers + the output layer)."""
 
-PLAY_INTERVAL_MS = 100
-"""Time between two ticks of the play button: ten frames per second."""
+PLAY_INTERVAL_MS = 80
+"""Time between two ticks of the play button. The browser's timer waits this long after
+handling a tick, so ticks come a little slower (measured in Voila: 9.4 a second at 100 ms);
+80 ms gives at least ten frames a second."""
 
 TICK_SECONDS = 0.03
 """Training time per tick, at most (after the first epoch). A frame's drawing and PNG
@@ -57,11 +59,13 @@ encoding took 25 to 30 ms here (65 ms when the axes' ticks change) and the slowe
 (six layers of eight, batch size 1) 8 ms, so a tick stays under the interval."""
 
 MAX_EPOCHS_PER_TICK = 10
-"""Epochs per tick at most: 100 epochs a second, slow enough to watch a boundary form."""
+"""Epochs per tick at most: about 120 epochs a second, slow enough to watch a boundary form."""
 
-STALE_TICK_SECONDS = 0.015
+STALE_TICK_SECONDS = 0.007
 """A tick that arrives sooner than this after the last frame was finished had been
-waiting in the queue while that frame was computed: it is skipped, so ticks never pile up."""
+waiting in the queue while that frame was computed: it is skipped, so ticks never pile up.
+(Measured in Voila: queued ticks came 3 to 5 ms after the frame before them; at 15 ms,
+ticks that came on time after a slow frame, 9 ms later, were skipped too.)"""
 
 _now = time.perf_counter
 """The clock used to bound and space the ticks' work (replaced by a fake one in tests)."""
@@ -448,7 +452,7 @@ CONTROL_NAMES = tuple(name for group in CONTROL_GROUPS.values() for name in grou
 
 
 PLAY_TICKS = 10**9
-"""The play counter's end: never reached in practice (ten ticks a second for three years)."""
+"""The play counter's end: never reached in practice (a tick every 80 ms for two years)."""
 
 
 def _dom(widget, name):
