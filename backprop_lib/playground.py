@@ -302,10 +302,6 @@ class Playground:
         self.test_costs.append(self.data_cost(self.X_test, self.Y_test))
         self.gradient_norms.append(np.array([np.linalg.norm(dW) for dW in dWs]))
 
-    def _forget_last(self):
-        for history in (self.epochs, self.train_costs, self.test_costs, self.gradient_norms):
-            history.pop()
-
     def update(self, settings):
         """Take new settings: a new run if the data or the network changed, else go on.
 
@@ -339,26 +335,10 @@ class Playground:
             with a smaller learning rate.
         """
         s = self.settings
-        batch_size = min(s.batch_size, self.X_train.shape[1])
         for _ in range(epochs):
             weights = [W.copy() for W in self.model.weights]
             biases = [b.copy() for b in self.model.biases]
-            try:
-                with np.errstate(over="ignore", invalid="ignore"):
-                    self.model.fit(self.X_train, self.Y_train, s.learning_rate, 1, batch_size)
-                    self.epoch += 1
-                    self._record()
-            except TrainingDiverged:
-                blew_up = True
-            else:
-                latest = [self.train_costs[-1], self.test_costs[-1], *self.gradient_norms[-1]]
-                blew_up = not np.all(np.isfinite(latest)) or (
-                    self.train_costs[-1] > DIVERGED_COST_RATIO * self.train_costs[0]
-                )
-                if blew_up:
-                    self._forget_last()
-            if blew_up:
-                self.epoch = self.epochs[-1]
+            if not self._train_one_epoch():
                 self.model.weights, self.model.biases = weights, biases
                 raise Diverged(
                     f"Training diverged at epoch {self.epoch + 1}: with learning rate "
@@ -366,6 +346,28 @@ class Playground:
                     f"Lower the learning rate (try {s.learning_rate / 10:g}) to go on from "
                     f"epoch {self.epoch}, or reset."
                 )
+
+    def _train_one_epoch(self):
+        """One epoch of MLP.fit and its record; False (and nothing recorded) if it blew up."""
+        s = self.settings
+        batch_size = min(s.batch_size, self.X_train.shape[1])
+        # A blown-up network overflows on the way; that is checked for just below.
+        with np.errstate(over="ignore", invalid="ignore"):
+            try:
+                self.model.fit(self.X_train, self.Y_train, s.learning_rate, 1, batch_size)
+            except TrainingDiverged:
+                return False
+            self.epoch += 1
+            self._record()
+        latest = [self.train_costs[-1], self.test_costs[-1], *self.gradient_norms[-1]]
+        if np.all(np.isfinite(latest)) and (
+            self.train_costs[-1] <= DIVERGED_COST_RATIO * self.train_costs[0]
+        ):
+            return True
+        for history in (self.epochs, self.train_costs, self.test_costs, self.gradient_norms):
+            history.pop()
+        self.epoch -= 1
+        return False
 
     def accuracies(self):
         """Fraction of train and of test examples classified correctly, now."""
