@@ -30,9 +30,10 @@ PLAY_BUTTON = ".bp-play button >> nth=0"  # while playing, the same button pause
 FIGURE = ".bp-figure"  # an <img> whose src becomes a new blob: URL with each new PNG
 EPOCH = ".bp-epoch"
 
-CHROMIUM = Path("/usr/bin/chromium")
 VIEWPORT = {"width": 1400, "height": 1000}
+"""The browser window: wide enough for the playground's rows of controls."""
 
+CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",  # the tests run as root, where Chromium's sandbox refuses to start
     "--disable-gpu",
@@ -51,6 +52,9 @@ a busy two-core CI machine, several times that)."""
 
 SERVER_STOP_TIMEOUT = 15
 """Seconds a server may take to shut down its kernels after SIGTERM before it is killed."""
+
+SERVED = "repo"
+"""The folder, inside a session's temporary folder, that holds the served copy."""
 
 COPY_IGNORED = shutil.ignore_patterns(
     ".git", ".venv", "__pycache__", "*.egg-info", ".*_cache", ".hypothesis", "screenshots"
@@ -135,7 +139,7 @@ def free_port():
 
 
 def served_copy(folder):
-    """Copy the repository's notebooks, images and data into ``folder / "repo"``.
+    """Copy the repository's notebooks, images and data into ``folder / SERVED``.
 
     The relative paths that notebooks use (``../images``, ``../data``) keep working, and
     ``backprop_lib`` comes from the environment (it is installed in editable mode).
@@ -145,7 +149,7 @@ def served_copy(folder):
     Path
         The copy, which :func:`start_lab` and :func:`start_voila` serve.
     """
-    return Path(shutil.copytree(ROOT, Path(folder) / "repo", ignore=COPY_IGNORED))
+    return Path(shutil.copytree(ROOT, Path(folder) / SERVED, ignore=COPY_IGNORED))
 
 
 def jupyter_env(folder):
@@ -173,22 +177,20 @@ class Server:
     Parameters
     ----------
     command : list of str
-        The command line, without the port.
-    port_option : str
-        How the command takes the port, e.g. ``"--port={}"``.
+        The command line, without ``--port``.
     path : str
         The URL path that must answer 200 once the server is ready, e.g. ``"/lab"``.
     cwd, env, log : path-like, dict, path-like
         Working directory, environment and the file that receives the server's output.
     """
 
-    def __init__(self, command, port_option, path, cwd, env, log):
+    def __init__(self, command, path, cwd, env, log):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = Path(log)
         with open(self.log, "wb") as out:  # the child keeps its own copy of the handle
             self.process = subprocess.Popen(
-                [*command, port_option.format(self.port)],
+                [*command, f"--port={self.port}"],
                 cwd=cwd,
                 env=env,
                 stdin=subprocess.DEVNULL,
@@ -232,10 +234,6 @@ class Server:
                 self.process.wait()
 
 
-def _root_options():
-    return ["--allow-root"] if os.geteuid() == 0 else []
-
-
 def start_lab(folder, log):
     """JupyterLab on 127.0.0.1, no token, serving the copy that :func:`served_copy` made
     in ``folder``."""
@@ -247,9 +245,9 @@ def start_lab(folder, log):
         "--ServerApp.port_retries=0",
         "--IdentityProvider.token=",
         "--ServerApp.password=",
-        *_root_options(),
+        *(["--allow-root"] if os.geteuid() == 0 else []),
     ]
-    return Server(command, "--port={}", "/lab", Path(folder) / "repo", jupyter_env(folder), log)
+    return Server(command, "/lab", Path(folder) / SERVED, jupyter_env(folder), log)
 
 
 def start_voila(folder, notebook, log):
@@ -263,4 +261,4 @@ def start_voila(folder, notebook, log):
         "--Voila.ip=127.0.0.1",
         "--Voila.port_retries=0",
     ]
-    return Server(command, "--port={}", "/", Path(folder) / "repo", jupyter_env(folder), log)
+    return Server(command, "/", Path(folder) / SERVED, jupyter_env(folder), log)

@@ -53,8 +53,13 @@ WIDGET_ERROR = "Error displaying widget"
 PROMPTS = ".jp-CodeCell .jp-InputPrompt"
 """The prompts of the code cells: "[ ]:" not run, "[*]:" queued or running, "[7]:" done."""
 
+CLEARED = """prompts => [...document.querySelectorAll(prompts)]
+    .every(p => p.textContent.trim() === '[ ]:')"""
+"""No code cell shows a stored execution count any more."""
+
 RUN_STARTED = """prompts => [...document.querySelectorAll(prompts)]
     .some(p => p.textContent.trim() !== '[ ]:')"""
+"""Run All has queued the cells (they show "[*]:") or already run some."""
 
 RUN_FINISHED = """prompts => document.querySelector(
         '.jp-Notebook-ExecutionIndicator[data-status=idle]') !== null
@@ -126,6 +131,7 @@ def run_all(page):
     """Clear every stored output and Run All; wait until it is done, and check every code
     cell ran (Run All stops at a cell that raises)."""
     click_menu(page, "Edit", "Clear Outputs of All Cells")
+    page.wait_for_function(CLEARED, arg=PROMPTS)
     click_menu(page, "Run", "Run All Cells")
     page.wait_for_function(RUN_STARTED, arg=PROMPTS)
     page.wait_for_function(RUN_FINISHED, arg=PROMPTS, timeout=RUN_ALL_TIMEOUT_MS)
@@ -136,6 +142,7 @@ def run_all(page):
 
 
 def assert_no_errors(page):
+    """No stderr or error output, and no widget that failed to render, on the page."""
     stderr = page.locator(STDERR).all_inner_texts()
     assert not stderr, f"stderr or error output on the page: {stderr}"
     assert WIDGET_ERROR not in page.locator("body").inner_text()
