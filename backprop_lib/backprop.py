@@ -80,7 +80,9 @@ def weight_gradient(delta, a_prev):
     -------
     dW : ndarray of shape (n_l, n_{l-1})
     """
-    return (delta @ a_prev.T) / delta.shape[1]
+    dW = delta @ a_prev.T  # a new array, so dividing it in place spares a second one
+    dW /= delta.shape[1]
+    return dW
 
 
 def bias_gradient(delta):
@@ -94,7 +96,9 @@ def bias_gradient(delta):
     -------
     db : ndarray of shape (n_l, 1)
     """
-    return delta.sum(axis=1, keepdims=True) / delta.shape[1]
+    db = delta.sum(axis=1, keepdims=True)
+    db /= delta.shape[1]
+    return db
 
 
 def l2_penalty(weights, lambd, m):

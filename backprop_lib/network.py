@@ -5,6 +5,7 @@ Layer l = 1..L computes z^l = W^l a^{l-1} + b^l and a^l = g(z^l), with a^0 = X o
 ``biases[l - 1]`` is b^l, of shape (n_l, 1). Notebook 04 derives every line.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -354,7 +355,7 @@ class MLP:
                         batch = order[start : start + batch_size]
                         cost += self._step(X[:, batch], Y[:, batch], learning_rate) * len(batch)
                     cost /= m
-                if not np.isfinite(cost):
+                if not math.isfinite(cost):
                     raise TrainingDiverged(epoch + 1, learning_rate, costs[:epoch])
                 costs[epoch] = cost
                 if callback is not None:
