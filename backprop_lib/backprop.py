@@ -80,9 +80,7 @@ def weight_gradient(delta, a_prev):
     -------
     dW : ndarray of shape (n_l, n_{l-1})
     """
-    dW = delta @ a_prev.T  # a new array, so dividing it in place spares a second one
-    dW /= delta.shape[1]
-    return dW
+    return (delta @ a_prev.T) / delta.shape[1]
 
 
 def bias_gradient(delta):
@@ -96,9 +94,7 @@ def bias_gradient(delta):
     -------
     db : ndarray of shape (n_l, 1)
     """
-    db = delta.sum(axis=1, keepdims=True)
-    db /= delta.shape[1]
-    return db
+    return delta.sum(axis=1, keepdims=True) / delta.shape[1]
 
 
 def l2_penalty(weights, lambd, m):

@@ -119,6 +119,21 @@ def test_single_example_weight_gradient_is_the_outer_product(data, n_l, n_prev):
     assert_close(weight_gradient(delta, a_prev), np.array(expected))
 
 
+def test_integer_inputs_work_worked_by_hand():
+    # A student may type whole numbers. W = [1 2], a = [3 4]^T, b = 1: z = 1*3 + 2*4 + 1 = 12.
+    assert linear_forward(np.array([[1, 2]]), np.array([[3], [4]]), np.array([[1]])).tolist() == [
+        [12.0]
+    ]
+    # delta = [1 2] (two examples), a = [[1 1], [2 3]]: dW = (1/2)[1*1 + 2*1, 1*2 + 2*3] = [1.5 4].
+    dW = weight_gradient(np.array([[1, 2]]), np.array([[1, 1], [2, 3]]))
+    assert dW.dtype == np.float64 and dW.tolist() == [[1.5, 4.0]]
+    # db = (1 + 2) / 2 = 1.5.
+    assert bias_gradient(np.array([[1, 2]])).tolist() == [[1.5]]
+    # W^{l+1} = [1 2], delta^{l+1} = [3], g' = [1 0]^T: delta^l = [1*1*3, 0*2*3]^T = [3 0]^T.
+    delta = hidden_delta(np.array([[1, 2]]), np.array([[3]]), np.array([[1], [0]]))
+    assert delta.tolist() == [[3.0], [0.0]]
+
+
 def weights_for_l2(seed):
     rng = np.random.default_rng(seed)
     return [rng.standard_normal(shape) for shape in [(4, 3), (5, 4), (2, 5)]]
