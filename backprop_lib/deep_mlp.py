@@ -13,15 +13,13 @@ work, from the 8x8 digits of ``data/`` to the 64x64x3 cat / non-cat pictures.
 """
 
 import math
-import numbers
 from types import SimpleNamespace
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from .losses import mean_cost
-from .network import MLP
+from .network import MLP, _is_count
 from .plots import CostCurve
 from .widgets import Explorer, cost_rise_note, slider
 
@@ -47,30 +45,6 @@ enough messages to the browser not to slow training down."""
 
 MISTAKE_COLOUR = "#d62728"
 """Frame and title colour of a misclassified image (red)."""
-
-
-def data_cost(model, X, Y):
-    r"""The data part of the cost, :math:`\frac1m \sum_i C^{(i)}`, without the L2 penalty.
-
-    With regularisation, the penalty :math:`\frac{\lambda}{2m}\sum_l \lVert W^l\rVert^2`
-    depends on the number of examples m, so only this part compares between a training and
-    a test set.
-
-    Parameters
-    ----------
-    model : MLP
-    X : ndarray of shape (n_0, m)
-    Y : ndarray of shape (n_L, m)
-
-    Returns
-    -------
-    float
-    """
-    return mean_cost(model.loss(model.predict_proba(X), Y))
-
-
-def _is_whole(value, low):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= low
 
 
 def train_deep_mlp(
@@ -108,7 +82,7 @@ def train_deep_mlp(
     SimpleNamespace
         ``model`` (the trained :class:`MLP`); ``costs``, the cost J (with the L2 term) before
         each epoch's step, as :meth:`MLP.fit` returns it; ``train_costs`` and
-        ``test_costs``, arrays of shape (epochs,) holding :func:`data_cost` after each
+        ``test_costs``, arrays of shape (epochs,) holding :meth:`MLP.data_cost` after each
         epoch's step; ``train_accuracy`` and ``test_accuracy``, floats in [0, 1].
 
     Raises
@@ -118,17 +92,17 @@ def train_deep_mlp(
     TrainingDiverged
         If the cost stops being a finite number (the learning rate is too large).
     """
-    if not _is_whole(depth, 0):
+    if not _is_count(depth, 0):
         raise ValueError(f"depth must be a whole number >= 0 (hidden layers); got {depth!r}")
-    if not _is_whole(width, 1):
+    if not _is_count(width, 1):
         raise ValueError(f"width must be a whole number >= 1 (units per layer); got {width!r}")
     X, X_test = np.asarray(X, dtype=float), np.asarray(X_test, dtype=float)
     model = MLP([X.shape[0], *[width] * depth, 1], l2=l2, seed=seed)
     train_costs, test_costs = np.empty(epochs), np.empty(epochs)
 
     def record(epoch, cost):
-        train_costs[epoch - 1] = data_cost(model, X, Y)
-        test_costs[epoch - 1] = data_cost(model, X_test, Y_test)
+        train_costs[epoch - 1] = model.data_cost(X, Y)
+        test_costs[epoch - 1] = model.data_cost(X_test, Y_test)
         if progress is not None:
             progress(epoch)
 

@@ -278,6 +278,15 @@ class MLP:
         X, Y = self._check_XY(X, Y)
         return self._cost(self._forward(X)[1][-1], Y)
 
+    def data_cost(self, X, Y):
+        r"""The cost without the L2 term, :math:`\frac1m \sum_i C^{(i)}`.
+
+        The L2 term :math:`\frac{\lambda}{2m}\sum_l \lVert W^l \rVert^2` depends on the
+        number of examples m, so only this part compares between a training and a test set.
+        """
+        X, Y = self._check_XY(X, Y)
+        return mean_cost(self.loss(self._forward(X)[1][-1], Y))
+
     def gradients(self, X, Y):
         """Backpropagation: the gradients of the cost J.
 

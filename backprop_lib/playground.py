@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 
 from .data import TOY_DATASETS, make_toy_dataset
-from .losses import mean_cost
 from .network import MLP, TrainingDiverged
 
 N_SAMPLES = 200
@@ -291,15 +290,11 @@ class Playground:
         self.epochs, self.train_costs, self.test_costs, self.gradient_norms = [], [], [], []
         self._record()
 
-    def data_cost(self, X, Y):
-        """The mean cross-entropy of the network on (X, Y), without the l2 term."""
-        return mean_cost(self.model.loss(self.model.predict_proba(X), Y))
-
     def _record(self):
         dWs, _ = self.model.gradients(self.X_train, self.Y_train)
         self.epochs.append(self.epoch)
-        self.train_costs.append(self.data_cost(self.X_train, self.Y_train))
-        self.test_costs.append(self.data_cost(self.X_test, self.Y_test))
+        self.train_costs.append(self.model.data_cost(self.X_train, self.Y_train))
+        self.test_costs.append(self.model.data_cost(self.X_test, self.Y_test))
         self.gradient_norms.append(np.array([np.linalg.norm(dW) for dW in dWs]))
 
     def update(self, settings):

@@ -30,7 +30,7 @@ from PIL import Image
 from . import playground
 from .playground import Playground, Settings
 from .plots import CLASS_COLOURS
-from .widgets import FIGURE_DPI, slider
+from .widgets import FIGURE_DPI, message_html, slider
 
 GRID_POINTS = 80
 """Points per side of the probability map: a smooth enough edge at the size shown, and
@@ -501,10 +501,6 @@ def playground_controls(settings):
     }
 
 
-def _error_html(text):
-    return f'<span style="color:#b00020">{html.escape(text)}</span>'
-
-
 class PlaygroundExplorer:
     """The playground: controls, play / step / reset, and the four views while training.
 
@@ -609,12 +605,12 @@ class PlaygroundExplorer:
             action()
         except Exception as error:
             self.play.playing = False
-            note = _error_html(str(error))
+            note = message_html(str(error))
         try:
             self.draw()
         except Exception as error:
             self.play.playing = False
-            note = _error_html(f"The figure could not be drawn: {error}. Try reset.")
+            note = message_html(f"The figure could not be drawn: {error}. Try reset.")
         self.message.value = note
 
     def _train(self, max_epochs, seconds=np.inf):

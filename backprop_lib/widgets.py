@@ -31,6 +31,15 @@ FIGURE_DPI = 100
 projector, small enough (tens of kB) to redraw at once."""
 
 
+ERROR_COLOUR, NOTE_COLOUR = "#b00020", "#8a5a00"
+"""Message-line colours: dark red for what went wrong, amber for a note about a run."""
+
+
+def message_html(text, colour=ERROR_COLOUR):
+    """``text`` escaped and coloured, for a message line (an ``ipywidgets.HTML``)."""
+    return f'<span style="color:{colour}">{html.escape(text)}</span>'
+
+
 def figure_png(figure):
     """Render a matplotlib figure to PNG bytes."""
     buffer = io.BytesIO()
@@ -139,11 +148,9 @@ class Explorer:
         try:
             note = self._update(**self.values())
         except Exception as error:  # a widget shows what went wrong, never a traceback
-            self.message.value = f'<span style="color:#b00020">{html.escape(str(error))}</span>'
+            self.message.value = message_html(str(error))
             return
-        self.message.value = (
-            "" if note is None else f'<span style="color:#8a5a00">{html.escape(note)}</span>'
-        )
+        self.message.value = "" if note is None else message_html(note, NOTE_COLOUR)
         self.image.value = figure_png(self.figure)
 
     def _repr_mimebundle_(self, **kwargs):

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_lib import MLP, TrainingDiverged, data, deep_mlp, l2_penalty
+from backprop_lib import MLP, TrainingDiverged, data, deep_mlp
 from backprop_lib import widgets as bp_widgets
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -74,14 +74,6 @@ def test_costs_are_the_model_costs_after_each_step():
     np.testing.assert_allclose(result.train_costs[:-1], result.costs[1:], rtol=1e-12)
     assert result.train_accuracy == result.model.accuracy(X, Y)
     assert result.test_accuracy == result.model.accuracy(X_test, Y_test)
-
-
-def test_data_cost_leaves_out_the_l2_term():
-    X, Y, _, _ = small_problem()
-    model = MLP([16, 5, 1], l2=3.0, seed=1)
-    expected = model.cost(X, Y) - l2_penalty(model.weights, 3.0, X.shape[1])
-    assert deep_mlp.data_cost(model, X, Y) == pytest.approx(expected, rel=1e-12)
-    assert deep_mlp.data_cost(model, X, Y) < model.cost(X, Y)
 
 
 def test_same_settings_give_the_same_network_and_progress_counts_every_epoch():

@@ -267,6 +267,14 @@ def test_l2_adds_lambda_over_2m_sum_of_squared_weights():
         np.testing.assert_array_equal(a, b)
 
 
+def test_data_cost_leaves_out_the_l2_term():
+    X, Y = data(seed=7, m=5)
+    plain = MLP([3, 4, 2], hidden_activation="tanh", seed=4)
+    regularised = MLP([3, 4, 2], hidden_activation="tanh", l2=0.3, seed=4)  # same weights
+    assert regularised.data_cost(X, Y) == plain.cost(X, Y)
+    assert regularised.data_cost(X, Y) < regularised.cost(X, Y)
+
+
 def test_inputs_are_not_mutated():
     X, Y = data(seed=8, m=6)
     X_before, Y_before = X.copy(), Y.copy()
