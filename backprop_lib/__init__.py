@@ -3,6 +3,21 @@
 Every derivation step of the notebooks is one function here, and :class:`MLP` is built
 from exactly those functions. Conventions: columns are examples, so X is (n_0, m),
 W^l is (n_l, n_{l-1}), b^l is (n_l, 1); float64; randomness only through ``seed``.
+
+The package has three layers, and imports point inward only::
+
+    notebooks/*.ipynb        the course: text, formulas, calls, figures
+          |
+    backprop_lib.lessons     one module per notebook: its computations (numpy only),
+          |                  and beside it a *_views module with its figures and explorer
+    backprop_lib.display     the kit every lesson draws with: figures, charts, tables,
+          |                  sliders and the Explorer (matplotlib, ipywidgets)
+    backprop_lib (core)      activations, losses, backprop, network, gradcheck, data,
+                             autodiff, validation (numpy and h5py only)
+
+``import backprop_lib`` loads the core alone, never matplotlib or ipywidgets. A new
+notebook NN_topic gets ``lessons/topic.py`` for what it computes and, if it draws,
+``lessons/topic_views.py`` for its figures and explorer.
 """
 
 from .activations import (
@@ -29,14 +44,23 @@ from .backprop import (
     output_delta,
     weight_gradient,
 )
-from .gradcheck import check_network_gradients, numerical_gradient, relative_error
+from .gradcheck import (
+    RIGHT_BELOW,
+    WRONG_ABOVE,
+    check_network_gradients,
+    cost_of_parameter,
+    format_relative_error,
+    numerical_gradient,
+    relative_error,
+    verdict,
+)
 from .losses import (
     LOSSES,
     cross_entropy,
     cross_entropy_prime,
     get_loss,
-    l2_loss,
-    l2_loss_prime,
+    half_squared_error,
+    half_squared_error_prime,
     mean_cost,
     sigmoid_cross_entropy_delta,
     squared_error,
@@ -50,19 +74,23 @@ __all__ = [
     "LEAKY_RELU_SLOPE",
     "LOSSES",
     "MLP",
+    "RIGHT_BELOW",
+    "WRONG_ABOVE",
     "TrainingDiverged",
     "bias_gradient",
     "check_network_gradients",
+    "cost_of_parameter",
     "cross_entropy",
     "cross_entropy_prime",
+    "format_relative_error",
     "get_activation",
     "get_loss",
+    "half_squared_error",
+    "half_squared_error_prime",
     "hidden_delta",
     "identity",
     "identity_prime",
     "l2_gradient",
-    "l2_loss",
-    "l2_loss_prime",
     "l2_penalty",
     "leaky_relu",
     "leaky_relu_prime",
@@ -80,5 +108,6 @@ __all__ = [
     "squared_error_prime",
     "tanh",
     "tanh_prime",
+    "verdict",
     "weight_gradient",
 ]

@@ -97,7 +97,7 @@ def bias_gradient(delta):
     return delta.sum(axis=1, keepdims=True) / delta.shape[1]
 
 
-def l2_penalty(weights, lambd, m):
+def l2_penalty(weights, l2_lambda, m):
     r"""L2 regularisation term of the cost :math:`\dfrac{\lambda}{2m} \sum_l \lVert W^l \rVert_F^2`.
 
     Biases are not regularised.
@@ -106,8 +106,8 @@ def l2_penalty(weights, lambd, m):
     ----------
     weights : list of ndarray
         W^1 ... W^L.
-    lambd : float
-        Regularisation strength lambda >= 0.
+    l2_lambda : float
+        The regularisation strength lambda >= 0.
     m : int
         Number of examples.
 
@@ -115,20 +115,20 @@ def l2_penalty(weights, lambd, m):
     -------
     float
     """
-    return float(lambd / (2 * m) * sum(np.sum(W * W) for W in weights))
+    return float(l2_lambda / (2 * m) * sum(np.sum(W * W) for W in weights))
 
 
-def l2_gradient(W, lambd, m):
+def l2_gradient(W, l2_lambda, m):
     r"""Gradient of :func:`l2_penalty` with respect to W^l: :math:`\dfrac{\lambda}{m} W^l`.
 
     Parameters
     ----------
     W : ndarray of shape (n_l, n_{l-1})
-    lambd : float
+    l2_lambda : float
     m : int
 
     Returns
     -------
     ndarray of shape (n_l, n_{l-1})
     """
-    return (lambd / m) * W
+    return (l2_lambda / m) * W

@@ -5,12 +5,12 @@ Nothing is ever downloaded: every path comes from an argument, and every random
 draw comes from ``np.random.default_rng(seed)``.
 """
 
-import math
-import numbers
 import os
 
 import h5py
 import numpy as np
+
+from .validation import check_real, check_whole
 
 # ---------------------------------------------------------------------------
 # HDF5 image data sets (the layout of train_catvnoncat.h5 / test_catvnoncat.h5)
@@ -175,22 +175,13 @@ def save_image_dataset(train_file, test_file, train_x, train_y, test_x, test_y, 
 # ---------------------------------------------------------------------------
 
 
-def _check_args(n_samples, noise):
-    """Raise ValueError unless n_samples is an int >= 2 and noise a finite number >= 0."""
-    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) or n_samples < 2:
-        raise ValueError(f"n_samples must be an int >= 2, got {n_samples!r}")
-    if (
-        isinstance(noise, bool)
-        or not isinstance(noise, numbers.Real)
-        or not math.isfinite(noise)
-        or noise < 0
-    ):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-
-
-def _labels(n_samples):
-    """Labels (n_samples,): the first n_samples // 2 are 0, the rest (one more if odd) are 1."""
-    return (np.arange(n_samples) >= n_samples // 2).astype(np.float64)
+def _start(n_samples, noise, seed):
+    """Check the arguments; return the generator and the labels (n_samples,): the first
+    n_samples // 2 are 0, the rest (one more if odd) are 1."""
+    check_whole("n_samples", n_samples, 2)
+    check_real("noise", noise, low=0.0)
+    labels = (np.arange(n_samples) >= n_samples // 2).astype(np.float64)
+    return np.random.default_rng(seed), labels
 
 
 def _finish(points, labels, noise, rng):
@@ -207,25 +198,9 @@ def make_xor(n_samples=200, noise=0.1, seed=0):
     and :math:`y = 1` exactly when :math:`x_1 x_2 < 0` (second and fourth quadrants).
     With the default noise the points lie roughly in [-1.3, 1.3]^2.
 
-    Parameters
-    ----------
-    n_samples : int, default 200
-        Number of points m (>= 2); class 0 gets m // 2, class 1 the rest.
-    noise : float, default 0.1
-        Standard deviation of the gaussian noise added to each coordinate.
-    seed : int, default 0
-        Seed for ``np.random.default_rng``.
-
-    Returns
-    -------
-    X : ndarray of shape (2, n_samples), float64
-        The points, one per column, in shuffled order.
-    Y : ndarray of shape (1, n_samples), float64
-        Labels 0 or 1.
+    Takes and returns what :func:`make_toy_dataset` does.
     """
-    _check_args(n_samples, noise)
-    rng = np.random.default_rng(seed)
-    labels = _labels(n_samples)
+    rng, labels = _start(n_samples, noise, seed)
     magnitude = rng.uniform(0.1, 1.0, size=(2, n_samples))
     sign1 = rng.choice([-1.0, 1.0], size=n_samples)
     sign2 = sign1 * (1 - 2 * labels)  # class 0: the sign of x1; class 1: the opposite sign
@@ -240,25 +215,10 @@ def make_circles(n_samples=200, noise=0.1, seed=0):
     uniform in :math:`[0, 2\pi)`. With the default noise the points lie roughly in
     [-1.3, 1.3]^2.
 
-    Parameters
-    ----------
-    n_samples : int, default 200
-        Number of points m (>= 2); class 0 gets m // 2, class 1 the rest.
-    noise : float, default 0.1
-        Standard deviation of the gaussian noise added to each coordinate.
-    seed : int, default 0
-        Seed for ``np.random.default_rng``.
-
-    Returns
-    -------
-    X : ndarray of shape (2, n_samples), float64
-        The points, one per column, in shuffled order.
-    Y : ndarray of shape (1, n_samples), float64
-        Labels 0 (outer circle) or 1 (inner circle).
+    Takes and returns what :func:`make_toy_dataset` does.
+    Labels: 0 on the outer circle, 1 on the inner one.
     """
-    _check_args(n_samples, noise)
-    rng = np.random.default_rng(seed)
-    labels = _labels(n_samples)
+    rng, labels = _start(n_samples, noise, seed)
     theta = rng.uniform(0.0, 2 * np.pi, size=n_samples)
     radius = 1.0 - 0.5 * labels
     points = radius * np.stack([np.cos(theta), np.sin(theta)])
@@ -273,25 +233,10 @@ def make_moons(n_samples=200, noise=0.1, seed=0):
     :math:`(0.5 - \cos t, 0.25 - \sin t)`, so the clean points fill
     [-1.5, 1.5] x [-0.75, 0.75]; with the default noise, about 0.3 more each way.
 
-    Parameters
-    ----------
-    n_samples : int, default 200
-        Number of points m (>= 2); class 0 gets m // 2, class 1 the rest.
-    noise : float, default 0.1
-        Standard deviation of the gaussian noise added to each coordinate.
-    seed : int, default 0
-        Seed for ``np.random.default_rng``.
-
-    Returns
-    -------
-    X : ndarray of shape (2, n_samples), float64
-        The points, one per column, in shuffled order.
-    Y : ndarray of shape (1, n_samples), float64
-        Labels 0 (upper moon) or 1 (lower moon).
+    Takes and returns what :func:`make_toy_dataset` does.
+    Labels: 0 for the upper moon, 1 for the lower one.
     """
-    _check_args(n_samples, noise)
-    rng = np.random.default_rng(seed)
-    labels = _labels(n_samples)
+    rng, labels = _start(n_samples, noise, seed)
     t = rng.uniform(0.0, np.pi, size=n_samples)
     upper = np.stack([np.cos(t) - 0.5, np.sin(t) - 0.25])
     points = (1 - 2 * labels) * upper  # class 1 is the upper arc turned by half a revolution
@@ -306,25 +251,10 @@ def make_spirals(n_samples=200, noise=0.05, seed=0):
     1.5 turns, and the arms of the two spirals are 1/3 apart along any ray from the centre.
     The clean points lie in the unit disc; with the default noise, roughly in [-1.15, 1.15]^2.
 
-    Parameters
-    ----------
-    n_samples : int, default 200
-        Number of points m (>= 2); class 0 gets m // 2, class 1 the rest.
-    noise : float, default 0.05
-        Standard deviation of the gaussian noise added to each coordinate.
-    seed : int, default 0
-        Seed for ``np.random.default_rng``.
-
-    Returns
-    -------
-    X : ndarray of shape (2, n_samples), float64
-        The points, one per column, in shuffled order.
-    Y : ndarray of shape (1, n_samples), float64
-        Labels 0 or 1 (the spiral each point lies on).
+    Takes and returns what :func:`make_toy_dataset` does.
+    Labels: the spiral each point lies on.
     """
-    _check_args(n_samples, noise)
-    rng = np.random.default_rng(seed)
-    labels = _labels(n_samples)
+    rng, labels = _start(n_samples, noise, seed)
     r = rng.uniform(0.0, 1.0, size=n_samples)
     theta = 3 * np.pi * r + np.pi * labels
     points = r * np.stack([np.cos(theta), np.sin(theta)])
@@ -339,25 +269,9 @@ def make_blobs(n_samples=200, noise=0.3, seed=0):
     and the two classes overlap a little (the centres are 2.4 standard deviations from
     the boundary x1 + x2 = 0).
 
-    Parameters
-    ----------
-    n_samples : int, default 200
-        Number of points m (>= 2); class 0 gets m // 2, class 1 the rest.
-    noise : float, default 0.3
-        Standard deviation of the gaussian noise added to each coordinate.
-    seed : int, default 0
-        Seed for ``np.random.default_rng``.
-
-    Returns
-    -------
-    X : ndarray of shape (2, n_samples), float64
-        The points, one per column, in shuffled order.
-    Y : ndarray of shape (1, n_samples), float64
-        Labels 0 or 1.
+    Takes and returns what :func:`make_toy_dataset` does.
     """
-    _check_args(n_samples, noise)
-    rng = np.random.default_rng(seed)
-    labels = _labels(n_samples)
+    rng, labels = _start(n_samples, noise, seed)
     centres = np.stack([labels, labels]) - 0.5  # (-0.5, -0.5) for class 0, (0.5, 0.5) for 1
     return _finish(centres, labels, noise, rng)
 
@@ -379,17 +293,19 @@ def make_toy_dataset(name, n_samples=200, noise=None, seed=0):
     name : str
         One of ``"xor"``, ``"circles"``, ``"moons"``, ``"spirals"``, ``"blobs"``.
     n_samples : int, default 200
-        Number of points m (>= 2).
+        Number of points m (>= 2); class 0 gets m // 2, class 1 the rest.
     noise : float or None, default None
-        Standard deviation of the gaussian noise; None uses the generator's default.
+        Standard deviation of the gaussian noise added to each coordinate; None uses the
+        generator's default.
     seed : int, default 0
         Seed for ``np.random.default_rng``.
 
     Returns
     -------
     X : ndarray of shape (2, n_samples), float64
+        The points, one per column, in shuffled order.
     Y : ndarray of shape (1, n_samples), float64
-        Labels 0 or 1.
+        Labels 0 or 1 (each generator says which class is which).
     """
     if name not in TOY_DATASETS:
         raise ValueError(

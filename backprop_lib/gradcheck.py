@@ -1,15 +1,24 @@
-r"""Numerical gradients, to check backpropagation (notebook 05).
+r"""Numerical gradients, to check backpropagation (notebook 05), and the rule that judges them.
 
-Rule of thumb for the relative error in float64: below 1e-7 the analytic gradient is
-right; above 1e-2 it is almost certainly wrong; in between, look closer.
+The rule, in float64 with central differences: a relative error below
+:data:`RIGHT_BELOW` (1e-7) means the analytic gradient is right; above :data:`WRONG_ABOVE`
+(1e-2) it is almost certainly wrong; in between, look closer (:func:`verdict`).
 """
 
 import numpy as np
+
+from .validation import check_whole
 
 DEFAULT_EPSILON = 1e-5
 """Step of the finite differences: small enough for a small truncation error
 (O(eps^2) for central differences), large enough to keep round-off (about 1e-16 / eps)
 small. Notebook 05 plots both."""
+
+RIGHT_BELOW = 1e-7
+"""A relative error below this is round-off: the analytic gradient is right."""
+
+WRONG_ABOVE = 1e-2
+"""A relative error above this means the analytic gradient is wrong."""
 
 RELATIVE_ERROR_FLOOR = 1e-8
 """Denominator floor of :func:`relative_error`, so two zero gradients compare as equal."""
@@ -74,16 +83,36 @@ def relative_error(analytic, numerical):
     return float(np.max(np.abs(analytic - numerical) / scale))
 
 
-def _cost_as_function_of(model, parameters, index, X, Y):
-    """The cost J as a function of one parameter array, ``parameters[index]``."""
+def cost_of_parameter(model, X, Y, l, name="W"):
+    r"""The cost J as a function of one parameter array, W^l or b^l, the others held fixed.
+
+    Parameters
+    ----------
+    model : MLP
+    X : ndarray of shape (n_0, m)
+    Y : ndarray of shape (n_L, m)
+    l : int
+        The layer, 1 to L.
+    name : {"W", "b"}
+
+    Returns
+    -------
+    callable
+        ``f(value) -> float``: J with W^l (or b^l) replaced by ``value`` (the model is left
+        as it was), ready for :func:`numerical_gradient`.
+    """
+    if name not in ("W", "b"):
+        raise ValueError(f"name must be 'W' or 'b'; got {name!r}")
+    check_whole("l", l, 1, len(model.weights), "a layer of the network")
+    parameters = model.weights if name == "W" else model.biases
 
     def cost(value):
-        saved = parameters[index]
-        parameters[index] = value
+        saved = parameters[l - 1]
+        parameters[l - 1] = value
         try:
             return model.cost(X, Y)
         finally:
-            parameters[index] = saved
+            parameters[l - 1] = saved
 
     return cost
 
@@ -108,11 +137,44 @@ def check_network_gradients(model, X, Y, gradients=None, epsilon=DEFAULT_EPSILON
     """
     dWs, dbs = (gradients or model.gradients)(X, Y)
     errors = []
-    for l in range(len(model.weights)):
+    for l in range(1, len(model.weights) + 1):
         worst = 0.0
-        for parameters, analytic in ((model.weights, dWs[l]), (model.biases, dbs[l])):
-            f = _cost_as_function_of(model, parameters, l, X, Y)
-            numerical = numerical_gradient(f, parameters[l], epsilon)
-            worst = max(worst, relative_error(analytic, numerical))
+        for name, parameters, analytic in (("W", model.weights, dWs), ("b", model.biases, dbs)):
+            f = cost_of_parameter(model, X, Y, l, name)
+            numerical = numerical_gradient(f, parameters[l - 1], epsilon)
+            worst = max(worst, relative_error(analytic[l - 1], numerical))
         errors.append(worst)
     return errors
+
+
+def verdict(error):
+    """ "right" below :data:`RIGHT_BELOW`, "wrong" above :data:`WRONG_ABOVE`, else
+    "look closer"."""
+    if error < RIGHT_BELOW:
+        return "right"
+    return "wrong" if error > WRONG_ABOVE else "look closer"
+
+
+def format_relative_error(error):
+    """A relative error as text that prints the same on every machine, with its verdict.
+
+    Below :data:`RIGHT_BELOW` the value is round-off, whose digits change with the CPU
+    and the NumPy build, so only "< 1e-07" is printed; larger errors are printed with three
+    decimals (from 0.01) or two significant digits.
+
+    Parameters
+    ----------
+    error : float
+        As returned by :func:`relative_error`.
+
+    Returns
+    -------
+    str
+        For example "< 1e-07 (right)", "3.2e-05 (look closer)", "0.500 (wrong)".
+    """
+    said = verdict(error)
+    if said == "right":
+        return f"< {RIGHT_BELOW:.0e} (right)"
+    if said == "wrong":
+        return f"{error:.3f} (wrong)"
+    return f"{error:.1e} (look closer)"

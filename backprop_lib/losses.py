@@ -4,7 +4,7 @@ r"""Per-example losses C(a, y), their derivatives dC/da, and the cost J.
 column per example. Each loss is element-wise: it returns one value per output unit and
 example; :func:`mean_cost` sums over output units and averages over the m examples.
 
-Derived in notebooks 01 (squared error), 02 (cross-entropy) and 03 (the L2 loss).
+Derived in notebooks 01 (squared error), 02 (cross-entropy) and 03 (half the squared error).
 """
 
 import numpy as np
@@ -36,13 +36,17 @@ def squared_error_prime(a, y):
     return 2.0 * (a - y)
 
 
-def l2_loss(a, y):
-    r"""The L2 loss :math:`C = \tfrac12 (a - y)^2` of notebook 03."""
+def half_squared_error(a, y):
+    r"""Half the squared error, :math:`C = \tfrac12 (a - y)^2`, the loss of notebook 03.
+
+    (Some texts call it the L2 loss; here "L2" names only the weight penalty.)
+    """
     return 0.5 * (a - y) ** 2
 
 
-def l2_loss_prime(a, y):
-    r""":math:`\partial C / \partial a = a - y` for :func:`l2_loss` (the 1/2 cancels the 2)."""
+def half_squared_error_prime(a, y):
+    r""":math:`\partial C / \partial a = a - y` for :func:`half_squared_error` (the 1/2
+    cancels the 2)."""
     return a - y
 
 
@@ -106,7 +110,7 @@ def mean_cost(losses):
 
 LOSSES = {
     "squared_error": (squared_error, squared_error_prime),
-    "l2": (l2_loss, l2_loss_prime),
+    "half_squared_error": (half_squared_error, half_squared_error_prime),
     "cross_entropy": (cross_entropy, cross_entropy_prime),
 }
 """Name -> (C, dC/da)."""

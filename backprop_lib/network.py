@@ -6,7 +6,6 @@ Layer l = 1..L computes z^l = W^l a^{l-1} + b^l and a^l = g(z^l), with a^0 = X o
 """
 
 import math
-import numbers
 
 import numpy as np
 
@@ -21,6 +20,7 @@ from .backprop import (
     weight_gradient,
 )
 from .losses import get_loss, mean_cost, sigmoid_cross_entropy_delta
+from .validation import check_real, check_whole, is_whole
 
 SMALL_INIT_SCALE = 0.01
 """Standard deviation of the "small_normal" initialisation (the course notes' choice)."""
@@ -35,39 +35,33 @@ INITIALISATIONS = {
 
 
 class TrainingDiverged(RuntimeError):
-    """Raised by :meth:`MLP.fit` when the cost stops being a finite number.
+    """Raised when training blows up: :meth:`MLP.fit` when the cost stops being a finite
+    number (the playground of notebook 06 also when it grows tenfold).
 
     Attributes
     ----------
     epoch : int
-        The epoch (counting from 1) at which the cost became non-finite.
+        The epoch (counting from 1) at which the cost blew up.
     learning_rate : float
     costs : ndarray
         The finite costs of the epochs before it, so nothing is lost.
+    advice : str, optional
+        What to do next; by default, train a new model with a smaller learning rate.
     """
 
-    def __init__(self, epoch, learning_rate, costs):
+    def __init__(self, epoch, learning_rate, costs, advice=None):
         self.epoch = epoch
         self.learning_rate = learning_rate
         self.costs = np.asarray(costs, dtype=float)
+        if advice is None:
+            advice = (
+                f"Try a smaller learning rate, for example {learning_rate / 10:g}, and train "
+                "a new model (this one's weights have blown up)."
+            )
         super().__init__(
-            f"training diverged at epoch {epoch}: the cost is no longer a finite number with "
-            f"learning rate {learning_rate:g}. Try a smaller learning rate, for example "
-            f"{learning_rate / 10:g}, and train a new model (this one's weights have blown up)."
+            f"training diverged at epoch {epoch}: the cost blew up with learning rate "
+            f"{learning_rate:g}. {advice}"
         )
-
-
-def _is_positive_real(value):
-    return (
-        isinstance(value, numbers.Real)
-        and not isinstance(value, bool)
-        and bool(np.isfinite(value))
-        and value > 0
-    )
-
-
-def _is_count(value, low):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= low
 
 
 def _as_finite_matrix(name, value):
@@ -92,8 +86,9 @@ class MLP:
         Names in :data:`backprop_lib.ACTIVATIONS`.
     loss : str
         A name in :data:`backprop_lib.LOSSES`; "cross_entropy" needs a sigmoid output.
-    l2 : float
-        L2 regularisation strength lambda >= 0 (weights only, not biases).
+    l2_lambda : float
+        The regularisation strength lambda >= 0 of the L2 penalty on the weights (not the
+        biases).
     init : str
         A name in :data:`INITIALISATIONS`; the default "scaled_normal" draws W^l from
         N(0, 1/n_{l-1}).
@@ -114,18 +109,17 @@ class MLP:
         hidden_activation="relu",
         output_activation="sigmoid",
         loss="cross_entropy",
-        l2=0.0,
+        l2_lambda=0.0,
         init="scaled_normal",
         seed=0,
     ):
         sizes = list(layer_sizes)
-        if len(sizes) < 2 or not all(_is_count(n, 1) for n in sizes):
+        if len(sizes) < 2 or not all(is_whole(n) and n >= 1 for n in sizes):
             raise ValueError(
                 "layer_sizes must list at least two whole numbers >= 1 "
                 f"(input size, ..., output size); got {layer_sizes!r}"
             )
-        if not (isinstance(l2, numbers.Real) and np.isfinite(l2) and l2 >= 0):
-            raise ValueError(f"l2 must be a finite number >= 0; got {l2!r}")
+        self.l2_lambda = check_real("l2_lambda", l2_lambda, low=0.0)
         if init not in INITIALISATIONS:
             raise ValueError(
                 f"unknown init {init!r}; expected one of {', '.join(sorted(INITIALISATIONS))}"
@@ -142,7 +136,6 @@ class MLP:
         self.hidden_activation = hidden_activation
         self.output_activation = output_activation
         self.loss_name = loss
-        self.l2 = float(l2)
         self.init = init
         self.seed = seed
         # Sigmoid output with cross-entropy: delta^L = a^L - y (see sigmoid_cross_entropy_delta).
@@ -159,7 +152,7 @@ class MLP:
         return (
             f"MLP({list(self.layer_sizes)}, hidden_activation={self.hidden_activation!r}, "
             f"output_activation={self.output_activation!r}, loss={self.loss_name!r}, "
-            f"l2={self.l2}, init={self.init!r}, seed={self.seed!r})"
+            f"l2_lambda={self.l2_lambda}, init={self.init!r}, seed={self.seed!r})"
         )
 
     # ----- checks, done once at each entry point -----------------------------------------
@@ -213,8 +206,8 @@ class MLP:
 
     def _cost(self, A_L, Y):
         J = mean_cost(self.loss(A_L, Y))
-        if self.l2 > 0:
-            J += l2_penalty(self.weights, self.l2, Y.shape[1])
+        if self.l2_lambda > 0:
+            J += l2_penalty(self.weights, self.l2_lambda, Y.shape[1])
         return J
 
     def _backward(self, Zs, As, Y):
@@ -226,8 +219,8 @@ class MLP:
         dWs, dbs = [None] * L, [None] * L
         for l in range(L, 0, -1):
             dW = weight_gradient(delta, As[l - 1])
-            if self.l2 > 0:
-                dW = dW + l2_gradient(self.weights[l - 1], self.l2, m)
+            if self.l2_lambda > 0:
+                dW = dW + l2_gradient(self.weights[l - 1], self.l2_lambda, m)
             dWs[l - 1], dbs[l - 1] = dW, bias_gradient(delta)
             if l > 1:  # the input layer needs no delta
                 delta = hidden_delta(self.weights[l - 1], delta, self.g_prime(Zs[l - 2]))
@@ -274,7 +267,7 @@ class MLP:
         return float(np.mean(np.all(self.predict(X) == Y, axis=0)))
 
     def cost(self, X, Y):
-        r"""The cost :math:`J = \frac1m \sum_i C^{(i)}` (+ the L2 term when l2 > 0)."""
+        r"""The cost :math:`J = \frac1m \sum_i C^{(i)}` (+ the L2 term when l2_lambda > 0)."""
         X, Y = self._check_XY(X, Y)
         return self._cost(self._forward(X)[1][-1], Y)
 
@@ -306,13 +299,29 @@ class MLP:
         Zs, As = self._forward(X)
         return self._backward(Zs, As, Y)
 
+    def gradient_norms(self, X, Y):
+        r"""Each layer's weight-gradient size :math:`\lVert \partial J/\partial W^l \rVert_F`.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_0, m)
+        Y : ndarray of shape (n_L, m)
+
+        Returns
+        -------
+        ndarray of shape (L,)
+            Entry l - 1 is the Frobenius norm of dJ/dW^l.
+        """
+        dWs, _ = self.gradients(X, Y)
+        return np.array([np.linalg.norm(dW) for dW in dWs])
+
     def step(self, X, Y, learning_rate):
         """One gradient-descent step W^l <- W^l - learning_rate dJ/dW^l (and the same for b^l).
 
         Returns the cost J before the step.
         """
         X, Y = self._check_XY(X, Y)
-        _check_learning_rate(learning_rate)
+        check_real("learning_rate", learning_rate, positive=True)
         return self._step(X, Y, learning_rate)
 
     def fit(self, X, Y, learning_rate, epochs, batch_size=None, callback=None):
@@ -343,14 +352,11 @@ class MLP:
             If the cost or the weights stop being finite numbers.
         """
         X, Y = self._check_XY(X, Y)
-        _check_learning_rate(learning_rate)
-        if not _is_count(epochs, 1):
-            raise ValueError(f"epochs must be a whole number >= 1; got {epochs!r}")
+        check_real("learning_rate", learning_rate, positive=True)
+        check_whole("epochs", epochs, 1)
         m = X.shape[1]
-        if batch_size is not None and not (_is_count(batch_size, 1) and batch_size <= m):
-            raise ValueError(
-                f"batch_size must be None or a whole number from 1 to m = {m}; got {batch_size!r}"
-            )
+        if batch_size is not None:
+            check_whole("batch_size", batch_size, 1, m, "or None for all m examples")
         costs = np.empty(epochs)
         # Overflow is caught below as a non-finite cost, with a message that says what to do.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -372,8 +378,3 @@ class MLP:
             if not all(np.all(np.isfinite(W)) for W in self.weights):
                 raise TrainingDiverged(epochs, learning_rate, costs)
         return costs
-
-
-def _check_learning_rate(learning_rate):
-    if not _is_positive_real(learning_rate):
-        raise ValueError(f"learning_rate must be a positive finite number; got {learning_rate!r}")

@@ -8,20 +8,19 @@ and prints them beside the targets, as ratios. It never fails on a missed target
 benchmark, not a test). It starts Voila and Chromium itself (installing Chromium with
 apt-get when it is missing, like the browser tests) and stops them at the end.
 
-Run: python benchmarks/bench_browser.py [--steps N] [--seconds S]
+Run from the root of the repository, as a module so that it can use the browser tests'
+helpers: python -m benchmarks.bench_browser [--steps N] [--seconds S]
 """
 
 import argparse
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 # The browser tests' helpers start the servers and Chromium for this benchmark too.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from browser_session import (
+from tests.browser_session import (
     FIGURE,
     LEARNING_RATE,
     PLAY_BUTTON,

@@ -15,8 +15,8 @@ measured by benchmarks/bench_browser.py.
 import statistics
 import time
 
-from backprop_lib import playground
-from backprop_lib import playground_widgets as pw
+from backprop_lib.lessons import playground
+from backprop_lib.lessons import playground_explorer as pw
 
 CHANGES = 30
 """Control changes timed per control (alternating between two values)."""
@@ -30,10 +30,10 @@ TWO_VALUES = {
     "train_fraction": (0.3, 0.7),
     "seed": (1, 2),
     "hidden_layers": (1, 3),
-    "neurons": (3, 6),
+    "units": (3, 6),
     "activation": ("relu", "tanh"),
     "learning_rate": (0.05, 0.2),
-    "l2": (0.01, 0.0),
+    "l2_lambda": (0.01, 0.0),
     "batch_size": (5, 20),
 }
 
@@ -81,7 +81,7 @@ def main():
     print(f"play ticks, every {pw.PLAY_INTERVAL_MS} ms (median tick time, epochs trained):")
     runs = {
         "default": playground.Settings(),
-        "6 x 8, batch 1": playground.Settings(hidden_layers=6, neurons=8, batch_size=1),
+        "6 x 8, batch 1": playground.Settings(hidden_layers=6, units=8, batch_size=1),
     }
     for label, settings in runs.items():
         times, epochs = tick_times(explorer, settings)

@@ -24,7 +24,7 @@ from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 
 from backprop_lib import data
-from backprop_lib.deep_mlp import DEFAULTS, train_deep_mlp
+from backprop_lib.lessons.deep_mlp import DEFAULTS, train_deep_mlp
 
 DIGITS = (1, 8)
 """The two digits kept: label 0 is the first, label 1 the second."""

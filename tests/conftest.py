@@ -34,7 +34,7 @@ def _targets(rng, output_activation, shape):
 
 @pytest.fixture
 def gradient_check_case():
-    """Factory ``(hidden, output, loss, l2) -> case`` with case.model, case.X, case.Y.
+    """Factory ``(hidden, output, loss, l2_lambda) -> case`` with case.model, case.X, case.Y.
 
     Seed s gives the initial weights (MLP(..., seed=s), the default "scaled_normal" init),
     inputs X ~ N(0, 1) of shape (3, 6) and targets from ``_targets``. With a single seed
@@ -48,7 +48,7 @@ def gradient_check_case():
     # Imported here, so that a broken network module fails only the tests that use it.
     from backprop_lib.network import MLP
 
-    def make(hidden, output, loss, l2):
+    def make(hidden, output, loss, l2_lambda):
         for seed in range(MAX_SEED):
             rng = np.random.default_rng(seed)
             model = MLP(
@@ -56,7 +56,7 @@ def gradient_check_case():
                 hidden_activation=hidden,
                 output_activation=output,
                 loss=loss,
-                l2=l2,
+                l2_lambda=l2_lambda,
                 seed=seed,
             )
             X = rng.standard_normal((LAYER_SIZES[0], N_EXAMPLES))
@@ -77,8 +77,8 @@ def gradient_check_case():
                     min_abs_gradient=min_abs_gradient,
                 )
         raise AssertionError(
-            f"no seed below {MAX_SEED} gives hidden |z| > {MIN_ABS_HIDDEN_Z} and non-zero "
-            f"gradient entries >= {MIN_ABS_GRADIENT} for {hidden}/{output}/{loss}/l2={l2}"
+            f"no seed below {MAX_SEED} gives hidden |z| > {MIN_ABS_HIDDEN_Z} and non-zero gradient "
+            f"entries >= {MIN_ABS_GRADIENT} for {hidden}/{output}/{loss}/lambda={l2_lambda}"
         )
 
     return make

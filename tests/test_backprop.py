@@ -140,28 +140,28 @@ def weights_for_l2(seed):
 
 
 def test_l2_penalty_is_lambda_over_2m_times_sum_of_squares():
-    weights, lambd, m = weights_for_l2(seed=1), 0.7, 5
+    weights, l2_lambda, m = weights_for_l2(seed=1), 0.7, 5
     squares = 0.0
     for W in weights:
         for value in W.ravel():
             squares += value * value
-    penalty = l2_penalty(weights, lambd, m)
+    penalty = l2_penalty(weights, l2_lambda, m)
     assert isinstance(penalty, float)
-    assert penalty == pytest.approx(lambd / (2 * m) * squares, rel=1e-14)
+    assert penalty == pytest.approx(l2_lambda / (2 * m) * squares, rel=1e-14)
     assert l2_penalty(weights, 0.0, m) == 0.0
 
 
 def test_l2_gradient_matches_central_differences():
-    weights, lambd, m, epsilon = weights_for_l2(seed=2), 0.7, 5, 1e-5
+    weights, l2_lambda, m, epsilon = weights_for_l2(seed=2), 0.7, 5, 1e-5
     for l, W in enumerate(weights):
         numerical = np.empty_like(W)
         for index in np.ndindex(W.shape):
             plus, minus = W.copy(), W.copy()
             plus[index] += epsilon
             minus[index] -= epsilon
-            J_plus = l2_penalty([*weights[:l], plus, *weights[l + 1 :]], lambd, m)
-            J_minus = l2_penalty([*weights[:l], minus, *weights[l + 1 :]], lambd, m)
+            J_plus = l2_penalty([*weights[:l], plus, *weights[l + 1 :]], l2_lambda, m)
+            J_minus = l2_penalty([*weights[:l], minus, *weights[l + 1 :]], l2_lambda, m)
             numerical[index] = (J_plus - J_minus) / (2 * epsilon)
-        analytic = l2_gradient(W, lambd, m)
+        analytic = l2_gradient(W, l2_lambda, m)
         assert analytic.shape == W.shape
         np.testing.assert_allclose(analytic, numerical, rtol=1e-7, atol=1e-10)

@@ -13,7 +13,10 @@ servers' logs, to look at when it fails.
 import re
 
 import pytest
-from browser_session import (
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import sync_playwright
+
+from tests.browser_session import (
     EPOCH,
     FIGURE,
     LEARNING_RATE,
@@ -27,8 +30,8 @@ from browser_session import (
     start_voila,
     step_slider,
 )
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from playwright.sync_api import sync_playwright
+
+pytestmark = pytest.mark.browser
 
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
 SCREENSHOTS = ROOT / "tests" / "screenshots"

@@ -353,7 +353,8 @@ def test_make_toy_dataset_unknown_name_lists_valid_names():
 @pytest.mark.parametrize("n_samples", [1, 0, -3, 2.0, 10.5, "10", None, True])
 def test_toy_rejects_bad_n_samples(name, n_samples):
     with pytest.raises(
-        ValueError, match=r"n_samples must be an int >= 2, got " + re.escape(repr(n_samples))
+        ValueError,
+        match=r"n_samples must be a whole number >= 2; got " + re.escape(repr(n_samples)),
     ):
         TOY_DATASETS[name](n_samples=n_samples)
 
@@ -362,7 +363,7 @@ def test_toy_rejects_bad_n_samples(name, n_samples):
 @pytest.mark.parametrize("noise", [-0.1, float("nan"), float("inf"), "0.1", None, True])
 def test_toy_rejects_bad_noise(name, noise):
     with pytest.raises(
-        ValueError, match=r"noise must be a finite number >= 0, got " + re.escape(repr(noise))
+        ValueError, match=r"noise must be a finite number >= 0; got " + re.escape(repr(noise))
     ):
         TOY_DATASETS[name](noise=noise)
 

@@ -1,22 +1,41 @@
-"""Tests of backprop_lib.deep_mlp (notebook 04): training, the figure, and the explorer used as a
-student would, including every slider's extreme values and images of the cat / non-cat size."""
+"""Tests of notebook 04: the deep MLP's training (backprop_lib.lessons.deep_mlp), its figure and
+its explorer (deep_mlp_views) used as a student would, including every slider's extreme values
+and images of the cat / non-cat size."""
 
 from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgba
 
-from backprop_lib import MLP, TrainingDiverged, data, deep_mlp
-from backprop_lib import widgets as bp_widgets
+from backprop_lib import MLP, TrainingDiverged, data
+from backprop_lib.display.explorer import (
+    NOTE_COLOUR,
+    cost_rise_note,
+    join_notes,
+    message_html,
+)
+from backprop_lib.display.figures import figure_png, new_figure
+from backprop_lib.lessons import deep_mlp
+from backprop_lib.lessons import deep_mlp_views as views
+from tests.explorer_checks import (
+    PNG_SIGNATURE,
+    assert_divergence_shown,
+    assert_slider_range,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SLIDER_ENDS = {
     "learning_rate": (1e-3, 100.0),
-    "depth": (0, 10),
-    "width": (1, 32),
+    "hidden_layers": (0, 10),
+    "units": (1, 32),
     "epochs": (50, 1000),
-    "l2": (0.0, 20.0),
+    "l2_lambda": (0.0, 20.0),
 }
+START = {name: value for name, value in deep_mlp.DEFAULTS.items() if name != "seed"} | {
+    "epochs": 200
+}
+"""The shared explorer's settings when each test begins: the defaults, with fewer epochs."""
 
 
 @pytest.fixture(scope="module")
@@ -24,10 +43,27 @@ def digits():
     return data.load_image_dataset(DATA / "digits_train.h5", DATA / "digits_test.h5")
 
 
-@pytest.fixture
-def explorer(digits):
+@pytest.fixture(scope="module")
+def shared_explorer(digits):
     X, Y, X_test, Y_test, classes = digits
-    return deep_mlp.deep_mlp_explorer(X, Y, X_test, Y_test, classes, epochs=200)
+    return views.deep_mlp_explorer(X, Y, X_test, Y_test, classes, epochs=200)
+
+
+@pytest.fixture
+def explorer(shared_explorer):
+    """The module's one explorer (its figure of 33 axes is slow to build): at :data:`START`
+    when a test begins, and put back there when it ends, so that no test depends on another
+    or on their order. A test that patches the training asks for this fixture before
+    ``monkeypatch``, so that the patch is undone before the sliders go back (each retrains)."""
+    assert shared_explorer.values() == START, "an earlier test left the explorer moved"
+    yield shared_explorer
+    for name, value in START.items():
+        shared_explorer.controls[name].value = value
+    if shared_explorer.message.value != "":  # the last run failed: train the start again
+        shared_explorer.refresh()
+    assert shared_explorer.values() == START
+    assert shared_explorer.message.value == ""
+    assert shared_explorer.result.train_costs.shape == (START["epochs"],)
 
 
 def small_problem(seed=0, n_features=16, m=30, m_test=10):
@@ -38,15 +74,26 @@ def small_problem(seed=0, n_features=16, m=30, m_test=10):
     return X[:, :m], Y[None, :m], X[:, m:], Y[None, m:]
 
 
+def expected_message(result, X):
+    """The message line after a successful run: empty, or the notes that apply to it (a cost
+    that went up, one class for every training image), in amber; never an error."""
+    note = join_notes(
+        cost_rise_note(result.costs),
+        deep_mlp.same_answer_note(result.model.predict(X)),
+    )
+    assert result.note == note
+    return "" if note is None else message_html(note, NOTE_COLOUR)
+
+
 # ----- training ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("depth", "width"), [(0, 5), (1, 3), (3, 4)])
-def test_network_has_depth_hidden_layers_of_width_units(depth, width):
+@pytest.mark.parametrize(("hidden_layers", "units"), [(0, 5), (1, 3), (3, 4)])
+def test_network_has_the_hidden_layers_of_units_asked_for(hidden_layers, units):
     X, Y, X_test, Y_test = small_problem()
-    result = deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, depth, width, 0.5, 5)
+    result = deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, hidden_layers, units, 0.5, 5)
     model = result.model
-    assert model.layer_sizes == (16, *[width] * depth, 1)
+    assert model.layer_sizes == (16, *[units] * hidden_layers, 1)
     assert (model.hidden_activation, model.output_activation, model.loss_name) == (
         "relu",
         "sigmoid",
@@ -54,7 +101,7 @@ def test_network_has_depth_hidden_layers_of_width_units(depth, width):
     )
 
 
-def test_numpy_whole_numbers_are_accepted_as_depth_and_width():
+def test_numpy_whole_numbers_are_accepted_as_hidden_layers_and_units():
     X, Y, X_test, Y_test = small_problem()
     result = deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, np.int64(2), np.int32(3), 0.5, 2)
     assert result.model.layer_sizes == (16, 3, 3, 1)
@@ -86,13 +133,13 @@ def test_same_settings_give_the_same_network_and_progress_counts_every_epoch():
 
 
 @pytest.mark.parametrize(
-    ("depth", "width", "named"),
-    [(-1, 4, "depth"), (2, 0, "width"), (1.5, 4, "depth"), (2, 3.0, "width")],
+    ("hidden_layers", "units", "named"),
+    [(-1, 4, "hidden_layers"), (2, 0, "units"), (1.5, 4, "hidden_layers"), (2, 3.0, "units")],
 )
-def test_bad_depth_or_width_is_a_value_error(depth, width, named):
+def test_bad_hidden_layers_or_units_is_a_value_error(hidden_layers, units, named):
     X, Y, X_test, Y_test = small_problem()
     with pytest.raises(ValueError, match=named):
-        deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, depth, width, 0.1, 5)
+        deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, hidden_layers, units, 0.1, 5)
 
 
 def test_deep_network_learns_the_digits(digits):
@@ -107,7 +154,7 @@ def test_lambda_keeps_the_weights_smaller(digits):
     X, Y, X_test, Y_test, _ = digits
     settings = {**deep_mlp.DEFAULTS, "epochs": 300}
     plain = deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, **settings)
-    regularised = deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, **{**settings, "l2": 5.0})
+    regularised = deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, **{**settings, "l2_lambda": 5.0})
 
     def size(model):
         return sum(np.sum(W * W) for W in model.weights)
@@ -147,15 +194,19 @@ def test_grid_order_puts_mistakes_first():
 def test_prediction_grid_frames_the_mistakes():
     X = np.linspace(0.0, 1.0, 4 * 3).reshape(4, 3)  # three 2x2 grey images
     Y = np.array([[0.0, 1.0, 1.0]])
-    _, axes = bp_widgets.new_figure(ncols=4)
-    grid = deep_mlp.PredictionGrid(np.array([axes]), X, Y, ["one", "eight"])
+    _, axes = new_figure(ncols=4)
+    grid = views.PredictionGrid(np.array([axes]), X, Y, ["one", "eight"])
     assert grid.update(np.array([[0.0, 0.0, 1.0]])) == 1
     first, second, third, unused = axes
-    # The mistake (image 1: an "eight" taken for a "one") comes first, in red.
+    # The mistake (image 1: an "eight" taken for a "one") comes first, framed and titled in
+    # the mistake colour; the right answers are in neither.
     assert first.get_title() == "one (true eight)"
-    assert first.spines["left"].get_edgecolor()[:3] == pytest.approx(
-        (214 / 255, 39 / 255, 40 / 255)
-    )
+    mistake = to_rgba(views.MISTAKE_COLOUR)
+    assert first.spines["left"].get_edgecolor() == mistake
+    assert to_rgba(first.title.get_color()) == mistake
+    for right in (second, third):
+        assert right.spines["left"].get_edgecolor() != mistake
+        assert to_rgba(right.title.get_color()) != mistake
     np.testing.assert_array_equal(grid.images[0].get_array(), X[:, 1].reshape(2, 2))
     assert second.get_title() == "one"
     np.testing.assert_array_equal(grid.images[1].get_array(), X[:, 0].reshape(2, 2))
@@ -168,13 +219,14 @@ def test_prediction_grid_frames_the_mistakes():
 
 def test_explorer_starts_trained_with_the_progress_bar_full(explorer, digits):
     result = explorer.result
+    progress = explorer.extras["progress"]
     assert result.model.layer_sizes == (64, 16, 16, 16, 1)
     assert result.train_costs.shape == (200,)
     assert explorer.message.value == ""
-    assert explorer.image.value[:8] == b"\x89PNG\r\n\x1a\n"
-    assert explorer.progress.max == explorer.progress.value == 200
+    assert explorer.image.value[:8] == PNG_SIGNATURE
+    assert progress.max == progress.value == 200
     # The progress bar sits between the sliders and the message line.
-    assert explorer.widget.children[1] is explorer.progress
+    assert explorer.widget.children[1] is progress
     assert explorer.widget.children[2] is explorer.message
     title = explorer.figure.axes[0].get_title()
     assert title == (
@@ -184,30 +236,32 @@ def test_explorer_starts_trained_with_the_progress_bar_full(explorer, digits):
 
 def test_progress_bar_moves_while_training(explorer):
     seen = []
-    explorer.progress.observe(lambda change: seen.append(change["new"]), names="value")
-    explorer.controls["epochs"].value = 1000
+    progress = explorer.extras["progress"]
+
+    def record(change):
+        seen.append(change["new"])
+
+    progress.observe(record, names="value")
+    try:
+        explorer.controls["epochs"].value = 1000
+    finally:
+        progress.unobserve(record, names="value")  # the explorer is shared
     moves = [value for value in seen if value > 0]
     assert seen[0] == 0  # reset before training
     assert moves == sorted(moves)
     assert moves[-1] == 1000
-    assert 10 <= len(moves) <= deep_mlp.PROGRESS_UPDATES + 1
+    assert 10 <= len(moves) <= views.PROGRESS_UPDATES + 1
 
 
 def test_sliders_cover_the_promised_ranges(explorer):
     for name, (low, high) in SLIDER_ENDS.items():
-        control = explorer.controls[name]
-        if name == "learning_rate":
-            assert 10**control.min == pytest.approx(low)
-            assert 10**control.max == pytest.approx(high)
-        else:
-            assert (control.min, control.max) == (low, high)
-        assert control.continuous_update is False
+        assert_slider_range(explorer.controls[name], low, high, log=name == "learning_rate")
 
 
 @pytest.mark.parametrize(
     ("name", "value"), [(name, value) for name, ends in SLIDER_ENDS.items() for value in ends]
 )
-def test_each_slider_end_retrains_and_redraws_without_a_traceback(explorer, name, value):
+def test_each_slider_end_retrains_and_redraws_with_no_error(explorer, digits, name, value):
     if explorer.controls[name].value == value:  # at its start already: move it away first
         explorer.controls[name].value = SLIDER_ENDS[name][1]
     before_model, before_image = explorer.result.model, explorer.image.value
@@ -215,53 +269,51 @@ def test_each_slider_end_retrains_and_redraws_without_a_traceback(explorer, name
     result, settings = explorer.result, explorer.values()
     assert result.model is not before_model
     assert explorer.image.value != before_image
-    assert result.model.layer_sizes == (64, *[settings["width"]] * settings["depth"], 1)
-    assert result.model.l2 == settings["l2"]
+    expected = (64, *[settings["units"]] * settings["hidden_layers"], 1)
+    assert result.model.layer_sizes == expected
+    assert result.model.l2_lambda == settings["l2_lambda"]
     assert result.train_costs.shape == (settings["epochs"],)
-    assert explorer.progress.value == settings["epochs"]
-    assert "Traceback" not in explorer.message.value
+    assert explorer.extras["progress"].value == settings["epochs"]
+    # No error: the message is empty or exactly the notes that apply to this run.
+    assert explorer.message.value == expected_message(result, digits[0])
 
 
-def test_a_learning_rate_far_too_large_says_so(explorer):
+def test_a_learning_rate_far_too_large_says_so(explorer, digits):
     explorer.controls["learning_rate"].value = 100.0
     message = explorer.message.value
     assert "The cost went up" in message
     assert "smaller learning rate" in message
     assert explorer.result.costs[-1] > explorer.result.costs[0]
+    assert message == expected_message(explorer.result, digits[0])
     explorer.controls["learning_rate"].value = deep_mlp.DEFAULTS["learning_rate"]
     assert explorer.message.value == ""
 
 
-@pytest.mark.parametrize(("name", "value"), [("width", 1), ("depth", 10)])
+@pytest.mark.parametrize(("name", "value"), [("units", 1), ("hidden_layers", 10)])
 def test_narrow_or_very_deep_networks_that_give_up_are_explained(explorer, digits, name, value):
     X = digits[0]
     explorer.controls[name].value = value
     model = explorer.result.model
-    assert model.layer_sizes[1:-1] == (explorer.values()["width"],) * explorer.values()["depth"]
+    settings = explorer.values()
+    assert model.layer_sizes[1:-1] == (settings["units"],) * settings["hidden_layers"]
     predictions = model.predict(X)
     one_answer = bool(np.all(predictions == predictions[0, 0]))
     assert ("same class" in explorer.message.value) == one_answer
-    assert "Traceback" not in explorer.message.value
+    assert explorer.message.value == expected_message(explorer.result, X)
 
 
 def test_a_diverging_run_gives_a_message_and_keeps_the_last_figure(explorer, monkeypatch):
     def diverge(*args, **kwargs):
         raise TrainingDiverged(3, 100.0, [0.7, 0.9])
 
-    monkeypatch.setattr(deep_mlp, "train_deep_mlp", diverge)
-    good_model, good_image = explorer.result.model, explorer.image.value
-    explorer.controls["learning_rate"].value = 100.0
-    message = explorer.message.value
-    assert "training diverged at epoch 3" in message
-    assert "smaller learning rate" in message
-    assert explorer.image.value == good_image
-    assert explorer.result.model is good_model
+    monkeypatch.setattr(views, "train_deep_mlp", diverge)
+    assert_divergence_shown(explorer, 100.0, epoch=3)
 
 
 def test_unknown_setting_is_a_value_error(digits):
     X, Y, X_test, Y_test, classes = digits
     with pytest.raises(ValueError, match="unknown settings"):
-        deep_mlp.deep_mlp_explorer(X, Y, X_test, Y_test, classes, hidden=3)
+        views.deep_mlp_explorer(X, Y, X_test, Y_test, classes, hidden=3)
 
 
 # ----- the same code on 64x64 RGB images (the cat / non-cat layout) --------------------------
@@ -281,12 +333,12 @@ def test_works_unchanged_on_64x64_rgb_files(tmp_path):
     assert result.model.layer_sizes == (12288, 7, 7, 1)
     assert np.all(np.isfinite(result.test_costs))
 
-    figure, view = deep_mlp.deep_mlp_figure(X_test, Y_test, classes)
+    figure, view = views.deep_mlp_figure(X_test, Y_test, classes)
     view.update(result, X_test)
     assert view.grid.images[0].get_array().shape == (64, 64, 3)
     assert sum(ax.get_visible() for ax in view.grid.axes) == 4
-    assert bp_widgets.figure_png(figure)[:8] == b"\x89PNG\r\n\x1a\n"
+    assert figure_png(figure)[:8] == b"\x89PNG\r\n\x1a\n"
 
-    explorer = deep_mlp.deep_mlp_explorer(X, Y, X_test, Y_test, classes, epochs=50, width=4)
+    explorer = views.deep_mlp_explorer(X, Y, X_test, Y_test, classes, epochs=50, units=4)
     assert explorer.result.model.layer_sizes[0] == 12288
-    assert "Traceback" not in explorer.message.value
+    assert explorer.message.value == expected_message(explorer.result, X)

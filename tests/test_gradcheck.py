@@ -1,12 +1,22 @@
 """Tests for backprop_lib.gradcheck: finite differences on functions with known gradients,
-the relative error on known pairs, and a network check that catches wrong gradients."""
+the relative error on known pairs, the right / look closer / wrong rule, the cost as a
+function of one parameter, and a network check that catches wrong gradients."""
 
 import re
 
 import numpy as np
 import pytest
 
-from backprop_lib.gradcheck import check_network_gradients, numerical_gradient, relative_error
+from backprop_lib.gradcheck import (
+    RIGHT_BELOW,
+    WRONG_ABOVE,
+    check_network_gradients,
+    cost_of_parameter,
+    format_relative_error,
+    numerical_gradient,
+    relative_error,
+    verdict,
+)
 
 EPSILON = 1e-5
 
@@ -156,3 +166,65 @@ def test_wrong_gradients_are_caught_on_the_affected_layer(case, wrong, affected_
             assert error > 1e-2, (l, errors)
         else:
             assert error < 1e-7, (l, errors)
+
+
+def test_check_network_gradients_uses_its_epsilon(case):
+    # Central differences err by O(epsilon^2): a step of 0.3 is far too coarse to pass.
+    coarse = check_network_gradients(case.model, case.X, case.Y, epsilon=0.3)
+    fine = check_network_gradients(case.model, case.X, case.Y)
+    assert max(fine) < RIGHT_BELOW < max(coarse)
+
+
+@pytest.mark.parametrize(
+    ("error", "said", "text"),
+    [
+        (0.0, "right", "< 1e-07 (right)"),
+        (9.9e-8, "right", "< 1e-07 (right)"),
+        (1e-7, "look closer", "1.0e-07 (look closer)"),
+        (3.2e-5, "look closer", "3.2e-05 (look closer)"),
+        (1e-2, "look closer", "1.0e-02 (look closer)"),
+        (0.5, "wrong", "0.500 (wrong)"),
+    ],
+)
+def test_the_rule_and_its_text_agree_at_and_between_the_thresholds(error, said, text):
+    assert (RIGHT_BELOW, WRONG_ABOVE) == (1e-7, 1e-2)
+    assert verdict(error) == said
+    assert format_relative_error(error) == text
+
+
+@pytest.mark.parametrize("name", ["W", "b"])
+def test_cost_of_parameter_is_the_cost_with_one_array_replaced(case, name):
+    model, X, Y = case.model, case.X, case.Y
+    parameters = model.weights if name == "W" else model.biases
+    original = parameters[1].copy()
+    other = original + 0.25
+    cost = cost_of_parameter(model, X, Y, 2, name)
+    assert cost(original) == model.cost(X, Y)
+    changed = cost(other)
+    np.testing.assert_array_equal(parameters[1], original)  # put back
+    parameters[1] = other
+    assert changed == model.cost(X, Y) != cost(original)
+    parameters[1] = original
+
+
+def test_cost_of_parameter_feeds_numerical_gradient(case):
+    model, X, Y = case.model, case.X, case.Y
+    dWs, dbs = model.gradients(X, Y)
+    for l in range(1, len(model.weights) + 1):
+        for name, analytic, value in (("W", dWs, model.weights), ("b", dbs, model.biases)):
+            numerical = numerical_gradient(cost_of_parameter(model, X, Y, l, name), value[l - 1])
+            assert relative_error(analytic[l - 1], numerical) < RIGHT_BELOW
+
+
+@pytest.mark.parametrize(
+    ("l", "name", "message"),
+    [
+        (0, "W", "l must be a whole number from 1 to 3 (a layer of the network); got 0"),
+        (4, "W", "l must be a whole number from 1 to 3 (a layer of the network); got 4"),
+        (1, "Z", "name must be 'W' or 'b'; got 'Z'"),
+    ],
+)
+def test_cost_of_parameter_rejects_a_layer_or_name_that_is_not_there(case, l, name, message):
+    with pytest.raises(ValueError) as caught:
+        cost_of_parameter(case.model, case.X, case.Y, l, name)
+    assert str(caught.value) == message

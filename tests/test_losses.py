@@ -16,26 +16,26 @@ from backprop_lib.losses import (
     cross_entropy,
     cross_entropy_prime,
     get_loss,
-    l2_loss,
-    l2_loss_prime,
+    half_squared_error,
+    half_squared_error_prime,
     mean_cost,
     sigmoid_cross_entropy_delta,
     squared_error,
     squared_error_prime,
 )
 
-NAMES = ["squared_error", "l2", "cross_entropy"]
+NAMES = ["squared_error", "half_squared_error", "cross_entropy"]
 EPSILON = 1e-5
 
 # C(a, y) and dC/da for Python floats, written from the definitions.
 SCALAR_LOSSES = {
     "squared_error": lambda a, y: (a - y) ** 2,
-    "l2": lambda a, y: 0.5 * (a - y) ** 2,
+    "half_squared_error": lambda a, y: 0.5 * (a - y) ** 2,
     "cross_entropy": lambda a, y: -(y * math.log(a) + (1 - y) * math.log(1 - a)),
 }
 SCALAR_DERIVATIVES = {
     "squared_error": lambda a, y: 2 * (a - y),
-    "l2": lambda a, y: a - y,
+    "half_squared_error": lambda a, y: a - y,
     "cross_entropy": lambda a, y: -y / a + (1 - y) / (1 - a),
 }
 
@@ -115,7 +115,7 @@ def test_cross_entropy_stays_finite_when_the_sigmoid_saturates(z, y):
 def test_registry_maps_every_name_to_loss_and_derivative():
     expected = {
         "squared_error": (squared_error, squared_error_prime),
-        "l2": (l2_loss, l2_loss_prime),
+        "half_squared_error": (half_squared_error, half_squared_error_prime),
         "cross_entropy": (cross_entropy, cross_entropy_prime),
     }
     assert expected == LOSSES
@@ -125,6 +125,8 @@ def test_registry_maps_every_name_to_loss_and_derivative():
 
 @pytest.mark.parametrize("name", ["hinge", "mse", "L2"])
 def test_get_loss_unknown_name_lists_the_valid_ones(name):
-    expected = f"unknown loss {name!r}; expected one of cross_entropy, l2, squared_error"
+    expected = (
+        f"unknown loss {name!r}; expected one of cross_entropy, half_squared_error, squared_error"
+    )
     with pytest.raises(ValueError, match=re.escape(expected)):
         get_loss(name)

@@ -65,7 +65,11 @@ def test_hand_worked_2_3_2_network_of_the_l2_notes():
     #   dw11 = -0.01499506   dw12 = -0.009709831   dw13 = 0.02951613     (x1 = 1)
     #   dw21 = -0.00749753   dw22 = -0.004854915   dw23 = 0.01475807     (x2 = 0.5)
     model = MLP(
-        [2, 3, 2], hidden_activation="sigmoid", output_activation="sigmoid", loss="l2", l2=0.0
+        [2, 3, 2],
+        hidden_activation="sigmoid",
+        output_activation="sigmoid",
+        loss="half_squared_error",
+        l2_lambda=0.0,
     )
     model.weights[0] = np.array([[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]])  # row j is (w1j, w2j)
     model.weights[1] = np.array([[0.3, 0.5, -0.4], [-0.2, 0.1, 0.6]])  # row k is (u1k, u2k, u3k)
@@ -103,19 +107,19 @@ HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "identity"]
 OUTPUT_AND_LOSS = [
     ("sigmoid", "cross_entropy"),
     ("sigmoid", "squared_error"),
-    ("sigmoid", "l2"),
+    ("sigmoid", "half_squared_error"),
     ("identity", "squared_error"),
-    ("identity", "l2"),
-    ("tanh", "l2"),
+    ("identity", "half_squared_error"),
+    ("tanh", "half_squared_error"),
 ]
 
 
-@pytest.mark.parametrize("l2", [0.0, 0.5])
+@pytest.mark.parametrize("l2_lambda", [0.0, 0.5])
 @pytest.mark.parametrize(("output", "loss"), OUTPUT_AND_LOSS)
 @pytest.mark.parametrize("hidden", HIDDEN)
-def test_gradients_match_central_differences(gradient_check_case, hidden, output, loss, l2):
+def test_gradients_match_central_differences(gradient_check_case, hidden, output, loss, l2_lambda):
     # A [3, 4, 5, 2] network on m = 6 examples; see conftest.py for how the case is chosen.
-    case = gradient_check_case(hidden, output, loss, l2)
+    case = gradient_check_case(hidden, output, loss, l2_lambda)
     assert case.min_abs_z > 1e-3  # no hidden z near ReLU's kink
     assert case.min_abs_gradient >= 5e-4  # no gradient entry lost in round-off
     errors = check_network_gradients(case.model, case.X, case.Y)
@@ -246,23 +250,25 @@ def test_predict_gives_labels_for_a_sigmoid_output():
     labels = model.predict(X)
     assert set(np.unique(labels)) <= {0.0, 1.0}
     np.testing.assert_array_equal(labels, (model.predict_proba(X) >= 0.5).astype(float))
-    linear = MLP([3, 4, 2], output_activation="identity", loss="l2", seed=3)
+    linear = MLP([3, 4, 2], output_activation="identity", loss="half_squared_error", seed=3)
     np.testing.assert_array_equal(linear.predict(X), linear.predict_proba(X))
 
 
 def test_l2_adds_lambda_over_2m_sum_of_squared_weights():
     X, Y = data(seed=7, m=5)
-    lambd = 0.3
+    l2_lambda = 0.3
     plain = MLP([3, 4, 2], hidden_activation="tanh", seed=4)
-    regularised = MLP([3, 4, 2], hidden_activation="tanh", l2=lambd, seed=4)  # same weights
+    regularised = MLP(
+        [3, 4, 2], hidden_activation="tanh", l2_lambda=l2_lambda, seed=4
+    )  # same weights
     squares = sum(w * w for W in plain.weights for w in W.ravel())
     assert regularised.cost(X, Y) == pytest.approx(
-        plain.cost(X, Y) + lambd / (2 * 5) * squares, rel=1e-13
+        plain.cost(X, Y) + l2_lambda / (2 * 5) * squares, rel=1e-13
     )
     # ... and adds lambda/m W to each weight gradient (not to the bias gradients).
     (dW_plain, db_plain), (dW_reg, db_reg) = plain.gradients(X, Y), regularised.gradients(X, Y)
     for W, a, b in zip(plain.weights, dW_plain, dW_reg, strict=True):
-        np.testing.assert_allclose(b, a + lambd / 5 * W, rtol=1e-13, atol=1e-16)
+        np.testing.assert_allclose(b, a + l2_lambda / 5 * W, rtol=1e-13, atol=1e-16)
     for a, b in zip(db_plain, db_reg, strict=True):
         np.testing.assert_array_equal(a, b)
 
@@ -270,7 +276,7 @@ def test_l2_adds_lambda_over_2m_sum_of_squared_weights():
 def test_data_cost_leaves_out_the_l2_term():
     X, Y = data(seed=7, m=5)
     plain = MLP([3, 4, 2], hidden_activation="tanh", seed=4)
-    regularised = MLP([3, 4, 2], hidden_activation="tanh", l2=0.3, seed=4)  # same weights
+    regularised = MLP([3, 4, 2], hidden_activation="tanh", l2_lambda=0.3, seed=4)  # same weights
     assert regularised.data_cost(X, Y) == plain.cost(X, Y)
     assert regularised.data_cost(X, Y) < regularised.cost(X, Y)
 
@@ -316,10 +322,15 @@ VALID_ACTIVATIONS = "identity, leaky_relu, relu, sigmoid, tanh"
             "step",
             f"unknown activation 'step'; expected one of {VALID_ACTIVATIONS}",
         ),
-        ("loss", "hinge", "unknown loss 'hinge'; expected one of cross_entropy, l2, squared_error"),
+        (
+            "loss",
+            "hinge",
+            "unknown loss 'hinge'; expected one of "
+            "cross_entropy, half_squared_error, squared_error",
+        ),
         ("init", "zeros", "unknown init 'zeros'; expected one of scaled_normal, small_normal"),
-        ("l2", -0.1, "l2 must be a finite number >= 0; got -0.1"),
-        ("l2", math.inf, "l2 must be a finite number >= 0; got inf"),
+        ("l2_lambda", -0.1, "l2_lambda must be a finite number >= 0; got -0.1"),
+        ("l2_lambda", math.inf, "l2_lambda must be a finite number >= 0; got inf"),
     ],
 )
 def test_bad_constructor_argument(keyword, value, message):
@@ -419,7 +430,7 @@ def test_cross_entropy_labels_outside_0_1(entry, labels, low_high):
 
 
 def test_other_losses_accept_any_finite_targets():
-    model = MLP([2, 3, 1], output_activation="identity", loss="l2")
+    model = MLP([2, 3, 1], output_activation="identity", loss="half_squared_error")
     costs = model.fit(XOR_X, np.array([[0.0, 2.0, -3.0, 0.5]]), learning_rate=0.01, epochs=2)
     assert costs.shape == (2,) and np.all(np.isfinite(costs))
 
@@ -448,7 +459,10 @@ def test_bad_epochs(model_3_4_2, epochs):
 @pytest.mark.parametrize("batch_size", [0, -1, 6, 2.5, True, "2"])
 def test_bad_batch_size(model_3_4_2, batch_size):
     X, Y = data(seed=0, m=5)
-    message = f"batch_size must be None or a whole number from 1 to m = 5; got {batch_size!r}"
+    message = (
+        "batch_size must be a whole number from 1 to 5 (or None for all m examples); "
+        f"got {batch_size!r}"
+    )
     with pytest.raises(ValueError, match=re.escape(message)):
         model_3_4_2.fit(X, Y, learning_rate=0.1, epochs=1, batch_size=batch_size)
 
@@ -486,9 +500,13 @@ def test_parameters_assigned_with_a_wrong_shape(
 
 
 def test_divergence_raises_training_diverged_with_the_finite_costs():
-    # A linear output with the l2 loss and learning rate 100 on XOR: the weights grow by a
-    # factor of about 1e4 per epoch until the cost overflows.
-    settings = {"hidden_activation": "tanh", "output_activation": "identity", "loss": "l2"}
+    # A linear output with half the squared error and learning rate 100 on XOR: the weights
+    # grow by a factor of about 1e4 per epoch until the cost overflows.
+    settings = {
+        "hidden_activation": "tanh",
+        "output_activation": "identity",
+        "loss": "half_squared_error",
+    }
     model = MLP([2, 8, 1], seed=0, **settings)
     with pytest.raises(TrainingDiverged, match="diverged") as caught:
         model.fit(XOR_X, XOR_Y, learning_rate=100, epochs=200)
@@ -539,3 +557,14 @@ def test_data_are_checked_once_per_call(monkeypatch, train):
     X, Y = data(seed=9, m=6)
     train(MLP([3, 4, 2], seed=0), X, Y)
     assert len(calls) == 1
+
+
+def test_gradient_norms_are_the_frobenius_norms_of_the_weight_gradients():
+    rng = np.random.default_rng(5)
+    model = MLP([3, 4, 5, 2], hidden_activation="tanh", seed=5)
+    X, Y = rng.standard_normal((3, 7)), rng.integers(0, 2, (2, 7)).astype(float)
+    dWs, _ = model.gradients(X, Y)
+    norms = model.gradient_norms(X, Y)
+    assert norms.shape == (3,)
+    for norm, dW in zip(norms, dWs, strict=True):
+        assert norm == pytest.approx(math.sqrt(np.sum(dW**2)), rel=1e-14)

@@ -1,23 +1,29 @@
-"""Tests of the playground (notebook 06): the pure part, then the explorer used as a student
-and a teacher would use it (setting ``.value``, clicking the buttons, ticking play)."""
+"""Tests of the playground (notebook 06): the computations (backprop_lib.lessons.playground),
+the views (playground_views), then the explorer (playground_explorer) used as a student and a
+teacher would use it (setting ``.value``, clicking the buttons, ticking play)."""
 
 import json
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgba
 
-from backprop_lib import MLP, gradcheck, playground
-from backprop_lib import playground_widgets as pw
-from backprop_lib.playground import PRESETS, Diverged, Playground, Settings
+import backprop_lib as bp
+from backprop_lib import MLP, TrainingDiverged, gradcheck
+from backprop_lib.display.figures import FrameRenderer
+from backprop_lib.lessons import playground
+from backprop_lib.lessons import playground_explorer as pe
+from backprop_lib.lessons import playground_views as pv
+from backprop_lib.lessons.playground import PRESETS, Playground, Settings
 
 # ----- settings and presets ------------------------------------------------------------------
 
 BAD_SETTINGS = [
     ("dataset", "swiss roll"),
     ("activation", "softmax"),
-    ("l2", 0.05),  # not one of the offered strengths
-    ("l2", True),
+    ("l2_lambda", 0.05),  # not one of the offered strengths
+    ("l2_lambda", True),
     ("noise", -0.01),
     ("noise", 0.51),
     ("noise", float("nan")),
@@ -26,8 +32,8 @@ BAD_SETTINGS = [
     ("hidden_layers", -1),
     ("hidden_layers", 7),
     ("hidden_layers", 2.0),  # a float where a whole number is needed
-    ("neurons", 0),
-    ("neurons", 9),
+    ("units", 0),
+    ("units", 9),
     ("learning_rate", 0.0),
     ("learning_rate", 11.0),
     ("learning_rate", "0.1"),
@@ -55,7 +61,7 @@ def test_from_dict_names_an_unknown_setting_and_keeps_defaults():
         Settings.from_dict({"hidden_units": 3})
     with pytest.raises(ValueError, match="JSON object"):
         Settings.from_dict([1, 2])
-    assert Settings.from_dict({"neurons": 7}) == Settings(neurons=7)
+    assert Settings.from_dict({"units": 7}) == Settings(units=7)
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
@@ -77,7 +83,7 @@ def test_a_hand_written_preset_may_list_only_some_settings(tmp_path):
     [
         ("{not json", "Expecting property name"),
         ('{"layers": 3}', "unknown setting 'layers'"),
-        ('{"neurons": 80}', "neurons must be a whole number from 1 to 8"),
+        ('{"units": 80}', "units must be a whole number from 1 to 8"),
         ('["xor"]', "JSON object"),
     ],
 )
@@ -113,7 +119,7 @@ def test_the_spiral_preset_learns_the_spirals():
 
 
 def test_the_divergent_preset_diverges_within_a_few_epochs():
-    with pytest.raises(Diverged):
+    with pytest.raises(TrainingDiverged):
         Playground(PRESETS["divergent-learning-rate"]).run(10)
 
 
@@ -132,11 +138,11 @@ def test_split_data_keeps_every_point_once_and_both_parts_non_empty():
 
 
 @pytest.mark.parametrize(
-    ("hidden_layers", "neurons", "sizes"),
+    ("hidden_layers", "units", "sizes"),
     [(0, 5, (2, 1)), (1, 1, (2, 1, 1)), (6, 8, (2, 8, 8, 8, 8, 8, 8, 1))],
 )
-def test_the_network_has_the_chosen_layers(hidden_layers, neurons, sizes):
-    run = Playground(Settings(hidden_layers=hidden_layers, neurons=neurons))
+def test_the_network_has_the_chosen_layers(hidden_layers, units, sizes):
+    run = Playground(Settings(hidden_layers=hidden_layers, units=units))
     assert run.model.layer_sizes == sizes
     assert (run.model.output_activation, run.model.loss_name) == ("sigmoid", "cross_entropy")
     assert run.gradient_norms[0].shape == (len(sizes) - 1,)
@@ -164,7 +170,7 @@ def test_history_starts_untrained_and_grows_by_one_per_epoch():
 
 
 def test_recorded_costs_are_the_cross_entropy_of_each_set():
-    run = Playground(Settings(l2=0.1))  # the l2 term is left out of the recorded costs
+    run = Playground(Settings(l2_lambda=0.1))  # the L2 term is left out of the recorded costs
     run.run(2)
     for X, Y, recorded in [
         (run.X_train, run.Y_train, run.train_costs[-1]),
@@ -176,7 +182,7 @@ def test_recorded_costs_are_the_cross_entropy_of_each_set():
 
 
 def test_gradient_norms_match_central_differences():
-    run = Playground(Settings(hidden_layers=2, neurons=3, l2=0.01))
+    run = Playground(Settings(hidden_layers=2, units=3, l2_lambda=0.01))
     run.run(2)
     model = run.model
     for l, recorded in enumerate(run.gradient_norms[-1], start=1):
@@ -205,10 +211,10 @@ def test_training_in_chunks_equals_training_in_one_go():
 
 
 def test_a_run_is_mlp_fit_with_the_chosen_settings():
-    settings = Settings(dataset="moons", hidden_layers=1, neurons=5, batch_size=30, l2=0.01)
+    settings = Settings(dataset="moons", hidden_layers=1, units=5, batch_size=30, l2_lambda=0.01)
     run = Playground(settings)
     run.run(4)
-    model = MLP([2, 5, 1], hidden_activation="tanh", l2=0.01, seed=settings.seed)
+    model = MLP([2, 5, 1], hidden_activation="tanh", l2_lambda=0.01, seed=settings.seed)
     model.fit(run.X_train, run.Y_train, settings.learning_rate, 4, batch_size=30)
     np.testing.assert_array_equal(model.weights[0], run.model.weights[0])
 
@@ -224,10 +230,10 @@ def test_a_batch_larger_than_the_training_set_is_the_whole_set():
 def test_update_goes_on_for_training_settings_and_restarts_for_the_others():
     run = Playground()
     run.run(2)
-    same = run.update(run.settings.replace(learning_rate=0.5, l2=0.3, batch_size=4))
+    same = run.update(run.settings.replace(learning_rate=0.5, l2_lambda=0.3, batch_size=4))
     assert same is run
-    assert (run.epoch, run.model.l2, run.settings.learning_rate) == (2, 0.3, 0.5)
-    for name, value in [("noise", 0.2), ("seed", 1), ("neurons", 2), ("activation", "relu")]:
+    assert (run.epoch, run.model.l2_lambda, run.settings.learning_rate) == (2, 0.3, 0.5)
+    for name, value in [("noise", 0.2), ("seed", 1), ("units", 2), ("activation", "relu")]:
         new = run.update(run.settings.replace(**{name: value}))
         assert new is not run
         assert new.epoch == 0
@@ -246,9 +252,15 @@ def test_reset_starts_again_from_the_same_weights():
 
 def test_divergence_stops_at_the_last_good_epoch_and_can_go_on_slower():
     run = Playground(PRESETS["divergent-learning-rate"])
-    with pytest.raises(Diverged, match="learning rate 10"):
+    with pytest.raises(TrainingDiverged, match="learning rate 10") as diverged:
         run.run(100)
     assert 0 < run.epoch < 100
+    # The error says where it blew up and how to go on from the last good epoch.
+    assert str(diverged.value) == (
+        f"training diverged at epoch {run.epoch + 1}: the cost blew up with learning rate 10. "
+        f"Each step overshoots. Lower the learning rate (try 1) to go on from epoch "
+        f"{run.epoch}, or reset."
+    )
     assert run.epochs[-1] == run.epoch
     assert all(np.all(np.isfinite(W)) for W in run.model.weights)
     replay = Playground(PRESETS["divergent-learning-rate"])
@@ -262,32 +274,24 @@ def test_divergence_stops_at_the_last_good_epoch_and_can_go_on_slower():
 # ----- the views -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("value", "limit"), [(0, 10), (10, 10), (11, 20), (21, 50), (51, 100), (101, 200), (450, 500)]
-)
-def test_nice_limit_steps_through_1_2_5_times_powers_of_ten(value, limit):
-    assert pw.nice_limit(value) == limit
-
-
-def test_decade_limits_enclose_the_positive_values_in_powers_of_ten():
-    low, high = pw.decade_limits(np.array([[0.03, 0.5], [0.0, 2.0]]))
-    assert (low, high) == pytest.approx((0.01, 10.0))
-    assert pw.decade_limits(np.zeros((2, 3))) == (0.1, 1.0)  # nothing to show
-
-
 def test_network_diagram_draws_one_line_per_weight_with_sign_and_size():
-    _, axes = pw.playground_figure()
-    view = pw.PlaygroundView(axes)
-    run = Playground(Settings(hidden_layers=1, neurons=2))
+    _, axes = pv.playground_figure()
+    view = pv.PlaygroundView(axes)
+    run = Playground(Settings(hidden_layers=1, units=2))
     run.model.weights = [np.array([[1.0, -2.0], [0.0, 4.0]]), np.array([[-4.0, 0.5]])]
     view.show(run)
     edges = view.network.edges
     widths = edges.get_linewidths()
     assert len(edges.get_segments()) == 6  # 2 x 2 + 1 x 2 weights
-    np.testing.assert_allclose(widths, pw.MAX_LINE_WIDTH * np.array([1, 2, 0, 4, 4, 0.5]) / 4)
+    np.testing.assert_allclose(widths, pv.MAX_LINE_WIDTH * np.array([1, 2, 0, 4, 4, 0.5]) / 4)
+    # By sign: negative weights get WEIGHT_COLOURS[0], the others (zero too) WEIGHT_COLOURS[1],
+    # and the two colours differ.
+    negative, positive = (to_rgba(c) for c in pv.WEIGHT_COLOURS)
+    assert negative != positive
+    weights = np.concatenate([W.ravel() for W in run.model.weights])  # in the segments' order
     colours = [tuple(c) for c in edges.get_colors()]
-    blue, red = (to_rgba(c) for c in pw.WEIGHT_COLOURS[::-1])
-    assert colours == [blue, red, blue, blue, red, blue]
+    assert colours == [negative if w < 0 else positive for w in weights]
+    assert colours == [positive, negative, positive, positive, negative, positive]
     # W^2[0, 1] joins hidden unit 2 (layer 1, height 0.5) to the output (layer 2, height 0)
     np.testing.assert_allclose(edges.get_segments()[5], [[1, 0.5], [2, 0]])
 
@@ -310,12 +314,12 @@ class Clock:
 def slow_clock(monkeypatch):
     """Every reading one second later: each tick trains one epoch (its time is up after it)
     and no tick is stale."""
-    monkeypatch.setattr(pw, "_now", Clock(1.0))
+    monkeypatch.setattr(pe, "_now", Clock(1.0))
 
 
 @pytest.fixture
 def explorer(slow_clock):
-    return pw.playground_explorer()
+    return pe.playground_explorer()
 
 
 def tick(explorer, times=1):
@@ -339,7 +343,7 @@ DOM_HOOKS = {
 
 def test_there_is_one_control_per_setting(explorer):
     fields = set(Settings().as_dict())
-    assert set(pw.CONTROL_NAMES) == fields
+    assert set(pe.CONTROL_NAMES) == fields
     assert set(explorer.controls) == fields
 
 
@@ -376,15 +380,15 @@ def test_play_ticks_train_and_redraw(explorer):
 
 
 def test_a_fast_tick_trains_at_most_the_epochs_of_a_tick(monkeypatch, explorer):
-    monkeypatch.setattr(pw, "_now", Clock(0.0))  # no time passes: only the epoch cap stops
+    monkeypatch.setattr(pe, "_now", Clock(0.0))  # no time passes: only the epoch cap stops
     explorer._frame_end = -1.0  # the last frame ended long ago: this tick is not stale
     tick(explorer)
-    assert explorer.session.epoch == pw.MAX_EPOCHS_PER_TICK
+    assert explorer.session.epoch == pe.MAX_EPOCHS_PER_TICK
 
 
 def test_a_tick_that_waited_behind_a_frame_is_skipped(monkeypatch, explorer):
     tick(explorer)
-    monkeypatch.setattr(pw, "_now", Clock(pw.STALE_TICK_SECONDS / 10))
+    monkeypatch.setattr(pe, "_now", Clock(pe.STALE_TICK_SECONDS / 10))
     tick(explorer)  # arrives right after the last frame ended
     assert explorer.session.epoch == 1
 
@@ -398,7 +402,7 @@ def test_frames_pasted_over_the_kept_background_equal_freshly_drawn_ones(explore
         lambda: setattr(explorer.controls["noise"], "value", 0.5),
     ]:
         change()
-        fresh = pw.FrameRenderer(explorer.figure)
+        fresh = FrameRenderer(explorer.figure)
         assert explorer.image.value == fresh.png(explorer.view.moving, explorer.view.layout())
 
 
@@ -420,10 +424,10 @@ def test_reset_goes_back_to_the_seeded_start(explorer):
 
 
 EXTREMES = [(name, value) for name, bounds in playground.RANGES.items() for value in bounds] + [
-    ("l2", playground.L2_CHOICES[0]),
-    ("l2", playground.L2_CHOICES[-1]),
+    ("l2_lambda", playground.L2_CHOICES[0]),
+    ("l2_lambda", playground.L2_CHOICES[-1]),
     *[("dataset", name) for name in playground.DATASETS],
-    *[("activation", name) for name in playground.HIDDEN_ACTIVATIONS],
+    *[("activation", name) for name in bp.ACTIVATIONS],
 ]
 
 
@@ -479,6 +483,8 @@ def test_a_divergent_learning_rate_pauses_and_says_what_to_do(explorer):
     assert "diverged" in explorer.message.value
     assert "Lower the learning rate" in explorer.message.value
     stopped_at = explorer.session.epoch
+    assert f"training diverged at epoch {stopped_at + 1}" in explorer.message.value
+    assert f"(try 1) to go on from epoch {stopped_at}, or reset." in explorer.message.value
     assert all(np.all(np.isfinite(W)) for W in explorer.session.model.weights)
     explorer.controls["learning_rate"].value = 0.1
     explorer.step.click()
@@ -510,10 +516,10 @@ def test_choosing_a_named_preset_sets_the_controls_and_starts_again(explorer):
 
 def test_a_teacher_saves_and_loads_the_controls(tmp_path, explorer):
     explorer.controls["dataset"].value = "spirals"
-    explorer.controls["l2"].value = 0.03
+    explorer.controls["l2_lambda"].value = 0.03
     path = tmp_path / "lecture.json"
     playground.save_preset(path, explorer.settings())
-    other = pw.playground_explorer(playground.load_preset(path))
+    other = pe.playground_explorer(playground.load_preset(path))
     assert other.settings() == explorer.settings()
     assert other.session.X_train.shape == explorer.session.X_train.shape
 
@@ -524,10 +530,10 @@ def shown_widgets(widget):
 
 
 def test_hidden_controls_are_not_shown_but_keep_their_setting(slow_clock):
-    settings = Settings(batch_size=25, l2=0.1)
-    explorer = pw.playground_explorer(settings, hide=("l2", "batch_size", "presets"))
+    settings = Settings(batch_size=25, l2_lambda=0.1)
+    explorer = pe.playground_explorer(settings, hide=("l2_lambda", "batch_size", "presets"))
     shown = shown_widgets(explorer.widget)
-    assert explorer.controls["l2"] not in shown
+    assert explorer.controls["l2_lambda"] not in shown
     assert explorer.controls["batch_size"] not in shown
     assert explorer.presets not in shown
     assert explorer.controls["learning_rate"] in shown
@@ -535,13 +541,13 @@ def test_hidden_controls_are_not_shown_but_keep_their_setting(slow_clock):
 
 
 def test_show_lists_the_only_controls_shown(slow_clock):
-    explorer = pw.playground_explorer(show=("learning_rate", "hidden_layers"))
+    explorer = pe.playground_explorer(show=("learning_rate", "hidden_layers"))
     shown = shown_widgets(explorer.widget)
     visible = [name for name, control in explorer.controls.items() if control in shown]
     assert sorted(visible) == ["hidden_layers", "learning_rate"]
     assert explorer.presets not in shown
     assert {explorer.play, explorer.step, explorer.reset, explorer.image} <= set(shown)
-    boxes = [w for w in shown if isinstance(w, pw.widgets.HBox)]
+    boxes = [w for w in shown if isinstance(w, widgets.HBox)]
     assert all(box.children for box in boxes)  # no empty rows for the hidden groups
 
 
@@ -550,9 +556,9 @@ def test_show_lists_the_only_controls_shown(slow_clock):
     [
         ({"hide": ("lr",)}, "unknown control 'lr'"),
         ({"show": ("depth",)}, "unknown control 'depth'"),
-        ({"hide": ("l2",), "show": ("seed",)}, "either hide or show"),
+        ({"hide": ("l2_lambda",), "show": ("seed",)}, "either hide or show"),
     ],
 )
 def test_bad_control_names_are_refused(kwargs, reason):
     with pytest.raises(ValueError, match=reason):
-        pw.playground_explorer(**kwargs)
+        pe.playground_explorer(**kwargs)

@@ -1,11 +1,12 @@
-"""The playground of notebook 06, pure compute: settings, a training session, presets.
+"""Notebook 06, computed: the playground's settings, a training run, and presets.
 
 A :class:`Settings` holds every choice a student can make (data set, network, training);
 a :class:`Playground` builds the data split and the network from it and trains it a few
 epochs at a time, keeping the history that the views draw: the train and test cost and
 the size of each layer's weight gradient :math:`\\lVert \\partial J / \\partial W^l \\rVert`
 after every epoch. Nothing here draws or knows about widgets
-(:mod:`backprop_lib.playground_widgets` does).
+(:mod:`backprop_lib.lessons.playground_views` and
+:mod:`backprop_lib.lessons.playground_explorer` do).
 
 Presets are small JSON files of settings, so a teacher can prepare a lecture's starting
 point; :data:`PRESETS` holds a few named ones.
@@ -13,14 +14,14 @@ point; :data:`PRESETS` holds a few named ones.
 
 import dataclasses
 import json
-import math
-import numbers
 from pathlib import Path
 
 import numpy as np
 
-from .data import TOY_DATASETS, make_toy_dataset
-from .network import MLP, TrainingDiverged
+from ..activations import ACTIVATIONS
+from ..data import TOY_DATASETS, make_toy_dataset
+from ..network import MLP, TrainingDiverged
+from ..validation import check_real, check_whole
 
 N_SAMPLES = 200
 """Points per data set, split into train and test: enough to see a boundary's shape, few
@@ -30,9 +31,6 @@ batch, 2 ms in batches of 10, 8 ms one example at a time)."""
 DATASETS = tuple(TOY_DATASETS)
 """The data sets offered: "xor", "circles", "moons", "spirals", "blobs" (gaussian blobs)."""
 
-HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "identity")
-"""Activations offered for the hidden layers (the output is always a sigmoid)."""
-
 L2_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 """The regularisation strengths offered: lambda matters by its order of magnitude."""
 
@@ -40,7 +38,7 @@ RANGES = {
     "noise": (0.0, 0.5),
     "train_fraction": (0.1, 0.9),
     "hidden_layers": (0, 6),
-    "neurons": (1, 8),
+    "units": (1, 8),
     "learning_rate": (1e-4, 10.0),
     "batch_size": (1, N_SAMPLES),
     "seed": (0, 9999),
@@ -53,9 +51,9 @@ cross-entropy this large means confident wrong answers, which gradient descent w
 suitable step never produces (the clipped cross-entropy never becomes infinite, so a
 non-finite cost alone would miss most runaway learning rates)."""
 
-STRUCTURE = ("dataset", "noise", "train_fraction", "seed", "hidden_layers", "neurons", "activation")
+STRUCTURE = ("dataset", "noise", "train_fraction", "seed", "hidden_layers", "units", "activation")
 """Settings that change the data or the network: changing one starts a new run. The others
-(learning rate, l2, batch size) apply from the next epoch on."""
+(learning rate, l2_lambda, batch size) apply from the next epoch on."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,13 +70,13 @@ class Settings:
         Share of the :data:`N_SAMPLES` points used for training; the rest is the test set.
     hidden_layers : int
         0 gives logistic regression (``MLP([2, 1])``).
-    neurons : int
+    units : int
         Units in each hidden layer.
     activation : str
-        Hidden activation, one of :data:`HIDDEN_ACTIVATIONS`.
+        Hidden activation, a name in :data:`backprop_lib.ACTIVATIONS`.
     learning_rate : float
-    l2 : float
-        The L2 strength lambda, one of :data:`L2_CHOICES`.
+    l2_lambda : float
+        The regularisation strength lambda, one of :data:`L2_CHOICES`.
     batch_size : int
         Examples per gradient step; a batch larger than the training set is the whole set.
     seed : int
@@ -94,31 +92,20 @@ class Settings:
     noise: float = 0.1
     train_fraction: float = 0.5
     hidden_layers: int = 2
-    neurons: int = 4
+    units: int = 4
     activation: str = "tanh"
     learning_rate: float = 0.1
-    l2: float = 0.0
+    l2_lambda: float = 0.0
     batch_size: int = 10
     seed: int = 0
 
     def __post_init__(self):
         _check_choice("dataset", self.dataset, DATASETS)
-        _check_choice("activation", self.activation, HIDDEN_ACTIVATIONS)
-        _check_choice("l2", self.l2, L2_CHOICES)
+        _check_choice("activation", self.activation, tuple(ACTIVATIONS))
+        _check_choice("l2_lambda", self.l2_lambda, L2_CHOICES)
         for name, (low, high) in RANGES.items():
-            value = getattr(self, name)
-            whole = isinstance(low, int)
-            kind = numbers.Integral if whole else numbers.Real
-            if (
-                not isinstance(value, kind)
-                or isinstance(value, bool)
-                or not math.isfinite(value)
-                or not low <= value <= high
-            ):
-                expected = "a whole number" if whole else "a number"
-                raise ValueError(
-                    f"{name} must be {expected} from {low:g} to {high:g}; got {value!r}"
-                )
+            check = check_whole if isinstance(low, int) else check_real
+            check(name, getattr(self, name), low, high)
 
     def replace(self, **changes):
         """A copy with some settings changed (checked like the original)."""
@@ -161,7 +148,7 @@ PRESETS = {
         dataset="spirals",
         noise=0.05,
         hidden_layers=4,
-        neurons=8,
+        units=8,
         activation="relu",
         learning_rate=0.05,
     ),
@@ -170,7 +157,7 @@ PRESETS = {
         noise=0.3,
         train_fraction=0.1,
         hidden_layers=3,
-        neurons=8,
+        units=8,
         activation="relu",
         batch_size=5,
     ),
@@ -178,7 +165,7 @@ PRESETS = {
 }
 """Named starting points for a lecture: the default run; logistic regression failing on XOR
 (add a hidden layer to fix it); a deep network that learns the spirals in about a thousand
-epochs; a network that fits 20 noisy training points and not the test set (l2 helps); a
+epochs; a network that fits 20 noisy training points and not the test set (L2 helps); a
 learning rate that makes training blow up within a few epochs."""
 
 
@@ -219,10 +206,6 @@ def load_preset(path):
         raise ValueError(f"{path}: not a valid playground preset: {error}") from error
 
 
-class Diverged(RuntimeError):
-    """Training blew up; the network was put back to its last good epoch."""
-
-
 def split_data(X, Y, train_fraction):
     """The first ``round(train_fraction m)`` columns for training, the rest for testing.
 
@@ -258,13 +241,13 @@ class Playground:
     X_train, Y_train, X_test, Y_test : ndarray
         X is (2, m), Y is (1, m), 0/1 labels.
     model : MLP
-        Layer sizes [2, neurons, ..., neurons, 1], sigmoid output, cross-entropy.
+        Layer sizes [2, units, ..., units, 1], sigmoid output, cross-entropy.
     epoch : int
         Epochs trained so far.
     epochs : list of int
         The epochs at which the history was recorded: 0 (untrained), 1, 2, ...
     train_costs, test_costs : list of float
-        The cross-entropy (without the l2 term) on each set, after each epoch.
+        The cross-entropy (without the L2 term) on each set, after each epoch.
     gradient_norms : list of ndarray of shape (L,)
         The Frobenius norm of dJ/dW^l on the training set, l = 1..L, after each epoch.
     """
@@ -279,11 +262,11 @@ class Playground:
         X, Y = make_toy_dataset(s.dataset, N_SAMPLES, s.noise, s.seed)
         self.X_train, self.Y_train, self.X_test, self.Y_test = split_data(X, Y, s.train_fraction)
         self.model = MLP(
-            [2, *[s.neurons] * s.hidden_layers, 1],
+            [2, *[s.units] * s.hidden_layers, 1],
             hidden_activation=s.activation,
             output_activation="sigmoid",
             loss="cross_entropy",
-            l2=s.l2,
+            l2_lambda=s.l2_lambda,
             seed=s.seed,
         )
         self.epoch = 0
@@ -291,11 +274,10 @@ class Playground:
         self._record()
 
     def _record(self):
-        dWs, _ = self.model.gradients(self.X_train, self.Y_train)
         self.epochs.append(self.epoch)
         self.train_costs.append(self.model.data_cost(self.X_train, self.Y_train))
         self.test_costs.append(self.model.data_cost(self.X_test, self.Y_test))
-        self.gradient_norms.append(np.array([np.linalg.norm(dW) for dW in dWs]))
+        self.gradient_norms.append(self.model.gradient_norms(self.X_train, self.Y_train))
 
     def update(self, settings):
         """Take new settings: a new run if the data or the network changed, else go on.
@@ -303,12 +285,12 @@ class Playground:
         Returns
         -------
         Playground
-            ``self`` (with the new learning rate, l2 and batch size), or a new run.
+            ``self`` (with the new learning rate, lambda and batch size), or a new run.
         """
         if any(getattr(settings, name) != getattr(self.settings, name) for name in STRUCTURE):
             return Playground(settings)
         self.settings = settings
-        self.model.l2 = settings.l2
+        self.model.l2_lambda = settings.l2_lambda
         return self
 
     def reset(self):
@@ -324,22 +306,23 @@ class Playground:
 
         Raises
         ------
-        Diverged
+        TrainingDiverged
             If an epoch makes the cost non-finite or :data:`DIVERGED_COST_RATIO` times the
             untrained cost; the network is put back to the epoch before, so it can go on
             with a smaller learning rate.
         """
-        s = self.settings
+        rate = self.settings.learning_rate
         for _ in range(epochs):
             weights = [W.copy() for W in self.model.weights]
             biases = [b.copy() for b in self.model.biases]
             if not self._train_one_epoch():
                 self.model.weights, self.model.biases = weights, biases
-                raise Diverged(
-                    f"Training diverged at epoch {self.epoch + 1}: with learning rate "
-                    f"{s.learning_rate:g} each step overshoots and the cost blows up. "
-                    f"Lower the learning rate (try {s.learning_rate / 10:g}) to go on from "
-                    f"epoch {self.epoch}, or reset."
+                raise TrainingDiverged(
+                    self.epoch + 1,
+                    rate,
+                    self.train_costs,
+                    advice=f"Each step overshoots. Lower the learning rate (try {rate / 10:g}) "
+                    f"to go on from epoch {self.epoch}, or reset.",
                 )
 
     def _train_one_epoch(self):

@@ -1,0 +1,261 @@
+"""The views several notebooks share, each drawn once and then updated in place.
+
+Each view takes the axes to draw on, so a static figure (``plt.subplots``) and an
+explorer's reused figure (:func:`backprop_lib.display.figures.new_figure`) use the same
+code. Each lists in ``moving`` the artists that change from update to update, for
+:class:`backprop_lib.display.figures.FrameRenderer`.
+"""
+
+import itertools
+
+import numpy as np
+from matplotlib.ticker import MaxNLocator, NullFormatter
+
+from .figures import CLASS_COLOURS
+
+BOUNDARY_MARGIN = 0.3
+"""How far a decision-boundary map extends past the data on each side (input units)."""
+
+BOUNDARY_GRID_POINTS = 150
+"""Points per side of the grid on which a static decision boundary is evaluated: a smooth
+edge at the size the notebooks show, and 22,500 forward passes in one matrix product."""
+
+
+def nice_limit(value):
+    """The smallest of 10, 20, 50, 100, 200, 500, ... that is >= ``value``: an epoch axis
+    that grows in these steps changes its tick labels rarely."""
+    limit, factors = 10, itertools.cycle((2, 2.5, 2))  # 10 -> 20 -> 50 -> 100 -> ...
+    while limit < value:
+        limit = round(limit * next(factors))
+    return limit
+
+
+def decade_limits(values):
+    """The powers of ten just below the smallest and just above the largest positive value.
+
+    Parameters
+    ----------
+    values : ndarray of any shape
+
+    Returns
+    -------
+    low, high : float
+        At least a decade apart; (0.1, 1) when no value is positive.
+    """
+    values = np.asarray(values, dtype=float)
+    positive = values[values > 0]
+    if positive.size == 0:
+        return 0.1, 1.0
+    low = 10.0 ** np.floor(np.log10(positive.min()))
+    high = 10.0 ** np.ceil(np.log10(positive.max()))
+    return low, max(high, 10 * low)
+
+
+class Curves:
+    """Lines of quantities recorded once per epoch (costs, accuracies, gradient sizes).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    ylabel, title : str
+    labels : sequence of str
+        One per line, the most lines :meth:`update` may show; a legend names them when
+        more than one is shown.
+    log : bool
+        Log-scaled y axis; values <= 0 (an exactly zero gradient) are then left out.
+    ylim : (float, float), optional
+        Fixed y range, for example (0, 1) for an accuracy; default: fit the data.
+    steady : bool
+        Move the axes' limits in steps (:func:`nice_limit` epochs, whole decades of y)
+        rather than with every epoch, so the tick labels rarely need drawing again (for an
+        animation).
+    """
+
+    def __init__(self, ax, ylabel, title, labels=("cost",), log=False, ylim=None, steady=False):
+        self.ax = ax
+        self.log, self.ylim, self.steady = log, ylim, steady
+        # a dot marks each line's latest value (and shows a first, lone value at all)
+        self.lines = [ax.plot([], [], marker="o", markersize=3, markevery=[-1])[0] for _ in labels]
+        self.labels, self.legend = None, None
+        self._label(list(labels))
+        if log:
+            ax.set_yscale("log")
+            ax.yaxis.set_minor_formatter(NullFormatter())
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+        ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.grid(alpha=0.3)
+
+    @property
+    def moving(self):
+        """The artists that change from update to update."""
+        return [*self.lines, *([self.legend] if self.legend is not None else [])]
+
+    def _label(self, labels):
+        self.labels = labels
+        for line, label in zip(self.lines, labels, strict=False):
+            line.set_label(label)
+        if self.legend is not None:
+            self.legend.remove()
+            self.legend = None
+        if len(labels) > 1 or self.steady:
+            shown = self.lines[: len(labels)]
+            self.legend = self.ax.legend(shown, labels, fontsize=8, loc="upper right")
+
+    def update(self, curves, epochs=None, labels=None):
+        """Show ``curves[j]`` as line j; lines beyond ``len(curves)`` are hidden.
+
+        Parameters
+        ----------
+        curves : sequence of n 1-D arrays of length k
+            n no more than the number of lines.
+        epochs : sequence of int of length k, optional
+            Where the values were recorded; default 1, 2, ..., k.
+        labels : list of n str, optional
+            New names for the lines shown (for example when the number of layers changed).
+        """
+        curves = [np.asarray(values, dtype=float) for values in curves]
+        for j, line in enumerate(self.lines):
+            if j < len(curves):
+                values = curves[j]
+                x = np.arange(1, len(values) + 1) if epochs is None else epochs
+                line.set_data(x, np.where(values > 0, values, np.nan) if self.log else values)
+            else:
+                line.set_data([], [])
+            line.set_visible(j < len(curves))
+        if labels is not None and labels != self.labels:
+            self._label(labels)
+        if self.steady:
+            last = epochs[-1] if epochs is not None else max(len(values) for values in curves)
+            self.ax.set_xlim(0, nice_limit(last))
+            self.ax.set_ylim(*decade_limits(np.concatenate(curves)))
+        else:
+            self.ax.relim(visible_only=True)
+            self.ax.autoscale_view(scaley=self.ylim is None)
+
+
+class DecisionBoundary:
+    """A classifier's probability map over the plane, with the data coloured by class.
+
+    Training points are circles, test points triangles. The map covers the data and
+    :data:`BOUNDARY_MARGIN` around it; a black line marks a = 0.5 when ``contour``.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    X, Y : ndarray of shape (2, m) and (1, m), optional
+        Training points and their 0/1 labels; or call :meth:`set_data` later.
+    title : str
+    grid_points : int
+        Points per side of the map's grid (fewer draw faster, for an animation).
+    contour : bool
+        Draw the a = 0.5 line (a new artist at each update: leave it out of animations).
+    """
+
+    def __init__(
+        self,
+        ax,
+        X=None,
+        Y=None,
+        title="Decision boundary",
+        grid_points=BOUNDARY_GRID_POINTS,
+        contour=True,
+    ):
+        self.ax, self.grid_points, self.draw_contour = ax, grid_points, contour
+        self.image = ax.imshow(
+            np.full((grid_points, grid_points), 0.5),
+            origin="lower",
+            aspect="auto",
+            cmap="RdBu_r",
+            vmin=0.0,
+            vmax=1.0,
+            alpha=0.5,
+            interpolation="bilinear",
+        )
+        style = {"s": 18, "linewidths": 0.6}
+        self.train = ax.scatter([], [], marker="o", edgecolors="white", **style)
+        self.test = ax.scatter([], [], marker="^", edgecolors="black", **style)
+        self.contour, self.grid = None, None
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
+        ax.set_title(title)
+        self.moving = [self.image, self.train, self.test]
+        if X is not None:
+            self.set_data(X, Y)
+
+    def set_data(self, X, Y, X_test=None, Y_test=None):
+        """Show new points (test points optional) and fit the map's region to all of them.
+
+        Parameters
+        ----------
+        X, X_test : ndarray of shape (2, m), (2, m_test)
+        Y, Y_test : ndarray of shape (1, m), (1, m_test)
+            0/1 labels, which colour the points.
+        """
+        if X_test is None:
+            X_test, Y_test = np.empty((2, 0)), np.empty((1, 0))
+        everything = np.hstack([X, X_test])
+        low = everything.min(axis=1) - BOUNDARY_MARGIN
+        high = everything.max(axis=1) + BOUNDARY_MARGIN
+        self.u = np.linspace(low[0], high[0], self.grid_points)
+        self.v = np.linspace(low[1], high[1], self.grid_points)
+        uu, vv = np.meshgrid(self.u, self.v)
+        self.grid = np.vstack([uu.ravel(), vv.ravel()])  # (2, points): columns are examples
+        self.image.set_extent((low[0], high[0], low[1], high[1]))
+        for points, X_part, Y_part in ((self.train, X, Y), (self.test, X_test, Y_test)):
+            points.set_offsets(X_part.T)
+            colours = np.where(np.ravel(Y_part) > 0.5, CLASS_COLOURS[1], CLASS_COLOURS[0])
+            points.set_facecolors(colours)
+        self.ax.set_xlim(low[0], high[0])
+        self.ax.set_ylim(low[1], high[1])
+
+    def update(self, predict_proba):
+        """Redraw for a model, given as its ``predict_proba`` (X (2, k) -> (1, k))."""
+        proba = predict_proba(self.grid).reshape(len(self.v), len(self.u))
+        self.image.set_data(proba)
+        if self.contour is not None:
+            self.contour.remove()
+            self.contour = None
+        if self.draw_contour and proba.min() < 0.5 < proba.max():
+            self.contour = self.ax.contour(
+                self.u, self.v, proba, levels=[0.5], colors="black", linewidths=1.2
+            )
+
+
+class TrainingView:
+    """A classifier's cost curve and decision boundary side by side, updated together.
+
+    Parameters
+    ----------
+    axes : pair of matplotlib Axes
+        The cost curve goes on the first, the decision boundary on the second.
+    X : ndarray of shape (2, m)
+        Two input features.
+    Y : ndarray of shape (1, m)
+        0/1 labels.
+    """
+
+    def __init__(self, axes, X, Y):
+        ax_cost, ax_boundary = axes
+        self.cost_curve = Curves(ax_cost, "cost J", "Cost J per epoch", log=True)
+        self.boundary = DecisionBoundary(ax_boundary, X, Y)
+
+    def update(self, costs, predict_proba, accuracy, label):
+        """Show a trained model: its costs per epoch, its boundary, and its accuracy.
+
+        Parameters
+        ----------
+        costs : ndarray of shape (epochs,)
+        predict_proba : callable
+            The model's ``predict_proba`` (X (2, k) -> (1, k)).
+        accuracy : float
+            Fraction of training examples classified correctly, shown in the title.
+        label : str
+            What was trained, for example "3 hidden units".
+        """
+        self.cost_curve.update([costs])
+        self.boundary.update(predict_proba)
+        self.boundary.ax.set_title(f"{label}: training accuracy {accuracy:.1%}")

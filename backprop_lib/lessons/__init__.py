@@ -1,0 +1,18 @@
+"""One module per notebook: what the notebook computes, and beside it what it shows.
+
+``topic.py`` holds a notebook's computations and imports only NumPy and the core;
+``topic_views.py`` holds its figures and its explorer, built with
+:mod:`backprop_lib.display`. Import the modules directly; this file loads none of them.
+
+=============================  ===========================  ==================================
+notebook                       computations                 figures and explorer
+=============================  ===========================  ==================================
+01_single_neuron               ``single_neuron``            ``single_neuron_views``
+02_logistic_regression         ``logistic_regression``      ``logistic_regression_views``
+03_one_hidden_layer            ``one_hidden_layer``         ``one_hidden_layer_views``
+04_deep_mlp                    ``deep_mlp``                 ``deep_mlp_views``
+05_gradient_checking           ``gradient_checking``        ``gradient_checking_views``
+06_playground                  ``playground``               ``playground_views``,
+                                                            ``playground_explorer``
+=============================  ===========================  ==================================
+"""

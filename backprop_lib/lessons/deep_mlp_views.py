@@ -1,0 +1,199 @@
+"""Notebook 04, drawn: cost curves beside a grid of test images, and the deep-MLP explorer.
+
+:class:`DeepMLPView` draws a :func:`~backprop_lib.lessons.deep_mlp.train_deep_mlp` result;
+:func:`deep_mlp_explorer` joins it to sliders through
+:class:`~backprop_lib.display.explorer.Explorer`.
+"""
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+
+from ..display.charts import Curves
+from ..display.explorer import Explorer, cost_rise_note, join_notes, slider
+from .deep_mlp import (
+    DEFAULTS,
+    EPOCHS_MAX,
+    UNITS_MAX,
+    grid_order,
+    same_answer_note,
+    square_image_shape,
+    train_deep_mlp,
+)
+
+FIGURE_SIZE = (10.5, 4.2)
+"""Width and height (inches) of :func:`deep_mlp_figure`: room for the cost curves and a
+readable 4 x 8 grid of images beside them."""
+
+GRID_ROWS, GRID_COLUMNS = 4, 8
+"""The prediction grid shows 32 test images: enough to show every mistake of a good model
+on the digits, few enough to read each one."""
+
+PROGRESS_UPDATES = 50
+"""How often per training the explorer's progress bar moves: smooth to the eye, and few
+enough messages to the browser not to slow training down."""
+
+MISTAKE_COLOUR = "#d62728"
+"""Frame and title colour of a misclassified image (red)."""
+
+
+class PredictionGrid:
+    """Test images with the network's predictions; misclassified ones framed in red.
+
+    Parameters
+    ----------
+    axes : 2-D array of matplotlib Axes
+        One image each.
+    X : ndarray of shape (n_0, m)
+        Images as columns, pixels in [0, 1].
+    Y : ndarray of shape (1, m)
+        0/1 labels.
+    classes : sequence of two str
+        The names of labels 0 and 1.
+    """
+
+    def __init__(self, axes, X, Y, classes):
+        self.axes = np.ravel(axes)
+        self.X, self.labels = X, np.ravel(Y)
+        self.classes = list(classes)
+        self.shape = square_image_shape(X.shape[0])
+        blank = np.zeros(self.shape)
+        self.images = [
+            ax.imshow(blank, cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
+            for ax in self.axes
+        ]
+        for ax in self.axes:
+            ax.set_xticks([])
+            ax.set_yticks([])
+
+    def update(self, predictions):
+        """Show the mistakes first, then correct predictions, each titled with its prediction.
+
+        Returns
+        -------
+        int
+            The number of misclassified images among all m.
+        """
+        predictions = np.ravel(predictions)
+        shown = grid_order(self.labels, predictions, len(self.axes))
+        for ax, image, index in zip(self.axes, self.images, shown, strict=False):
+            image.set_data(self.X[:, index].reshape(self.shape))
+            said = self.classes[int(predictions[index])]
+            wrong = predictions[index] != self.labels[index]
+            colour = MISTAKE_COLOUR if wrong else "0.7"
+            title = f"{said} (true {self.classes[int(self.labels[index])]})" if wrong else said
+            ax.set_title(title, color=MISTAKE_COLOUR if wrong else "black", fontsize=7, pad=2)
+            for spine in ax.spines.values():
+                spine.set_color(colour)
+                spine.set_linewidth(2.5 if wrong else 0.8)
+            ax.set_visible(True)
+        for ax in self.axes[len(shown) :]:
+            ax.set_visible(False)
+        return int(np.sum(predictions != self.labels))
+
+
+class DeepMLPView:
+    """Training and test cost per epoch beside a :class:`PredictionGrid` of test images.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        An empty figure (``plt.figure`` for a static figure, or the explorer's own).
+    X_test : ndarray of shape (n_0, m_test)
+    Y_test : ndarray of shape (1, m_test)
+    classes : sequence of two str
+    """
+
+    def __init__(self, figure, X_test, Y_test, classes):
+        left, right = figure.subfigures(1, 2, width_ratios=[1.0, 1.15])
+        self.curves = Curves(
+            left.subplots(),
+            "cost (without the L2 term)",
+            "Cost per epoch",
+            ["training set", "test set"],
+            log=True,
+        )
+        self.grid = PredictionGrid(right.subplots(GRID_ROWS, GRID_COLUMNS), X_test, Y_test, classes)
+        self.grid_figure = right
+
+    def update(self, result, X_test):
+        """Show a ``train_deep_mlp`` result: its costs, accuracies and test predictions."""
+        self.curves.update([result.train_costs, result.test_costs])
+        self.curves.ax.set_title(
+            f"training accuracy {result.train_accuracy:.1%}, test {result.test_accuracy:.1%}"
+        )
+        mistakes = self.grid.update(result.model.predict(X_test))
+        where = ", framed in red and shown first" if mistakes else ""
+        self.grid_figure.suptitle(
+            f"Test images with their predictions: {mistakes} of {X_test.shape[1]} wrong{where}",
+            fontsize=9,
+        )
+
+
+def deep_mlp_figure(X_test, Y_test, classes, figure=None):
+    """A :class:`DeepMLPView` on ``figure``, or on a new off-screen figure of the right size.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+    view : DeepMLPView
+    """
+    if figure is None:
+        figure = Figure(figsize=FIGURE_SIZE, layout="constrained")
+    return figure, DeepMLPView(figure, X_test, Y_test, classes)
+
+
+def deep_mlp_explorer(X, Y, X_test, Y_test, classes, **settings):
+    """Sliders for ``train_deep_mlp``, a progress bar, and the :class:`DeepMLPView`.
+
+    Each released slider retrains from the same seeded start. Ranges: learning rate 1e-3 to
+    100 (log scale; at the top end the cost goes up), 0 to 10 hidden layers, 1 to
+    ``UNITS_MAX`` units, epochs 50 to ``EPOCHS_MAX``, lambda 0 to 20. The message line
+    explains a run that diverges, whose cost ends higher than it started, or that gives
+    every image the same class.
+
+    Parameters
+    ----------
+    X, Y, X_test, Y_test
+        As for ``train_deep_mlp``.
+    classes : sequence of two str
+    **settings
+        Starting values overriding :data:`~backprop_lib.lessons.deep_mlp.DEFAULTS`.
+
+    Returns
+    -------
+    Explorer
+        Its ``extras["progress"]`` is the ``ipywidgets.IntProgress``; its ``result`` the last
+        successful ``train_deep_mlp`` result, plus ``note``.
+    """
+    unknown = set(settings) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}; expected some of {list(DEFAULTS)}")
+    start = {**DEFAULTS, **settings}
+    figure, view = deep_mlp_figure(X_test, Y_test, classes)
+    progress = widgets.IntProgress(value=0, min=0, max=start["epochs"], description="training")
+    controls = {
+        "learning_rate": slider(
+            "learning rate", start["learning_rate"], 1e-3, 100.0, 0.1, log=True
+        ),
+        "hidden_layers": slider("hidden layers", start["hidden_layers"], 0, 10, 1),
+        "units": slider("units per layer", start["units"], 1, UNITS_MAX, 1),
+        "epochs": slider("epochs", start["epochs"], 50, EPOCHS_MAX, 50),
+        "l2_lambda": slider("L2 λ", start["l2_lambda"], 0.0, 20.0, 0.5),
+    }
+
+    def show_progress(epoch):
+        if epoch % max(1, progress.max // PROGRESS_UPDATES) == 0 or epoch == progress.max:
+            progress.value = epoch
+
+    def update(**values):
+        progress.max, progress.value = values["epochs"], 0
+        trained = train_deep_mlp(
+            X, Y, X_test, Y_test, **values, seed=start["seed"], progress=show_progress
+        )
+        view.update(trained, X_test)
+        notes = (cost_rise_note(trained.costs), same_answer_note(trained.model.predict(X)))
+        trained.note = join_notes(*notes)
+        return trained
+
+    return Explorer(controls, update, figure, extras={"progress": progress})

@@ -1,0 +1,206 @@
+"""Notebook 05, drawn: error against epsilon, the check of each planted mistake, and the
+vanishing-gradient explorer."""
+
+from types import SimpleNamespace
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..activations import ACTIVATIONS
+from ..display.explorer import Explorer, slider
+from ..display.figures import new_figure
+from ..gradcheck import RIGHT_BELOW, verdict
+from ..network import INITIALISATIONS
+from .gradient_checking import (
+    HIDDEN_LAYERS_MAX,
+    UNITS_MAX,
+    gradient_norms,
+    shrink_title,
+    zero_gradient_note,
+)
+
+
+def plot_error_versus_epsilon(ax, epsilons, errors):
+    """Draw :func:`error_versus_epsilon`'s result on log-log axes, with guide lines.
+
+    The guides have slopes 1 and 2 (truncation error of forward and central differences,
+    drawn through each curve's largest epsilon) and -1 (round-off, through the forward
+    curve's smallest epsilon); a dotted line marks the 1e-7 below which a gradient is
+    called right.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    epsilons : ndarray of shape (k,)
+        Increasing steps.
+    errors : dict of str to ndarray of shape (k,)
+        As returned by :func:`error_versus_epsilon`.
+    """
+    epsilons = np.asarray(epsilons, dtype=float)
+    forward, central = errors["forward"], errors["central"]
+    ax.loglog(epsilons, forward, "o-", color="C0", markersize=3, label="forward (one-sided)")
+    ax.loglog(epsilons, central, "s-", color="C1", markersize=3, label="central")
+    guides = [
+        (forward[-1] * epsilons / epsilons[-1], "C0", r"$\propto \varepsilon$ (truncation)"),
+        (central[-1] * (epsilons / epsilons[-1]) ** 2, "C1", r"$\propto \varepsilon^2$"),
+        (forward[0] * epsilons[0] / epsilons, "0.4", r"$\propto 1/\varepsilon$ (round-off)"),
+    ]
+    for values, colour, label in guides:
+        ax.loglog(epsilons, values, "--", color=colour, linewidth=1, label=label)
+    ax.axhline(RIGHT_BELOW, color="C2", linestyle=":", label="1e-7: right below")
+    # From a decade below the lowest error (but not below float64's round-off) to above 1.
+    low = min(forward.min(), central.min()) / 10
+    ax.set_ylim(max(low, np.finfo(float).eps), 10.0)
+    ax.set_xlabel(r"step $\varepsilon$")
+    ax.set_ylabel("relative error")
+    ax.set_title("Finite differences: truncation (right) against round-off (left)")
+    ax.grid(alpha=0.3, which="major")
+    ax.legend(fontsize=8, loc="upper center", ncols=2)
+
+
+LOG_ERROR_RANGE = (-12, 0)
+"""Colour range of :func:`plot_check_results` in log10 of the relative error: from below a
+right gradient's round-off (about 1e-10) to the largest possible error, 1."""
+
+
+def plot_check_results(ax, labels, errors):
+    """A map of relative errors, one row per backward pass and one column per layer.
+
+    Each cell is coloured by log10 of its error and says "ok" (below 1e-7), "WRONG"
+    (above 1e-2) or "?" (in between).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    labels : sequence of str
+        One per row.
+    errors : array-like of shape (rows, layers)
+    """
+    errors = np.asarray(errors, dtype=float)
+    low, high = LOG_ERROR_RANGE
+    shown = np.log10(np.maximum(errors, 10.0**low))  # an exact 0 gets the lowest colour
+    image = ax.imshow(shown, cmap="RdYlGn_r", vmin=low, vmax=high, aspect="auto")
+    marks = {"right": "ok", "wrong": "WRONG", "look closer": "?"}
+    for (row, column), error in np.ndenumerate(errors):
+        ax.text(column, row, marks[verdict(error)], ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(errors.shape[1]), [f"layer {l}" for l in range(1, errors.shape[1] + 1)])
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_title("Gradient check per layer (colour: log10 of the relative error)")
+    ax.figure.colorbar(image, ax=ax, label="log10 relative error")
+
+
+ACTIVATION_COLOURS = {
+    "sigmoid": "C0",
+    "tanh": "C2",
+    "relu": "C3",
+    "leaky_relu": "C4",
+    "identity": "C7",
+}
+"""One colour per hidden activation, the same in every figure of notebook 05."""
+
+
+MIN_DECADES_SHOWN = 4
+"""The gradient-norm plots span at least this many powers of ten, so that a factor of two
+between layers does not look like a cliff next to sigmoid's factor of a million."""
+
+
+class GradientNormView:
+    """Weight-gradient size per layer on a log scale, one line per network.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    """
+
+    def __init__(self, ax):
+        self.ax = ax
+        self.lines = []
+        ax.set_yscale("log")
+        ax.set_xlabel("layer l (1 = next to the input)")
+        ax.set_ylabel(r"$\Vert \partial J / \partial W^l \Vert$")
+        ax.grid(alpha=0.3)
+
+    def update(self, norms_by_activation, title):
+        """Draw ``norms_by_activation[name]`` (entry l - 1 for layer l), replacing the lines
+        drawn before. Zeros are left out, since a log scale cannot show them."""
+        for line in self.lines:
+            line.remove()
+        self.lines = []
+        for name, norms in norms_by_activation.items():
+            norms = np.asarray(norms, dtype=float)
+            layers = np.arange(1, len(norms) + 1)
+            shown = np.where(norms > 0, norms, np.nan)
+            colour = ACTIVATION_COLOURS.get(name)
+            self.lines += self.ax.plot(layers, shown, "o-", color=colour, label=name)
+        longest = max(len(norms) for norms in norms_by_activation.values())
+        self.ax.set_xlim(0.5, longest + 0.5)
+        self.ax.set_xticks(range(1, longest + 1))
+        self.ax.set_title(title)
+        self.ax.relim()
+        self.ax.autoscale_view(scalex=False)
+        low, high = self.ax.get_ylim()
+        missing = MIN_DECADES_SHOWN - np.log10(high / low)
+        if missing > 0:  # widen the range evenly on both sides
+            self.ax.set_ylim(low / 10 ** (missing / 2), high * 10 ** (missing / 2))
+        self.ax.legend(loc="lower right")
+
+
+def show_gradient_norms(view, X, Y, hidden_layers, activation, units, init="scaled_normal", seed=0):
+    """Compute :func:`gradient_norms` and draw them on a :class:`GradientNormView`.
+
+    The explorer's drawing, so that a static figure at its default settings is the same.
+
+    Returns
+    -------
+    SimpleNamespace
+        ``norms`` (ndarray of shape (hidden_layers + 1,), the norms drawn) and ``note``
+        (None, or a note about layers with zero gradient).
+    """
+    norms = gradient_norms(X, Y, hidden_layers, activation, units, init, seed)
+    layers = f"{hidden_layers} hidden layer" + ("s" if hidden_layers > 1 else "")
+    title = f"{layers} of {units} unit{'s' if units > 1 else ''}, {init}\n{shrink_title(norms)}"
+    view.update({activation: norms}, title)
+    return SimpleNamespace(norms=norms, note=zero_gradient_note(norms))
+
+
+def vanishing_gradient_explorer(
+    X,
+    Y,
+    hidden_layers=HIDDEN_LAYERS_MAX,
+    activation="sigmoid",
+    units=8,
+    init="scaled_normal",
+    seed=0,
+):
+    """Hidden layers (1 to 10), units (1 to 32), activation and initialisation controls for
+    :func:`~backprop_lib.lessons.gradient_checking.gradient_norms`: the weight-gradient size
+    per layer on a log scale.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_0, m)
+    Y : ndarray of shape (n_L, m)
+        0/1 labels.
+    hidden_layers, activation, units, init, seed
+        The starting settings; see ``gradient_norms``.
+
+    Returns
+    -------
+    Explorer
+        Its ``result`` is the last :func:`show_gradient_norms` result.
+    """
+    figure, ax = new_figure(width=7.5, height=3.6)
+    view = GradientNormView(ax)
+    controls = {
+        "hidden_layers": slider("hidden layers", hidden_layers, 1, HIDDEN_LAYERS_MAX, 1),
+        "units": slider("units per layer", units, 1, UNITS_MAX, 1),
+        "activation": widgets.Dropdown(
+            options=list(ACTIVATIONS), value=activation, description="activation"
+        ),
+        "init": widgets.Dropdown(options=sorted(INITIALISATIONS), value=init, description="init"),
+    }
+
+    def update(hidden_layers, units, activation, init):
+        return show_gradient_norms(view, X, Y, hidden_layers, activation, units, init, seed)
+
+    return Explorer(controls, update, figure)

@@ -1,0 +1,352 @@
+r"""Notebook 05, computed: backward passes with one planted mistake each.
+
+Each mistake is one replaced step of :func:`backward_pass`, which is the backpropagation of
+:class:`backprop_lib.MLP` written with swappable steps, so that a mistake is a one-line
+change that :func:`backprop_lib.check_network_gradients` must catch. Notebook 05 says which
+course note makes each mistake.
+"""
+
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from ..backprop import (
+    bias_gradient,
+    hidden_delta,
+    l2_gradient,
+    output_delta,
+    weight_gradient,
+)
+from ..gradcheck import check_network_gradients
+from ..losses import squared_error_prime
+from ..network import MLP
+
+# ----- backpropagation with swappable steps ---------------------------------------------------
+
+
+def activation_prime_at_z(g_prime, z, a):
+    r"""The right input of a derivative: :math:`g'(z^l)` (``a`` is not used)."""
+    return g_prime(z)
+
+
+def bias_gradient_of_delta(delta, a_prev):
+    r"""The right bias gradient :math:`\frac1m \sum_i \delta^{l,(i)}` (``a_prev`` is not used)."""
+    return bias_gradient(delta)
+
+
+@dataclass(frozen=True)
+class BackwardSteps:
+    r"""The steps of backpropagation, each replaceable by a wrong one.
+
+    The defaults are the right steps, so ``BackwardSteps()`` gives the gradients of
+    ``model.gradients``.
+
+    Attributes
+    ----------
+    loss_prime : callable or None
+        ``(a, y) -> dC/da`` at the output; None uses the model's loss.
+    activation_prime : callable
+        ``(g_prime, z, a) -> g'`` for a hidden layer, given its z^l and a^l.
+    hidden_delta : callable
+        ``(W_next, delta_next, g_prime_z) -> delta^l``.
+    weight_gradient : callable
+        ``(delta, a_prev) -> dJ/dW^l`` without the L2 term.
+    bias_gradient : callable
+        ``(delta, a_prev) -> dJ/db^l``.
+    weight_penalty : callable
+        ``(W, l2_lambda, m) ->`` the L2 term of dJ/dW^l, added when the model's
+        l2_lambda > 0.
+    bias_penalty : callable or None
+        ``(b, l2_lambda, m) ->`` an L2 term for dJ/db^l; None (right: biases are not
+        regularised).
+    """
+
+    loss_prime: object = None
+    activation_prime: object = activation_prime_at_z
+    hidden_delta: object = hidden_delta
+    weight_gradient: object = weight_gradient
+    bias_gradient: object = bias_gradient_of_delta
+    weight_penalty: object = l2_gradient
+    bias_penalty: object = None
+
+
+def backward_pass(model, X, Y, steps=BackwardSteps()):
+    r"""Backpropagation through ``model`` with the given steps (the right ones by default).
+
+    The output delta is the general :math:`\delta^L = \partial C/\partial a^L \odot g'(z^L)`
+    (for a sigmoid with cross-entropy, equal to ``a - y`` up to round-off); then the delta
+    recursion down to layer 1, with each layer's gradients on the way.
+
+    Parameters
+    ----------
+    model : MLP
+    X : ndarray of shape (n_0, m)
+    Y : ndarray of shape (n_L, m)
+    steps : BackwardSteps
+
+    Returns
+    -------
+    dWs, dbs : lists of ndarray
+        As :meth:`MLP.gradients`: ``dWs[l - 1]`` is (n_l, n_{l-1}) and ``dbs[l - 1]`` (n_l, 1)
+        when the steps are right.
+    """
+    Zs, As = model.forward(X)
+    L, m = len(model.weights), X.shape[1]
+    loss_prime = steps.loss_prime or model.loss_prime
+    delta = output_delta(loss_prime(As[L], Y), model.g_out_prime(Zs[L - 1]))
+    dWs, dbs = [None] * L, [None] * L
+    for l in range(L, 0, -1):
+        W, b = model.weights[l - 1], model.biases[l - 1]
+        dW = steps.weight_gradient(delta, As[l - 1])
+        db = steps.bias_gradient(delta, As[l - 1])
+        if model.l2_lambda > 0:
+            dW = dW + steps.weight_penalty(W, model.l2_lambda, m)
+            if steps.bias_penalty is not None:
+                db = db + steps.bias_penalty(b, model.l2_lambda, m)
+        dWs[l - 1], dbs[l - 1] = dW, db
+        if l > 1:
+            g_prime = steps.activation_prime(model.g_prime, Zs[l - 2], As[l - 1])
+            delta = steps.hidden_delta(W, delta, g_prime)
+    return dWs, dbs
+
+
+def replaced_steps(steps):
+    """The steps that differ from the right ones, as {field name: function}.
+
+    Parameters
+    ----------
+    steps : BackwardSteps
+
+    Returns
+    -------
+    dict of str to callable
+        Empty for the right backward pass; one entry for each planted mistake.
+    """
+    right = BackwardSteps()
+    return {
+        field.name: getattr(steps, field.name)
+        for field in fields(steps)
+        if getattr(steps, field.name) is not getattr(right, field.name)
+    }
+
+
+# ----- the planted mistakes, one function each ------------------------------------------------
+
+
+def squared_error_prime_against_one(a, y):
+    r"""Note 001's slip: :math:`\partial C_0/\partial a = 2(a - 1)`; right is :math:`2(a - y)`."""
+    return squared_error_prime(a, np.ones_like(y))
+
+
+def bias_gradient_like_weight_gradient(delta, a_prev):
+    r"""Note 001's closing list: :math:`\partial C_0/\partial b` with the weight's factor
+    :math:`a^{(L-1)}`, i.e. the weight gradient again (same shape only for single neurons)."""
+    return weight_gradient(delta, a_prev)
+
+
+def cross_entropy_prime_wrong_sign(a, y):
+    r"""Note 003's slip: :math:`y/a + (1 - y)/(1 - a)`; right is :math:`-y/a + (1 - y)/(1 - a)`."""
+    return y / a + (1.0 - y) / (1.0 - a)
+
+
+def l2_gradient_without_m(W, l2_lambda, m):
+    r"""Note 003's slip: :math:`\lambda W`; right is :math:`(\lambda / m) W`."""
+    return l2_gradient(W, l2_lambda, 1)
+
+
+def activation_prime_at_a(g_prime, z, a):
+    r"""The a-for-z slip: :math:`g'(a^l)` instead of :math:`g'(z^l)` (``z`` is not used)."""
+    return g_prime(a)
+
+
+def activation_prime_as_integers(g_prime, z, a):
+    r"""Note 004's ReLU derivative: :math:`g'(z^l)` cast to integers (harmless for ReLU only)."""
+    return g_prime(z).astype(int)
+
+
+def weight_gradient_from_to(delta, a_prev):
+    r"""Note 002's index order (w_ij from unit i to unit j) in our layout:
+    :math:`\frac1m a^{l-1} (\delta^l)^T`, the transpose of the right
+    :math:`\frac1m \delta^l (a^{l-1})^T`."""
+    return weight_gradient(delta, a_prev).T
+
+
+def hidden_delta_untransposed(W_next, delta_next, g_prime_z):
+    r"""Note 002's row form read in columns without the transpose:
+    :math:`g'(z^l) \odot W^{l+1} \delta^{l+1}`; right is :math:`(W^{l+1})^T \delta^{l+1}`."""
+    return hidden_delta(W_next.T, delta_next, g_prime_z)
+
+
+@dataclass(frozen=True)
+class PlantedBug:
+    """A backward pass with one mistake, and the network it is checked on.
+
+    Attributes
+    ----------
+    name : str
+        Short name of the mistake.
+    note : str
+        The course note it comes from ("001" ... "004"); notebook 05 gives the wrong and the
+        right formula of each.
+    network : str
+        A key of :data:`CHECK_NETWORKS`.
+    steps : BackwardSteps
+        The right steps with exactly one replaced.
+    """
+
+    name: str
+    note: str
+    network: str
+    steps: BackwardSteps
+
+
+RIGHT_STEPS = BackwardSteps()
+"""The right backward pass: ``backward_pass(model, X, Y, RIGHT_STEPS)`` = ``model.gradients``."""
+
+PLANTED_BUGS = (
+    PlantedBug(
+        "2(a - 1) for dC/da",
+        "001",
+        "chain",
+        replace(RIGHT_STEPS, loss_prime=squared_error_prime_against_one),
+    ),
+    PlantedBug(
+        "bias gradient copied from w",
+        "001",
+        "chain",
+        replace(RIGHT_STEPS, bias_gradient=bias_gradient_like_weight_gradient),
+    ),
+    PlantedBug(
+        "wrong sign in dC/da",
+        "003",
+        "square",
+        replace(RIGHT_STEPS, loss_prime=cross_entropy_prime_wrong_sign),
+    ),
+    PlantedBug(
+        "lambda W without /m",
+        "003",
+        "square",
+        replace(RIGHT_STEPS, weight_penalty=l2_gradient_without_m),
+    ),
+    PlantedBug(
+        "biases regularised",
+        "003",
+        "square",
+        replace(RIGHT_STEPS, bias_penalty=l2_gradient),
+    ),
+    PlantedBug(
+        "g'(a) instead of g'(z)",
+        "004",
+        "square",
+        replace(RIGHT_STEPS, activation_prime=activation_prime_at_a),
+    ),
+    PlantedBug(
+        "dW transposed (w_ij order)",
+        "002",
+        "square",
+        replace(RIGHT_STEPS, weight_gradient=weight_gradient_from_to),
+    ),
+    PlantedBug(
+        "W not transposed in delta",
+        "002",
+        "square",
+        replace(RIGHT_STEPS, hidden_delta=hidden_delta_untransposed),
+    ),
+)
+"""Every planted mistake, in the order of the notes' errors list."""
+
+CHECK_EXAMPLES = 6
+"""Examples in a check network's data: more than one, so that 1/m matters, and few, so
+that the m-fold loops of the numerical gradient stay fast."""
+
+CHECK_L2_LAMBDA = 0.5
+"""lambda of the "square" and "relu" check networks: large enough that an L2 term of the
+wrong size changes the gradients by far more than 1e-2 relative."""
+
+CHECK_BIAS_SCALE = 0.5
+"""Standard deviation of the check networks' biases (MLP starts them at zero, which would
+hide a mistake in the biases' L2 term)."""
+
+CHECK_NETWORKS = {
+    # Note 001's chain of single sigmoid neurons, squared error.
+    "chain": {
+        "layer_sizes": [1, 1, 1, 1],
+        "hidden_activation": "sigmoid",
+        "output_activation": "sigmoid",
+        "loss": "squared_error",
+    },
+    # Square weight matrices, so that a transposed matrix still has the right shape.
+    "square": {
+        "layer_sizes": [3, 3, 3, 3],
+        "hidden_activation": "sigmoid",
+        "output_activation": "sigmoid",
+        "loss": "cross_entropy",
+        "l2_lambda": CHECK_L2_LAMBDA,
+    },
+    # Note 004's ReLU hidden layers, same shapes.
+    "relu": {
+        "layer_sizes": [3, 3, 3, 3],
+        "hidden_activation": "relu",
+        "output_activation": "sigmoid",
+        "loss": "cross_entropy",
+        "l2_lambda": CHECK_L2_LAMBDA,
+    },
+}
+"""The small networks the planted mistakes are checked on: name -> MLP arguments."""
+
+
+def check_network(name, seed=0):
+    """A small network with random biases, and seeded data to check its gradients on.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`CHECK_NETWORKS`.
+    seed : int
+        Seeds the weights, the biases and the data.
+
+    Returns
+    -------
+    model : MLP
+    X : ndarray of shape (n_0, CHECK_EXAMPLES)
+        Inputs drawn from N(0, 1).
+    Y : ndarray of shape (n_L, CHECK_EXAMPLES)
+        Targets: 0/1 labels for cross-entropy, uniform in (0, 1) otherwise (never exactly 1).
+    """
+    if name not in CHECK_NETWORKS:
+        raise ValueError(
+            f"unknown check network {name!r}; expected one of {', '.join(CHECK_NETWORKS)}"
+        )
+    settings = CHECK_NETWORKS[name]
+    model = MLP(seed=seed, **settings)
+    rng = np.random.default_rng(seed)
+    model.biases = [CHECK_BIAS_SCALE * rng.standard_normal(b.shape) for b in model.biases]
+    n_0, n_L = model.layer_sizes[0], model.layer_sizes[-1]
+    X = rng.standard_normal((n_0, CHECK_EXAMPLES))
+    if settings["loss"] == "cross_entropy":
+        Y = rng.integers(0, 2, size=(n_L, CHECK_EXAMPLES)).astype(float)
+    else:
+        Y = rng.uniform(0.0, 1.0, size=(n_L, CHECK_EXAMPLES))
+    return model, X, Y
+
+
+def check_steps(steps, network, seed=0):
+    """Gradient-check a backward pass on a check network, layer by layer.
+
+    Parameters
+    ----------
+    steps : BackwardSteps
+    network : str
+        A key of :data:`CHECK_NETWORKS`.
+    seed : int
+
+    Returns
+    -------
+    list of float
+        Entry l - 1 is the worst relative error over W^l and b^l
+        (see :func:`backprop_lib.check_network_gradients`).
+    """
+    model, X, Y = check_network(network, seed)
+    return check_network_gradients(
+        model, X, Y, gradients=lambda X, Y: backward_pass(model, X, Y, steps)
+    )

@@ -1,0 +1,202 @@
+"""Notebook 06, drawn: the playground's four views of a training run.
+
+:class:`PlaygroundView` draws a :class:`~backprop_lib.lessons.playground.Playground` on four
+axes (decision boundary, the network's weights, cost curves, the weight-gradient norms) and
+updates its artists in place, so a static figure and the explorer
+(:mod:`backprop_lib.lessons.playground_explorer`) share the drawing code. It lists its
+moving artists and what its still part depends on, for
+:class:`~backprop_lib.display.figures.FrameRenderer`.
+"""
+
+import numpy as np
+from matplotlib.collections import LineCollection
+
+from ..display.charts import Curves, DecisionBoundary
+from ..display.figures import animation_figure
+from .playground import RANGES
+
+GRID_POINTS = 80
+"""Points per side of the probability map: a smooth enough edge at the size shown, and
+6,400 forward passes, a few milliseconds even for the deepest network."""
+
+MAX_LINE_WIDTH = 5.0
+"""Line width (points) of the largest |w| in the network diagram; the others scale with it."""
+
+WEIGHT_COLOURS = ("#d62728", "#1f77b4")
+"""Negative and positive weights (red, blue) in the network diagram."""
+
+MAX_LAYERS = RANGES["hidden_layers"][1] + 1
+"""Most weight matrices a playground network has (hidden layers + the output layer)."""
+
+
+class NetworkDiagram:
+    """The network as units in columns joined by one line per weight: the colour is the
+    weight's sign (blue positive, red negative), the width its size |w|.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    """
+
+    def __init__(self, ax):
+        self.ax = ax
+        self.edges = LineCollection([], capstyle="round")
+        ax.add_collection(self.edges)
+        self.units = ax.scatter([], [], s=40, color="0.3", zorder=3)
+        half_height = max(2, RANGES["units"][1]) / 2  # the tallest column fits
+        ax.set_ylim(-half_height, half_height)
+        ax.set_yticks([])
+        for side in ("left", "right", "top"):
+            ax.spines[side].set_visible(False)
+        ax.set_title("Weights: blue > 0, red < 0, width ∝ |w|")
+        self.moving = [self.edges, self.units]
+
+    def set_architecture(self, layer_sizes):
+        """Lay out the units of a network with ``layer_sizes`` [n_0, ..., n_L]."""
+        heights = [np.arange(n) - (n - 1) / 2 for n in layer_sizes]  # units centred on 0
+        self.units.set_offsets([(l, y) for l, column in enumerate(heights) for y in column])
+        # One segment per entry W^l[j, k], in the order of W^l.ravel(): from unit k of
+        # layer l - 1 to unit j of layer l.
+        self.edges.set_segments(
+            [
+                [(l - 1, heights[l - 1][k]), (l, heights[l][j])]
+                for l in range(1, len(layer_sizes))
+                for j in range(layer_sizes[l])
+                for k in range(layer_sizes[l - 1])
+            ]
+        )
+        last = len(layer_sizes) - 1
+        labels = ["input", *[str(l) for l in range(1, last)], "output"]
+        self.ax.set_xticks(range(last + 1), labels)
+        self.ax.set_xlim(-0.4, last + 0.4)
+
+    def update(self, weights):
+        """Show the weights [W^1, ..., W^L] (shapes as laid out by :meth:`set_architecture`)."""
+        w = np.concatenate([W.ravel() for W in weights])
+        largest = np.abs(w).max()
+        scale = MAX_LINE_WIDTH / largest if largest > 0 else 0.0
+        self.edges.set_linewidths(np.abs(w) * scale)
+        self.edges.set_colors(np.where(w >= 0, WEIGHT_COLOURS[1], WEIGHT_COLOURS[0]))
+
+
+class PlaygroundView:
+    """The four views of a playground run, updated in place by :meth:`show`.
+
+    Parameters
+    ----------
+    axes : array of 2 x 2 matplotlib Axes
+        Decision boundary, network (top row); costs, gradient norms (bottom row).
+    """
+
+    def __init__(self, axes):
+        (ax_boundary, ax_network), (ax_costs, ax_gradients) = axes
+        self.boundary = DecisionBoundary(
+            ax_boundary,
+            title="Probability of red: train ●, test ▲",
+            grid_points=GRID_POINTS,
+            contour=False,
+        )
+        ax_boundary.set_xticks([])  # its limits then change nothing but the moving artists
+        ax_boundary.set_yticks([])
+        self.network = NetworkDiagram(ax_network)
+        self.costs = Curves(
+            ax_costs,
+            "cross-entropy (no λ term)",
+            "Cost J",
+            ["train", "test"],
+            log=True,
+            steady=True,
+        )
+        self.gradients = Curves(
+            ax_gradients,
+            r"$\Vert\partial J/\partial W^l\Vert$",
+            "Backward pass: size of each layer's gradient",
+            [f"$W^{l}$" for l in range(1, MAX_LAYERS + 1)],
+            log=True,
+            steady=True,
+        )
+        self._shown = None
+
+    def show(self, session):
+        """Draw ``session`` (a :class:`~backprop_lib.lessons.playground.Playground`)."""
+        if self._shown is not session:  # a new run: new data and maybe a new network
+            self._shown = session
+            self.boundary.set_data(session.X_train, session.Y_train, session.X_test, session.Y_test)
+            self.network.set_architecture(session.model.layer_sizes)
+        self.boundary.update(session.model.predict_proba)
+        self.network.update(session.model.weights)
+        self.costs.update([session.train_costs, session.test_costs], session.epochs)
+        s = session.settings
+        batch = min(s.batch_size, session.X_train.shape[1])
+        self.costs.ax.set_title(
+            f"Cost J: learning rate {s.learning_rate:.2g}, λ {s.l2_lambda:g}, batch {batch}"
+        )
+        norms = np.array(session.gradient_norms).T  # (L, epochs): row l - 1 is layer l
+        labels = [f"$W^{l}$" for l in range(1, len(norms) + 1)]
+        self.gradients.update(norms, session.epochs, labels)
+
+    @property
+    def moving(self):
+        """The artists that change from epoch to epoch, and the cost panel's title, which
+        shows the training settings (all others change only with the axes' limits, the data
+        or the network's shape)."""
+        return [
+            *self.boundary.moving,
+            *self.network.moving,
+            *self.costs.moving,
+            self.costs.ax.title,
+            *self.gradients.moving,
+        ]
+
+    def layout(self):
+        """Everything the still part of the figure depends on: the limits of the axes that
+        have tick labels, and the number of layers. A new value means that the whole figure
+        must be drawn again. (The boundary's axes have no ticks: their limits change nothing
+        but the moving artists.)"""
+        axes = (self.network.ax, self.costs.ax, self.gradients.ax)
+        return (self.gradients.labels, *[(ax.get_xlim(), ax.get_ylim()) for ax in axes])
+
+
+def status(session):
+    """One line about a run: epoch, accuracies, costs and the training settings.
+
+    Parameters
+    ----------
+    session : backprop_lib.lessons.playground.Playground
+
+    Returns
+    -------
+    str
+        Starting "epoch N ·".
+    """
+    s = session.settings
+    train_accuracy, test_accuracy = session.accuracies()
+    return (
+        f"epoch {session.epoch} · accuracy: train {train_accuracy:.0%}, test {test_accuracy:.0%}"
+        f" · cost: train {session.train_costs[-1]:.3f}, test {session.test_costs[-1]:.3f}"
+        f" · learning rate {s.learning_rate:.3g}, λ {s.l2_lambda:g},"
+        f" batch {min(s.batch_size, session.X_train.shape[1])}"
+    )
+
+
+FIGURE_SIZE = (9.0, 6.4)
+"""Width and height (inches) of the playground's figure: 900 x 640 pixels at the explorers'
+100 dpi. (Frames at 72 dpi were no faster here: the ticks' text, not the pixels, costs the
+time; and they blurred when the browser widened them.)"""
+
+FIGURE_MARGINS = {
+    "left": 0.08,
+    "right": 0.98,
+    "bottom": 0.08,
+    "top": 0.95,
+    "wspace": 0.25,
+    "hspace": 0.3,
+}
+"""Where the four panels sit in the figure (fractions of its width and height)."""
+
+
+def playground_figure():
+    """A figure with 2 x 2 axes laid out for :class:`PlaygroundView`, and the axes; drawn
+    off screen, its layout fixed once (see
+    :func:`backprop_lib.display.figures.animation_figure`)."""
+    return animation_figure(FIGURE_SIZE, 2, 2, FIGURE_MARGINS)

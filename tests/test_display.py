@@ -1,0 +1,325 @@
+"""Tests of the explorer and view kit every lesson draws with (backprop_lib.display): figures
+and frames, the shared charts, the text tables and the Explorer with its sliders and
+message line."""
+
+from types import SimpleNamespace
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+
+from backprop_lib import MLP, data, format_relative_error, sigmoid
+from backprop_lib.display import charts, explorer, figures, tables
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def xor():
+    return data.make_xor(n_samples=60, noise=0.1, seed=0)
+
+
+# ----- figures and frames ---------------------------------------------------------------
+
+
+def test_new_figure_has_the_axes_asked_for_and_renders_to_png():
+    figure, axes = figures.new_figure(width=4.0, height=2.0, ncols=3)
+    assert len(axes) == 3
+    assert tuple(figure.get_size_inches()) == (4.0, 2.0)
+    png = figures.figure_png(figure)
+    assert png[:8] == PNG_SIGNATURE
+    # 4 x 2 inches at FIGURE_DPI: the PNG header holds width and height (big-endian).
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (4 * figures.FIGURE_DPI, 2 * figures.FIGURE_DPI)
+
+
+def test_frame_renderer_pastes_the_background_and_draws_all_for_a_new_layout():
+    margins = {"left": 0.1, "right": 0.95, "bottom": 0.1, "top": 0.9}
+    figure, axes = figures.animation_figure((3.0, 2.0), 1, 1, margins)
+    ax = axes[0, 0]
+    (line,) = ax.plot([0, 1], [0, 1])
+    renderer = figures.FrameRenderer(figure)
+    first = renderer.png([line], layout=ax.get_xlim())
+    assert first[:8] == PNG_SIGNATURE
+    line.set_data([0, 1], [1, 0])  # only the moving artist changes: the background is pasted
+    second = renderer.png([line], layout=ax.get_xlim())
+    assert second != first
+    assert second == figures.FrameRenderer(figure).png([line], layout=ax.get_xlim())
+    ax.set_xlim(-1, 2)  # the still part changes too: a new layout draws everything again
+    third = renderer.png([line], layout=ax.get_xlim())
+    assert third == figures.FrameRenderer(figure).png([line], layout=ax.get_xlim())
+    assert third != second
+
+
+# ----- curves -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "limit"), [(0, 10), (10, 10), (11, 20), (21, 50), (51, 100), (101, 200), (450, 500)]
+)
+def test_nice_limit_steps_through_1_2_5_times_powers_of_ten(value, limit):
+    assert charts.nice_limit(value) == limit
+
+
+def test_decade_limits_enclose_the_positive_values_in_powers_of_ten():
+    low, high = charts.decade_limits(np.array([[0.03, 0.5], [0.0, 2.0]]))
+    assert (low, high) == pytest.approx((0.01, 10.0))
+    assert charts.decade_limits(np.zeros((2, 3))) == (0.1, 1.0)  # nothing to show
+
+
+def test_curves_show_one_line_per_curve_and_hide_the_others():
+    fig, ax = plt.subplots()
+    curves = charts.Curves(ax, "y", "title", labels=("a", "b", "c"))
+    curves.update([np.array([3.0, 2.0, 1.0]), np.array([0.5, 0.25, 0.125])])
+    first, second, third = curves.lines
+    np.testing.assert_array_equal(first.get_xdata(), [1, 2, 3])  # epochs count from 1
+    np.testing.assert_array_equal(second.get_ydata(), [0.5, 0.25, 0.125])
+    assert first.get_visible() and second.get_visible()
+    assert not third.get_visible()
+    assert ax.get_ylim()[0] <= 0.125 and ax.get_ylim()[1] >= 3.0  # fitted to the data
+    curves.update([np.array([1.0, 2.0])], epochs=[5, 10], labels=["only"])
+    np.testing.assert_array_equal(first.get_xdata(), [5, 10])
+    assert not second.get_visible()
+    assert curves.labels == ["only"]
+    assert ax.get_legend() is None  # one line needs no legend
+    curves.update([np.array([1.0]), np.array([2.0])], labels=["p", "q"])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["p", "q"]
+    plt.close(fig)
+
+
+def test_a_single_unsteady_curve_has_no_legend_and_a_log_one_skips_non_positive_values():
+    fig, ax = plt.subplots()
+    curves = charts.Curves(ax, "cost", "title", log=True)
+    assert ax.get_legend() is None
+    assert ax.get_yscale() == "log"
+    curves.update([np.array([1.0, 0.0, 0.5])])
+    y = curves.lines[0].get_ydata()
+    assert y[0] == 1.0 and np.isnan(y[1]) and y[2] == 0.5
+    plt.close(fig)
+
+
+def test_a_fixed_y_range_stays_and_steady_curves_move_their_limits_in_steps():
+    fig, (ax_fixed, ax_steady) = plt.subplots(1, 2)
+    fixed = charts.Curves(ax_fixed, "accuracy", "title", ylim=(0.0, 1.0))
+    fixed.update([np.array([0.2, 0.4, 0.6])])
+    assert ax_fixed.get_ylim() == (0.0, 1.0)
+    steady = charts.Curves(ax_steady, "cost", "title", ["train", "test"], log=True, steady=True)
+    costs = [np.array([0.9, 0.3, 0.04]), np.array([1.2, 0.5, 0.2])]
+    steady.update(costs, epochs=[0, 1, 12])
+    assert ax_steady.get_xlim() == (0, charts.nice_limit(12)) == (0, 20)
+    assert ax_steady.get_ylim() == pytest.approx(charts.decade_limits(np.concatenate(costs)))
+    assert ax_steady.get_ylim() == pytest.approx((0.01, 10.0))
+    plt.close(fig)
+
+
+# ----- decision boundaries ----------------------------------------------------------------
+
+
+def test_decision_boundary_colours_the_points_by_class():
+    fig, ax = plt.subplots()
+    X, Y = np.array([[0.0, 1.0, 2.0, 3.0], [0.0, 1.0, 0.0, 1.0]]), np.array([[0, 1, 1, 0]])
+    X_test, Y_test = np.array([[0.5, 2.5], [0.5, 0.5]]), np.array([[1, 0]])
+    view = charts.DecisionBoundary(ax)
+    view.set_data(X, Y, X_test, Y_test)
+    class_0, class_1 = (to_rgba(colour) for colour in figures.CLASS_COLOURS)
+    assert class_0 != class_1  # the classes are told apart
+    train = [tuple(c) for c in view.train.get_facecolors()]
+    assert train == [class_0, class_1, class_1, class_0]
+    test = [tuple(c) for c in view.test.get_facecolors()]
+    assert test == [class_1, class_0]
+    np.testing.assert_array_equal(view.test.get_offsets(), X_test.T)
+    plt.close(fig)
+
+
+def test_decision_boundary_covers_every_point_and_a_margin():
+    fig, ax = plt.subplots()
+    X, Y = np.array([[-1.0, 2.0], [0.0, 3.0]]), np.array([[0, 1]])
+    view = charts.DecisionBoundary(ax, X, Y, grid_points=7)
+    assert view.grid.shape == (2, 49)
+    margin = charts.BOUNDARY_MARGIN
+    assert ax.get_xlim() == pytest.approx((-1.0 - margin, 2.0 + margin))
+    assert ax.get_ylim() == pytest.approx((0.0 - margin, 3.0 + margin))
+    view.set_data(X, Y, np.array([[5.0], [-4.0]]), np.array([[1]]))  # test points count too
+    assert ax.get_xlim() == pytest.approx((-1.0 - margin, 5.0 + margin))
+    assert ax.get_ylim() == pytest.approx((-4.0 - margin, 3.0 + margin))
+    plt.close(fig)
+
+
+def test_decision_boundary_shows_the_probabilities_and_the_half_line():
+    fig, (ax, ax_plain) = plt.subplots(1, 2)
+    X, Y = np.array([[-2.0, 2.0], [-1.0, 1.0]]), np.array([[0, 1]])
+
+    def proba(grid):
+        return sigmoid(grid[:1])  # a = 0.5 on the line x1 = 0
+
+    view = charts.DecisionBoundary(ax, X, Y, grid_points=20)
+    view.update(proba)
+    np.testing.assert_allclose(np.asarray(view.image.get_array()).ravel(), proba(view.grid)[0])
+    assert view.contour is not None
+    view.update(lambda grid: np.full((1, grid.shape[1]), 0.9))  # never 0.5: no line
+    assert view.contour is None
+    plain = charts.DecisionBoundary(ax_plain, X, Y, grid_points=20, contour=False)
+    plain.update(proba)
+    assert plain.contour is None
+    assert not ax_plain.collections[2:]  # the two scatters only, no contour lines
+    plt.close(fig)
+
+
+def test_training_view_titles_the_accuracy(xor):
+    X, Y = xor
+    _, axes = figures.new_figure(ncols=2)
+    view = charts.TrainingView(axes, X, Y)
+    # Notebook 03's network, trained as train_hidden_layer(X, Y, 3, 10.0, 100) does.
+    model = MLP([2, 3, 1], hidden_activation="sigmoid", loss="half_squared_error", seed=0)
+    costs = model.fit(X, Y, 10.0, 100)
+    view.update(costs, model.predict_proba, 0.875, "3 hidden units")
+    assert axes[1].get_title() == "3 hidden units: training accuracy 87.5%"
+    line_x, line_y = view.cost_curve.lines[0].get_data()
+    np.testing.assert_array_equal(line_y, costs)
+    assert line_x[0] == 1
+    assert line_x[-1] == 100
+
+
+# ----- text tables ----------------------------------------------------------------------
+
+
+def test_text_table_aligns_columns_and_never_prints_negative_zero():
+    table = tables.text_table(
+        ["unit", "z"], [("h1", 0.5), ("y10", -1e-9), ("y2", -12.25)], digits=3
+    )
+    lines = table.splitlines()
+    assert lines == [
+        "unit        z",
+        "----  -------",
+        "h1      0.500",
+        "y10     0.000",
+        "y2    -12.250",
+    ]
+    with pytest.raises(ValueError, match="2 cells"):
+        tables.text_table(["a", "b"], [(1.0,)])
+
+
+@pytest.mark.parametrize(
+    ("error", "text"),
+    [
+        (3e-12, "< 1e-07 (right)"),
+        (4.2e-5, "4.2e-05 (look closer)"),
+        (0.6154, "0.615 (wrong)"),
+        (1.0, "1.000 (wrong)"),
+    ],
+)
+def test_format_relative_error_prints_a_stable_verdict(error, text):
+    assert format_relative_error(error) == text
+
+
+def test_gradient_check_table_names_shapes_and_verdicts():
+    right = np.array([[1.0, 2.0]])
+    table = tables.gradient_check_table([("dJ/dW", right, right + 1e-13), ("dJ/db", right, -right)])
+    lines = table.splitlines()
+    assert lines[0].split() == ["gradient", "shape", "relative", "error"]
+    assert "dJ/dW" in lines[2] and "(1, 2)" in lines[2] and "< 1e-07 (right)" in lines[2]
+    assert lines[3].endswith("1.000 (wrong)")
+
+
+# ----- sliders, messages and the Explorer -------------------------------------------------
+
+
+def test_slider_kind_follows_its_arguments_and_reports_on_release():
+    whole = explorer.slider("units", 3, 1, 16, 1)
+    real = explorer.slider("noise", 0.1, 0.0, 0.5, 0.01)
+    log = explorer.slider("learning rate", 0.1, 1e-3, 100.0, 0.1, log=True)
+    assert isinstance(whole, widgets.IntSlider)
+    assert isinstance(real, widgets.FloatSlider)
+    assert isinstance(log, widgets.FloatLogSlider)
+    assert (log.min, log.max, log.value) == pytest.approx((-3.0, 2.0, 0.1))  # min, max: decades
+    assert (whole.min, whole.max, whole.value, whole.description) == (1, 16, 3, "units")
+    assert not any(s.continuous_update for s in (whole, real, log))
+
+
+def test_message_html_escapes_the_text_and_colours_it():
+    assert explorer.message_html("a < b & c") == (
+        f'<span style="color:{explorer.ERROR_COLOUR}">a &lt; b &amp; c</span>'
+    )
+    assert explorer.message_html("note", explorer.NOTE_COLOUR) == (
+        f'<span style="color:{explorer.NOTE_COLOUR}">note</span>'
+    )
+    assert explorer.ERROR_COLOUR != explorer.NOTE_COLOUR
+
+
+def test_cost_rise_note_only_when_the_last_cost_is_higher_and_join_notes():
+    assert explorer.cost_rise_note(np.array([1.0, 0.5])) is None
+    assert explorer.cost_rise_note(np.array([1.0])) is None
+    assert explorer.cost_rise_note(np.array([0.5, 2.0, 1.25])) == (
+        "The cost went up, from 0.5 to 1.25: gradient descent is overshooting. "
+        "Try a smaller learning rate."
+    )
+    assert explorer.join_notes(None, None) is None
+    assert explorer.join_notes("One.", None, "Two.") == "One. Two."
+
+
+def line_explorer(fail_at=None, extras=None):
+    """An Explorer of one slider x that draws the line y = x t; ``update`` raises at
+    ``x == fail_at`` and notes any x above 3."""
+    figure, ax = figures.new_figure(width=3.0, height=2.0)
+    (line,) = ax.plot([0, 1], [0, 0])
+    ax.set_ylim(0, 6)
+    calls = []
+
+    def update(x):
+        calls.append(x)
+        if x == fail_at:
+            raise ValueError(f"x must not be {fail_at}: try another value")
+        line.set_ydata([0, x])
+        return SimpleNamespace(x=x, note="x is above 3." if x > 3 else None)
+
+    controls = {"x": explorer.slider("x", 1, 0, 5, 1)}
+    return explorer.Explorer(controls, update, figure, extras=extras), calls
+
+
+def test_explorer_keeps_what_update_returned_and_shows_its_note():
+    shown, calls = line_explorer()
+    assert calls == [1]  # drawn once at the start, with the controls' values by name
+    assert shown.result.x == 1
+    assert shown.values() == {"x": 1}
+    assert shown.message.value == ""
+    assert shown.image.value == figures.figure_png(shown.figure)
+    first = shown.image.value
+    shown.controls["x"].value = 4
+    assert shown.result.x == 4
+    assert shown.message.value == explorer.message_html("x is above 3.", explorer.NOTE_COLOUR)
+    assert shown.image.value != first
+    shown.controls["x"].value = 2
+    assert shown.message.value == ""
+
+
+def test_explorer_says_what_went_wrong_and_keeps_the_last_good_figure_and_result():
+    shown, _ = line_explorer(fail_at=2)
+    good_result, good_image = shown.result, shown.image.value
+    shown.controls["x"].value = 2
+    assert shown.message.value == explorer.message_html("x must not be 2: try another value")
+    assert shown.result is good_result
+    assert shown.image.value == good_image
+    shown.controls["x"].value = 3
+    assert (shown.result.x, shown.message.value) == (3, "")
+    assert shown.image.value != good_image
+
+
+def test_explorer_without_a_good_run_has_no_result_and_no_figure():
+    shown, _ = line_explorer(fail_at=1)
+    assert shown.result is None
+    assert bytes(shown.image.value) == b""
+    assert shown.message.value == explorer.message_html("x must not be 1: try another value")
+
+
+def test_explorer_shows_extras_between_the_controls_and_the_message():
+    bar = widgets.IntProgress()
+    shown, calls = line_explorer(extras={"progress": bar})
+    assert shown.extras == {"progress": bar}
+    row, *middle, message, image = shown.widget.children
+    assert list(row.children) == [shown.controls["x"]]
+    assert row.layout.flex_flow == "row wrap"
+    assert middle == [bar]
+    assert (message, image) == (shown.message, shown.image)
+    assert calls == [1]  # extras are not passed to update

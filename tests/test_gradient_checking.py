@@ -1,0 +1,280 @@
+"""Tests of notebook 05's gradient checking (backprop_lib.lessons.gradient_checking): finite-
+difference errors against epsilon, gradient norms per layer, and its figures and the
+vanishing-gradient explorer (gradient_checking_views) driven as a student would. The planted
+mistakes are tested in test_planted_mistakes.py."""
+
+import numpy as np
+import pytest
+
+import backprop_lib as bp
+from backprop_lib import data
+from backprop_lib.display.explorer import ERROR_COLOUR, NOTE_COLOUR, message_html
+from backprop_lib.display.figures import new_figure
+from backprop_lib.lessons import gradient_checking as gc
+from backprop_lib.lessons import gradient_checking_views as views
+from backprop_lib.lessons.planted_mistakes import check_network
+
+# ----- error against epsilon -----------------------------------------------------------------
+
+
+def cube(x):
+    return float(np.sum(x**3))
+
+
+def test_error_versus_epsilon_matches_the_taylor_terms_of_a_cube():
+    # For x^3: forward = 3x^2 + 3x e + e^2, central = 3x^2 + e^2 exactly, so the relative
+    # error of each entry is |a - n| / (|a| + |n|) with a = 3x^2. At e >= 1e-3 round-off
+    # (about 1e-16 / e) is negligible against these terms.
+    x = np.array([0.7, -1.3, 2.0])
+    a = 3 * x**2
+    epsilons = np.array([1e-3, 1e-2, 1e-1])
+    errors = gc.error_versus_epsilon(cube, x, a, epsilons)
+    for method, offset in (("forward", lambda e: 3 * x * e + e**2), ("central", lambda e: e**2)):
+        expected = [np.max(np.abs(offset(e)) / (a + np.abs(a + offset(e)))) for e in epsilons]
+        np.testing.assert_allclose(errors[method], expected, rtol=1e-5)
+
+
+def test_error_versus_epsilon_has_a_v_shape_on_a_network():
+    model, X, Y = check_network("square")
+    dWs, _ = model.gradients(X, Y)
+    cost = bp.cost_of_parameter(model, X, Y, 1)  # J as a function of W^1
+    errors = gc.error_versus_epsilon(cost, model.weights[0], dWs[0])
+    eps = gc.EPSILONS
+    # Bottoms where truncation meets round-off: forward near sqrt(u) ~ 1e-8, central near
+    # u^(1/3) ~ 5e-6 (within a factor of about 100 either way).
+    assert 1e-10 <= eps[np.argmin(errors["forward"])] <= 1e-6
+    assert 1e-7 <= eps[np.argmin(errors["central"])] <= 1e-3
+    assert errors["central"].min() < 1e-8
+    assert errors["forward"].min() > errors["central"].min() * 10
+    # Both arms rise: at 1e-13 round-off (u J / eps ~ 1e-3 relative) and at 1e-1 truncation.
+    for method in gc.METHODS:
+        assert errors[method][0] > 1e-5
+        assert errors[method][-1] > 1e-4
+    assert gc.log_log_slope(eps, errors["forward"], 1e-4, 1e-1) == pytest.approx(1.0, abs=0.15)
+    assert gc.log_log_slope(eps, errors["central"], 1e-3, 1e-1) == pytest.approx(2.0, abs=0.15)
+
+
+@pytest.mark.parametrize("epsilons", [[], [1e-5, -1e-5], [[1e-5]], [0.0]])
+def test_error_versus_epsilon_rejects_bad_steps(epsilons):
+    with pytest.raises(ValueError, match="1-D array of numbers > 0"):
+        gc.error_versus_epsilon(cube, np.ones(2), 3 * np.ones(2), epsilons)
+
+
+def test_log_log_slope_of_power_laws():
+    eps = np.logspace(-6, -1, 11)
+    for p in (1.0, 2.0, -1.0):
+        assert gc.log_log_slope(eps, 3.0 * eps**p, 1e-6, 1e-1) == pytest.approx(p, abs=1e-12)
+    # Only the range counts: a different power outside it changes nothing.
+    errors = np.where(eps < 1e-3, eps**-1, eps**2)
+    assert gc.log_log_slope(eps, errors, 1e-3, 1e-1) == pytest.approx(2.0, abs=1e-12)
+    with pytest.raises(ValueError, match="at least two epsilons"):
+        gc.log_log_slope(eps, eps, 2e-6, 3e-6)
+
+
+def test_plot_error_versus_epsilon_draws_both_curves_and_guides():
+    _, ax = new_figure()
+    errors = {"forward": gc.EPSILONS, "central": gc.EPSILONS**2}
+    views.plot_error_versus_epsilon(ax, gc.EPSILONS, errors)
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels[:2] == ["forward (one-sided)", "central"]
+    assert len(labels) == 6  # two curves, three guides, the 1e-7 line
+    np.testing.assert_array_equal(ax.get_lines()[1].get_ydata(), gc.EPSILONS**2)
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+
+
+# ----- the check of each layer ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [(0.0, "right"), (9.9e-8, "right"), (1e-7, "look closer"), (1e-2, "look closer"),
+     (0.0100001, "wrong"), (1.0, "wrong")],
+)  # fmt: skip
+def test_verdict_thresholds(error, expected):
+    assert bp.verdict(error) == expected
+
+
+def test_plot_check_results_marks_each_cell():
+    _, ax = new_figure()
+    views.plot_check_results(ax, ["a", "b"], [[1e-10, 0.5], [1e-4, 1e-9]])
+    marks = sorted(text.get_text() for text in ax.texts)
+    assert marks == ["?", "WRONG", "ok", "ok"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["layer 1", "layer 2"]
+
+
+# ----- vanishing gradients -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return data.make_moons(n_samples=60, seed=0)
+
+
+def test_gradient_norms_match_central_differences(moons):
+    X, Y = moons
+    norms = gc.gradient_norms(X, Y, hidden_layers=2, activation="tanh", units=3, seed=5)
+    model = bp.MLP([2, 3, 3, 1], hidden_activation="tanh", seed=5)
+    assert norms.shape == (3,)
+    for l, W in enumerate(model.weights, start=1):
+        numerical = bp.numerical_gradient(bp.cost_of_parameter(model, X, Y, l), W)
+        assert norms[l - 1] == pytest.approx(np.sqrt(np.sum(numerical**2)), rel=1e-6)
+
+
+def test_sigmoid_gradients_vanish_with_depth_and_relu_ones_do_not(moons):
+    X, Y = moons
+    sigmoid = gc.gradient_norms(X, Y, gc.HIDDEN_LAYERS_MAX, "sigmoid", 8)
+    relu = gc.gradient_norms(X, Y, gc.HIDDEN_LAYERS_MAX, "relu", 8)
+    # sigma' <= 1/4 per layer: ten layers shrink by far more than 1e-3 (with W ~ N(0, 1/n)).
+    assert sigmoid[0] / sigmoid[-1] < 1e-3
+    assert relu[0] / relu[-1] > 1e-2
+    small = gc.gradient_norms(X, Y, gc.HIDDEN_LAYERS_MAX, "sigmoid", 8, init="small_normal")
+    assert small[0] < sigmoid[0] * 1e-6
+
+
+@pytest.mark.parametrize("hidden_layers", [0, -1, 2.0, True, "3"])
+def test_gradient_norms_rejects_a_bad_number_of_hidden_layers(moons, hidden_layers):
+    with pytest.raises(ValueError, match="hidden_layers must be a whole number >= 1"):
+        gc.gradient_norms(*moons, hidden_layers=hidden_layers, activation="relu", units=4)
+
+
+def test_zero_gradient_note_and_title():
+    assert gc.zero_gradient_note(np.array([0.1, 0.2])) is None
+    note = gc.zero_gradient_note(np.array([0.0, 0.0, 0.3]))
+    assert note.startswith("Layer(s) 1, 2 get exactly zero gradient")
+    assert gc.shrink_title(np.array([0.0, 1.0])) == "layers with zero gradient are not drawn"
+    assert (
+        gc.shrink_title(np.array([1e-6, 1e-3, 2.0])) == "layer 1 gets 5e-07 of layer 3's gradient"
+    )
+
+
+def test_gradient_norm_view_replaces_its_lines_and_skips_zeros():
+    _, ax = new_figure()
+    view = views.GradientNormView(ax)
+    view.update({"sigmoid": [1e-3, 1e-2], "relu": [0.1, 0.2]}, "first")
+    assert len(ax.get_lines()) == 2
+    view.update({"relu": [0.0, 0.5, 0.6]}, "second")
+    (line,) = ax.get_lines()
+    assert line.get_label() == "relu"
+    x, y = line.get_data()
+    np.testing.assert_array_equal(x, [1, 2, 3])
+    assert np.isnan(y[0])
+    np.testing.assert_array_equal(y[1:], [0.5, 0.6])
+    assert ax.get_title() == "second"
+    low, high = ax.get_ylim()
+    assert np.log10(high / low) == pytest.approx(views.MIN_DECADES_SHOWN)
+    assert low < 0.5 < 0.6 < high
+
+
+# ----- the explorer --------------------------------------------------------------------------
+
+CONTROL_EXTREMES = {
+    "hidden_layers": (1, gc.HIDDEN_LAYERS_MAX),
+    "units": (1, gc.UNITS_MAX),
+    "activation": tuple(bp.ACTIVATIONS),
+    "init": tuple(sorted(bp.INITIALISATIONS)),
+}
+
+
+@pytest.fixture
+def explorer(moons):
+    return views.vanishing_gradient_explorer(*moons, hidden_layers=4, activation="sigmoid", units=6)
+
+
+def drawn_norms(explorer):
+    (line,) = explorer.figure.axes[0].get_lines()
+    return line.get_data()[1]
+
+
+def test_explorer_starts_drawn(explorer, moons):
+    expected = gc.gradient_norms(*moons, 4, "sigmoid", 6)
+    np.testing.assert_array_equal(explorer.result.norms, expected)
+    np.testing.assert_array_equal(drawn_norms(explorer), expected)
+    assert explorer.message.value == ""
+    assert explorer.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    for name in ("hidden_layers", "units"):
+        assert explorer.controls[name].continuous_update is False
+    assert explorer.controls["hidden_layers"].max == 10
+
+
+def test_controls_offer_the_promised_ranges(explorer):
+    for name, values in CONTROL_EXTREMES.items():
+        control = explorer.controls[name]
+        if name in ("hidden_layers", "units"):
+            assert (control.min, control.max) == values
+        else:
+            assert tuple(control.options) == values
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [(name, value) for name, values in CONTROL_EXTREMES.items() for value in values],
+)
+def test_every_control_value_recomputes_and_redraws(explorer, moons, name, value):
+    if explorer.controls[name].value == value:  # move away first, so that the change fires
+        other = next(v for v in CONTROL_EXTREMES[name] if v != value)
+        explorer.controls[name].value = other
+    before = explorer.image.value
+    explorer.controls[name].value = value
+    settings = explorer.values()
+    expected = gc.gradient_norms(
+        *moons,
+        settings["hidden_layers"],
+        settings["activation"],
+        settings["units"],
+        settings["init"],
+    )
+    np.testing.assert_array_equal(explorer.result.norms, expected)
+    assert explorer.result.norms.shape == (settings["hidden_layers"] + 1,)
+    assert explorer.figure.axes[0].get_title().endswith(gc.shrink_title(expected))
+    assert explorer.image.value != before
+    # No error: the message is empty, or exactly the note about layers with zero gradient.
+    note = gc.zero_gradient_note(expected)
+    assert explorer.result.note == note
+    assert explorer.message.value == ("" if note is None else message_html(note, NOTE_COLOUR))
+
+
+def test_the_most_extreme_settings_never_raise(explorer):
+    # Ten hidden layers of one unit: for ReLU a dead unit stops the gradient, and the
+    # explorer says which layers get none instead of failing on the log scale.
+    deepest, widest = gc.HIDDEN_LAYERS_MAX, gc.UNITS_MAX
+    for activation in bp.ACTIVATIONS:
+        for init in sorted(bp.INITIALISATIONS):
+            for hidden_layers, units in ((deepest, 1), (deepest, widest), (1, 1)):
+                explorer.controls["activation"].value = activation
+                explorer.controls["init"].value = init
+                explorer.controls["hidden_layers"].value = hidden_layers
+                explorer.controls["units"].value = units
+                norms = explorer.result.norms
+                assert norms.shape == (hidden_layers + 1,)
+                assert np.all(np.isfinite(norms))
+                assert f"color:{ERROR_COLOUR}" not in explorer.message.value
+
+
+def test_a_dead_relu_layer_gets_a_note_that_clears(explorer, moons):
+    explorer.controls["activation"].value = "relu"
+    explorer.controls["hidden_layers"].value = gc.HIDDEN_LAYERS_MAX
+    explorer.controls["units"].value = 1
+    norms = explorer.result.norms
+    assert np.any(norms == 0)  # with these seeds a chain of one-unit ReLU layers dies
+    assert "exactly zero gradient" in explorer.message.value
+    assert explorer.result.note in explorer.message.value
+    explorer.controls["units"].value = 8
+    assert explorer.message.value == ""
+    assert explorer.result.note is None
+
+
+def test_a_failing_computation_shows_a_message_and_keeps_the_figure(explorer, monkeypatch):
+    def fail(*args, **kwargs):
+        raise ValueError("layer_sizes must list at least two whole numbers >= 1")
+
+    monkeypatch.setattr(views, "gradient_norms", fail)
+    image, norms = explorer.image.value, explorer.result.norms
+    explorer.controls["units"].value = 3
+    assert "layer_sizes must list" in explorer.message.value
+    # The error's whole text, in red.
+    assert explorer.message.value == message_html(
+        "layer_sizes must list at least two whole numbers >= 1", ERROR_COLOUR
+    )
+    assert explorer.image.value == image
+    assert explorer.result.norms is norms
