@@ -12,8 +12,8 @@ The package has three layers, and imports point inward only::
           |                  and beside it a *_views module with its figures and explorer
     backprop_lib.display     the kit every lesson draws with: figures, charts, tables,
           |                  sliders and the Explorer (matplotlib, ipywidgets)
-    backprop_lib (core)      activations, losses, backprop, network, gradcheck, data,
-                             autodiff, validation (numpy and h5py only)
+    backprop_lib (core)      activations, losses, backprop, initialisation, network,
+                             gradcheck, data, autodiff, validation (numpy and h5py only)
 
 ``import backprop_lib`` loads the core alone, never matplotlib or ipywidgets. A new
 notebook NN_topic gets ``lessons/topic.py`` for what it computes and, if it draws,
@@ -54,6 +54,7 @@ from .gradcheck import (
     relative_error,
     verdict,
 )
+from .initialisation import BY_ACTIVATION, INITIALISATIONS
 from .losses import (
     LOSSES,
     cross_entropy,
@@ -66,10 +67,11 @@ from .losses import (
     squared_error,
     squared_error_prime,
 )
-from .network import INITIALISATIONS, MLP, TrainingDiverged
+from .network import MLP, TrainingDiverged
 
 __all__ = [
     "ACTIVATIONS",
+    "BY_ACTIVATION",
     "INITIALISATIONS",
     "LEAKY_RELU_SLOPE",
     "LOSSES",

@@ -19,19 +19,9 @@ from .backprop import (
     output_delta,
     weight_gradient,
 )
+from .initialisation import BY_ACTIVATION, initial_weights
 from .losses import get_loss, mean_cost, sigmoid_cross_entropy_delta
 from .validation import check_real, check_whole, is_whole
-
-SMALL_INIT_SCALE = 0.01
-"""Standard deviation of the "small_normal" initialisation (the course notes' choice)."""
-
-INITIALISATIONS = {
-    # N(0, 0.01^2): the notes' choice; fine for shallow nets, vanishing signal in deep ones.
-    "small_normal": lambda rng, n_out, n_in: SMALL_INIT_SCALE * rng.standard_normal((n_out, n_in)),
-    # N(0, 1/n_in): keeps the variance of z about that of a^{l-1} from layer to layer.
-    "scaled_normal": lambda rng, n_out, n_in: rng.standard_normal((n_out, n_in)) / np.sqrt(n_in),
-}
-"""Name -> function(rng, n_l, n_{l-1}) returning W^l. Biases always start at zero."""
 
 
 class TrainingDiverged(RuntimeError):
@@ -90,8 +80,8 @@ class MLP:
         The regularisation strength lambda >= 0 of the L2 penalty on the weights (not the
         biases).
     init : str
-        A name in :data:`INITIALISATIONS`; the default "scaled_normal" draws W^l from
-        N(0, 1/n_{l-1}).
+        A name in :data:`backprop_lib.INITIALISATIONS`, or the default "by_activation": W^l from
+        N(0, 2/n_{l-1}) (He) where layer l is ReLU or leaky ReLU, N(0, 1/n_{l-1}) elsewhere.
     seed : int
         Seeds the initial weights and the order of mini-batches.
 
@@ -110,7 +100,7 @@ class MLP:
         output_activation="sigmoid",
         loss="cross_entropy",
         l2_lambda=0.0,
-        init="scaled_normal",
+        init=BY_ACTIVATION,
         seed=0,
     ):
         sizes = list(layer_sizes)
@@ -120,10 +110,6 @@ class MLP:
                 f"(input size, ..., output size); got {layer_sizes!r}"
             )
         self.l2_lambda = check_real("l2_lambda", l2_lambda, low=0.0)
-        if init not in INITIALISATIONS:
-            raise ValueError(
-                f"unknown init {init!r}; expected one of {', '.join(sorted(INITIALISATIONS))}"
-            )
         self.g, self.g_prime = get_activation(hidden_activation)
         self.g_out, self.g_out_prime = get_activation(output_activation)
         self.loss, self.loss_prime = get_loss(loss)
@@ -141,10 +127,8 @@ class MLP:
         # Sigmoid output with cross-entropy: delta^L = a^L - y (see sigmoid_cross_entropy_delta).
         self._fused_output = output_activation == "sigmoid" and loss == "cross_entropy"
         rng = np.random.default_rng(seed)
-        self.weights = [
-            INITIALISATIONS[init](rng, n_out, n_in)
-            for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=True)
-        ]
+        activations = [hidden_activation] * (len(sizes) - 2) + [output_activation]
+        self.weights = initial_weights(self.layer_sizes, activations, init, rng)
         self.biases = [np.zeros((n, 1)) for n in self.layer_sizes[1:]]
         self._batch_rng = rng
 
@@ -204,14 +188,19 @@ class MLP:
             As.append(self.g_out(z) if l == L else self.g(z))
         return Zs, As
 
-    def _cost(self, A_L, Y):
+    # m is the number of examples of the cost J, which sets the L2 term's lambda / m. It is
+    # the batch's size, except in a mini-batch step, where the data term is averaged over the
+    # batch but the L2 term keeps the m of the whole training set: so the step follows an
+    # unbiased estimate of the gradient of the J the notebooks write down.
+
+    def _cost(self, A_L, Y, m):
         J = mean_cost(self.loss(A_L, Y))
         if self.l2_lambda > 0:
-            J += l2_penalty(self.weights, self.l2_lambda, Y.shape[1])
+            J += l2_penalty(self.weights, self.l2_lambda, m)
         return J
 
-    def _backward(self, Zs, As, Y):
-        L, m = len(self.weights), Y.shape[1]
+    def _backward(self, Zs, As, Y, m):
+        L = len(self.weights)
         if self._fused_output:
             delta = sigmoid_cross_entropy_delta(As[L], Y)
         else:
@@ -226,10 +215,10 @@ class MLP:
                 delta = hidden_delta(self.weights[l - 1], delta, self.g_prime(Zs[l - 2]))
         return dWs, dbs
 
-    def _step(self, X, Y, learning_rate):
+    def _step(self, X, Y, learning_rate, m):
         Zs, As = self._forward(X)
-        cost = self._cost(As[-1], Y)
-        dWs, dbs = self._backward(Zs, As, Y)
+        cost = self._cost(As[-1], Y, m)
+        dWs, dbs = self._backward(Zs, As, Y, m)
         self.weights = [W - learning_rate * dW for W, dW in zip(self.weights, dWs, strict=True)]
         self.biases = [b - learning_rate * db for b, db in zip(self.biases, dbs, strict=True)]
         return cost
@@ -269,7 +258,7 @@ class MLP:
     def cost(self, X, Y):
         r"""The cost :math:`J = \frac1m \sum_i C^{(i)}` (+ the L2 term when l2_lambda > 0)."""
         X, Y = self._check_XY(X, Y)
-        return self._cost(self._forward(X)[1][-1], Y)
+        return self._cost(self._forward(X)[1][-1], Y, X.shape[1])
 
     def data_cost(self, X, Y):
         r"""The cost without the L2 term, :math:`\frac1m \sum_i C^{(i)}`.
@@ -297,7 +286,7 @@ class MLP:
         """
         X, Y = self._check_XY(X, Y)
         Zs, As = self._forward(X)
-        return self._backward(Zs, As, Y)
+        return self._backward(Zs, As, Y, X.shape[1])
 
     def gradient_norms(self, X, Y):
         r"""Each layer's weight-gradient size :math:`\lVert \partial J/\partial W^l \rVert_F`.
@@ -322,7 +311,7 @@ class MLP:
         """
         X, Y = self._check_XY(X, Y)
         check_real("learning_rate", learning_rate, positive=True)
-        return self._step(X, Y, learning_rate)
+        return self._step(X, Y, learning_rate, X.shape[1])
 
     def fit(self, X, Y, learning_rate, epochs, batch_size=None, callback=None):
         """Train by gradient descent.
@@ -335,8 +324,10 @@ class MLP:
         epochs : int >= 1
             Passes over the training set.
         batch_size : int, optional
-            Examples per step, drawn in a seeded shuffled order each epoch; None (the
-            default) uses all m examples in one step per epoch.
+            Examples per step, drawn in a seeded shuffled order each epoch, every example
+            once (the last batch may be smaller); None (the default) uses all m examples in
+            one step per epoch. A mini-batch step averages the data term over its batch and
+            keeps the L2 term's lambda / m of the whole set.
         callback : callable, optional
             Called as ``callback(epoch, cost)`` after each epoch, epoch counting from 1.
 
@@ -362,13 +353,13 @@ class MLP:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for epoch in range(epochs):
                 if batch_size is None or batch_size == m:
-                    cost = self._step(X, Y, learning_rate)
+                    cost = self._step(X, Y, learning_rate, m)
                 else:
                     order = self._batch_rng.permutation(m)
                     cost = 0.0
                     for start in range(0, m, batch_size):
                         batch = order[start : start + batch_size]
-                        cost += self._step(X[:, batch], Y[:, batch], learning_rate) * len(batch)
+                        cost += self._step(X[:, batch], Y[:, batch], learning_rate, m) * len(batch)
                     cost /= m
                 if not math.isfinite(cost):
                     raise TrainingDiverged(epoch + 1, learning_rate, costs[:epoch])

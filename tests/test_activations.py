@@ -138,3 +138,9 @@ def test_returns_new_arrays_and_leaves_z_alone(name):
         assert not np.shares_memory(out, z)
         assert out.dtype == np.float64
     np.testing.assert_array_equal(z, z_before)
+
+
+@pytest.mark.parametrize("derivative", [identity_prime, relu_prime])
+def test_derivatives_of_integer_inputs_are_floats(derivative):
+    result = derivative(np.array([[-2, 0, 3]]))
+    assert result.dtype == np.float64

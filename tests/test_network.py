@@ -139,8 +139,12 @@ def test_same_seed_same_weights_different_seed_different_weights():
 
 @pytest.mark.parametrize(
     ("init", "expected_std"),
-    [("small_normal", lambda n_in: 0.01), ("scaled_normal", lambda n_in: 1 / math.sqrt(n_in))],
-    ids=["small_normal", "scaled_normal"],
+    [
+        ("small_normal", lambda n_in: 0.01),
+        ("scaled_normal", lambda n_in: 1 / math.sqrt(n_in)),
+        ("he_normal", lambda n_in: math.sqrt(2 / n_in)),
+    ],
+    ids=["small_normal", "scaled_normal", "he_normal"],
 )
 def test_initial_weight_scale(init, expected_std):
     # Layers of 400 x 300 and 200 x 400 weights: the sample std of N draws has a relative
@@ -328,7 +332,12 @@ VALID_ACTIVATIONS = "identity, leaky_relu, relu, sigmoid, tanh"
             "unknown loss 'hinge'; expected one of "
             "cross_entropy, half_squared_error, squared_error",
         ),
-        ("init", "zeros", "unknown init 'zeros'; expected one of scaled_normal, small_normal"),
+        (
+            "init",
+            "zeros",
+            "unknown init 'zeros'; expected one of by_activation, he_normal, scaled_normal, "
+            "small_normal",
+        ),
         ("l2_lambda", -0.1, "l2_lambda must be a finite number >= 0; got -0.1"),
         ("l2_lambda", math.inf, "l2_lambda must be a finite number >= 0; got inf"),
     ],
@@ -568,3 +577,107 @@ def test_gradient_norms_are_the_frobenius_norms_of_the_weight_gradients():
     assert norms.shape == (3,)
     for norm, dW in zip(norms, dWs, strict=True):
         assert norm == pytest.approx(math.sqrt(np.sum(dW**2)), rel=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("hidden", "hidden_init"),
+    [("relu", "he_normal"), ("leaky_relu", "he_normal"), ("tanh", "scaled_normal")],
+)
+def test_the_default_init_is_he_for_relu_layers_only(hidden, hidden_init):
+    # Same seed, same draws: each layer equals the named init's, layer by layer; the sigmoid
+    # output layer keeps N(0, 1/n_{l-1}).
+    default = MLP([30, 40, 20, 1], hidden_activation=hidden, seed=3)
+    for l, expected in enumerate([hidden_init, hidden_init, "scaled_normal"]):
+        named = MLP([30, 40, 20, 1], hidden_activation=hidden, init=expected, seed=3)
+        np.testing.assert_array_equal(default.weights[l], named.weights[l])
+    he = MLP([30, 40, 20, 1], hidden_activation=hidden, init="he_normal", seed=3)
+    np.testing.assert_allclose(
+        he.weights[0],
+        math.sqrt(2)
+        * MLP([30, 40, 20, 1], hidden_activation=hidden, init="scaled_normal", seed=3).weights[0],
+    )
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 5, 20])
+def test_a_mini_batch_epoch_shrinks_w1_by_the_l2_factor_of_the_whole_training_set(batch_size):
+    # With zero inputs z^1 = b^1 whatever W^1 is, so the data term of dJ/dW^1 is 0 and only the
+    # L2 term (lambda / m) W^1 moves it: each of the m / b steps multiplies W^1 by
+    # (1 - eta lambda / m), with m = 20 the size of the training set, not of the batch.
+    m, eta, lam = 20, 0.1, 3.0
+    model = MLP([2, 3, 1], hidden_activation="tanh", l2_lambda=lam, seed=1)
+    W1 = model.weights[0].copy()
+    X = np.zeros((2, m))
+    Y = np.random.default_rng(2).integers(0, 2, (1, m)).astype(float)
+    model.fit(X, Y, learning_rate=eta, epochs=1, batch_size=batch_size)
+    np.testing.assert_allclose(model.weights[0], (1 - eta * lam / m) ** (m // batch_size) * W1)
+
+
+def test_a_mini_batch_gradient_averages_to_the_full_gradient():
+    # Unbiased: over all batches of one partition, the size-weighted mean of the step
+    # gradients is the full-batch gradient of J (same weights, no step taken).
+    rng = np.random.default_rng(4)
+    model = MLP([3, 4, 1], hidden_activation="tanh", l2_lambda=0.7, seed=4)
+    X, Y = rng.standard_normal((3, 12)), rng.integers(0, 2, (1, 12)).astype(float)
+    full = model.gradients(X, Y)
+    mean = [[np.zeros_like(g) for g in grads] for grads in full]
+    for start in range(0, 12, 4):
+        batch = slice(start, start + 4)
+        Zs, As = model.forward(X[:, batch])
+        for totals, grads in zip(mean, model._backward(Zs, As, Y[:, batch], 12), strict=True):
+            for total, g in zip(totals, grads, strict=True):
+                total += g * 4 / 12
+    for means, fulls in zip(mean, full, strict=True):
+        for g_mean, g_full in zip(means, fulls, strict=True):
+            np.testing.assert_allclose(g_mean, g_full, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize(("m", "batch_size"), [(5, 2), (7, 3), (6, 6), (9, 1), (10, 4)])
+def test_an_epoch_uses_every_example_exactly_once(monkeypatch, m, batch_size):
+    model = MLP([1, 2, 1], hidden_activation="tanh", seed=0)
+    X = np.arange(m, dtype=float).reshape(1, m)  # each example's input is its index
+    Y = np.zeros((1, m))
+    seen = []
+    original = model._step
+
+    def record(X_batch, Y_batch, learning_rate, m_total):
+        seen.append(X_batch.ravel().astype(int))
+        assert m_total == m
+        return original(X_batch, Y_batch, learning_rate, m_total)
+
+    monkeypatch.setattr(model, "_step", record)
+    model.fit(X, Y, learning_rate=0.1, epochs=2, batch_size=batch_size)
+    per_epoch = -(-m // batch_size)  # ceil: the last batch may be smaller
+    assert len(seen) == 2 * per_epoch
+    for epoch in range(2):
+        used = np.concatenate(seen[epoch * per_epoch : (epoch + 1) * per_epoch])
+        assert sorted(used) == list(range(m))
+
+
+def test_the_epoch_cost_weights_a_short_last_batch_by_its_length():
+    # A step so small that the weights do not move: every batch cost is then taken at the
+    # same weights, and their size-weighted mean is exactly the cost of the whole set.
+    rng = np.random.default_rng(6)
+    model = MLP([2, 3, 1], hidden_activation="tanh", l2_lambda=0.5, seed=6)
+    X, Y = rng.standard_normal((2, 5)), rng.integers(0, 2, (1, 5)).astype(float)
+    expected = model.cost(X, Y)
+    (epoch_cost,) = model.fit(X, Y, learning_rate=1e-300, epochs=1, batch_size=2)  # 2, 2, 1
+    assert epoch_cost == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_saturated_sigmoid_output_gets_the_fused_delta_a_minus_y():
+    # a = sigmoid(-40) is about 4e-18, far below the clipping floor of cross-entropy: the
+    # two-factor product dC/da * sigma'(z) gives about -0.019, the fused a - y gives -1.
+    model = MLP([1, 1], output_activation="sigmoid", loss="cross_entropy")
+    model.weights, model.biases = [np.zeros((1, 1))], [np.full((1, 1), -40.0)]
+    X, Y = np.ones((1, 1)), np.ones((1, 1))
+    dWs, dbs = model.gradients(X, Y)
+    assert dbs[0].item() == pytest.approx(-1.0, abs=1e-12)
+    assert dWs[0].item() == pytest.approx(-1.0, abs=1e-12)
+
+
+def test_an_output_of_exactly_one_half_is_predicted_as_class_1():
+    model = MLP([1, 1], output_activation="sigmoid")
+    model.weights, model.biases = [np.zeros((1, 1))], [np.zeros((1, 1))]
+    X = np.array([[0.3, -2.0]])
+    np.testing.assert_array_equal(model.predict_proba(X), [[0.5, 0.5]])
+    np.testing.assert_array_equal(model.predict(X), [[1.0, 1.0]])

@@ -6,6 +6,7 @@ in deep networks. The backward passes with planted mistakes are in
 import numpy as np
 
 from ..gradcheck import numerical_gradient, relative_error
+from ..initialisation import BY_ACTIVATION
 from ..network import MLP
 from ..validation import check_whole
 
@@ -83,7 +84,7 @@ UNITS_MAX = 32
 """Widest hidden layer of the explorer."""
 
 
-def gradient_norms(X, Y, hidden_layers, activation, units, init="scaled_normal", seed=0):
+def gradient_norms(X, Y, hidden_layers, activation, units, init=BY_ACTIVATION, seed=0):
     r"""Each layer's gradient size :math:`\lVert \partial J/\partial W^l \rVert_F` at the start.
 
     The network is ``MLP([n_0, units, ..., units, n_L])`` with ``hidden_layers`` layers of
@@ -101,7 +102,7 @@ def gradient_norms(X, Y, hidden_layers, activation, units, init="scaled_normal",
     units : int >= 1
         Units per hidden layer.
     init : str
-        A name in :data:`backprop_lib.INITIALISATIONS`.
+        "by_activation" or a name in :data:`backprop_lib.INITIALISATIONS`.
     seed : int
 
     Returns

@@ -10,7 +10,7 @@ from ..activations import ACTIVATIONS
 from ..display.explorer import Explorer, slider
 from ..display.figures import new_figure
 from ..gradcheck import RIGHT_BELOW, verdict
-from ..network import INITIALISATIONS
+from ..initialisation import BY_ACTIVATION, INITIALISATIONS
 from .gradient_checking import (
     HIDDEN_LAYERS_MAX,
     UNITS_MAX,
@@ -145,7 +145,7 @@ class GradientNormView:
         self.ax.legend(loc="lower right")
 
 
-def show_gradient_norms(view, X, Y, hidden_layers, activation, units, init="scaled_normal", seed=0):
+def show_gradient_norms(view, X, Y, hidden_layers, activation, units, init=BY_ACTIVATION, seed=0):
     """Compute :func:`gradient_norms` and draw them on a :class:`GradientNormView`.
 
     The explorer's drawing, so that a static figure at its default settings is the same.
@@ -169,7 +169,7 @@ def vanishing_gradient_explorer(
     hidden_layers=HIDDEN_LAYERS_MAX,
     activation="sigmoid",
     units=8,
-    init="scaled_normal",
+    init=BY_ACTIVATION,
     seed=0,
 ):
     """Hidden layers (1 to 10), units (1 to 32), activation and initialisation controls for
@@ -197,7 +197,9 @@ def vanishing_gradient_explorer(
         "activation": widgets.Dropdown(
             options=list(ACTIVATIONS), value=activation, description="activation"
         ),
-        "init": widgets.Dropdown(options=sorted(INITIALISATIONS), value=init, description="init"),
+        "init": widgets.Dropdown(
+            options=[BY_ACTIVATION, *sorted(INITIALISATIONS)], value=init, description="init"
+        ),
     }
 
     def update(hidden_layers, units, activation, init):
