@@ -172,7 +172,7 @@ CONTROL_EXTREMES = {
     "hidden_layers": (1, gc.HIDDEN_LAYERS_MAX),
     "units": (1, gc.UNITS_MAX),
     "activation": tuple(bp.ACTIVATIONS),
-    "init": tuple(sorted(bp.INITIALISATIONS)),
+    "init": (bp.BY_ACTIVATION, *sorted(bp.INITIALISATIONS)),
 }
 
 
@@ -239,7 +239,7 @@ def test_the_most_extreme_settings_never_raise(explorer):
     # explorer says which layers get none instead of failing on the log scale.
     deepest, widest = gc.HIDDEN_LAYERS_MAX, gc.UNITS_MAX
     for activation in bp.ACTIVATIONS:
-        for init in sorted(bp.INITIALISATIONS):
+        for init in (bp.BY_ACTIVATION, *sorted(bp.INITIALISATIONS)):
             for hidden_layers, units in ((deepest, 1), (deepest, widest), (1, 1)):
                 explorer.controls["activation"].value = activation
                 explorer.controls["init"].value = init

@@ -160,6 +160,7 @@ PRESETS = {
         units=8,
         activation="relu",
         batch_size=5,
+        seed=2,  # a draw whose ReLU network fits all 20 points (seed 0's gets stuck at 85 %)
     ),
     "divergent-learning-rate": Settings(dataset="xor", learning_rate=10.0),
 }
