@@ -45,8 +45,8 @@ def digits():
 
 @pytest.fixture(scope="module")
 def shared_explorer(digits):
-    X, Y, X_test, Y_test, classes = digits
-    return views.deep_mlp_explorer(X, Y, X_test, Y_test, classes, epochs=200)
+    X, Y, X_val, Y_val, classes = digits
+    return views.deep_mlp_explorer(X, Y, X_val, Y_val, classes, epochs=200)
 
 
 @pytest.fixture
@@ -90,8 +90,8 @@ def expected_message(result, X):
 
 @pytest.mark.parametrize(("hidden_layers", "units"), [(0, 5), (1, 3), (3, 4)])
 def test_network_has_the_hidden_layers_of_units_asked_for(hidden_layers, units):
-    X, Y, X_test, Y_test = small_problem()
-    result = deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, hidden_layers, units, 0.5, 5)
+    X, Y, X_val, Y_val = small_problem()
+    result = deep_mlp.train_deep_mlp(X, Y, X_val, Y_val, hidden_layers, units, 0.5, 5)
     model = result.model
     assert model.layer_sizes == (16, *[units] * hidden_layers, 1)
     assert (model.hidden_activation, model.output_activation, model.loss_name) == (
@@ -102,34 +102,34 @@ def test_network_has_the_hidden_layers_of_units_asked_for(hidden_layers, units):
 
 
 def test_numpy_whole_numbers_are_accepted_as_hidden_layers_and_units():
-    X, Y, X_test, Y_test = small_problem()
-    result = deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, np.int64(2), np.int32(3), 0.5, 2)
+    X, Y, X_val, Y_val = small_problem()
+    result = deep_mlp.train_deep_mlp(X, Y, X_val, Y_val, np.int64(2), np.int32(3), 0.5, 2)
     assert result.model.layer_sizes == (16, 3, 3, 1)
 
 
 def test_costs_are_the_model_costs_after_each_step():
-    X, Y, X_test, Y_test = small_problem()
-    result = deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, 2, 6, 0.5, 30, seed=3)
-    assert result.train_costs.shape == result.test_costs.shape == (30,)
+    X, Y, X_val, Y_val = small_problem()
+    result = deep_mlp.train_deep_mlp(X, Y, X_val, Y_val, 2, 6, 0.5, 30, seed=3)
+    assert result.train_costs.shape == result.val_costs.shape == (30,)
     # After the last step the recorded costs are those of the final model.
     assert result.train_costs[-1] == result.model.cost(X, Y)
-    assert result.test_costs[-1] == result.model.cost(X_test, Y_test)
+    assert result.val_costs[-1] == result.model.cost(X_val, Y_val)
     # The cost before each step is what MLP.fit returns for the same seeded network.
     same = MLP([16, 6, 6, 1], seed=3)
     np.testing.assert_array_equal(result.costs, same.fit(X, Y, 0.5, 30))
     # So the cost after step t is the cost before step t + 1.
     np.testing.assert_allclose(result.train_costs[:-1], result.costs[1:], rtol=1e-12)
     assert result.train_accuracy == result.model.accuracy(X, Y)
-    assert result.test_accuracy == result.model.accuracy(X_test, Y_test)
+    assert result.val_accuracy == result.model.accuracy(X_val, Y_val)
 
 
 def test_same_settings_give_the_same_network_and_progress_counts_every_epoch():
-    X, Y, X_test, Y_test = small_problem()
+    X, Y, X_val, Y_val = small_problem()
     seen = []
-    a = deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, 2, 4, 0.3, 12, seed=7, progress=seen.append)
-    b = deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, 2, 4, 0.3, 12, seed=7)
+    a = deep_mlp.train_deep_mlp(X, Y, X_val, Y_val, 2, 4, 0.3, 12, seed=7, progress=seen.append)
+    b = deep_mlp.train_deep_mlp(X, Y, X_val, Y_val, 2, 4, 0.3, 12, seed=7)
     assert seen == list(range(1, 13))
-    np.testing.assert_array_equal(a.test_costs, b.test_costs)
+    np.testing.assert_array_equal(a.val_costs, b.val_costs)
 
 
 @pytest.mark.parametrize(
@@ -137,24 +137,24 @@ def test_same_settings_give_the_same_network_and_progress_counts_every_epoch():
     [(-1, 4, "hidden_layers"), (2, 0, "units"), (1.5, 4, "hidden_layers"), (2, 3.0, "units")],
 )
 def test_bad_hidden_layers_or_units_is_a_value_error(hidden_layers, units, named):
-    X, Y, X_test, Y_test = small_problem()
+    X, Y, X_val, Y_val = small_problem()
     with pytest.raises(ValueError, match=named):
-        deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, hidden_layers, units, 0.1, 5)
+        deep_mlp.train_deep_mlp(X, Y, X_val, Y_val, hidden_layers, units, 0.1, 5)
 
 
 def test_deep_network_learns_the_digits(digits):
-    X, Y, X_test, Y_test, _ = digits
-    result = deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, **deep_mlp.DEFAULTS)
+    X, Y, X_val, Y_val, _ = digits
+    result = deep_mlp.train_deep_mlp(X, Y, X_val, Y_val, **deep_mlp.DEFAULTS)
     assert result.train_accuracy == 1.0
-    assert result.test_accuracy >= 0.95
+    assert result.val_accuracy >= 0.95
     assert result.train_costs[-1] < 0.01 < result.train_costs[0]
 
 
 def test_lambda_keeps_the_weights_smaller(digits):
-    X, Y, X_test, Y_test, _ = digits
+    X, Y, X_val, Y_val, _ = digits
     settings = {**deep_mlp.DEFAULTS, "epochs": 300}
-    plain = deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, **settings)
-    regularised = deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, **{**settings, "l2_lambda": 5.0})
+    plain = deep_mlp.train_deep_mlp(X, Y, X_val, Y_val, **settings)
+    regularised = deep_mlp.train_deep_mlp(X, Y, X_val, Y_val, **{**settings, "l2_lambda": 5.0})
 
     def size(model):
         return sum(np.sum(W * W) for W in model.weights)
@@ -230,7 +230,7 @@ def test_explorer_starts_trained_with_the_progress_bar_full(explorer, digits):
     assert explorer.widget.children[2] is explorer.message
     title = explorer.figure.axes[0].get_title()
     assert title == (
-        f"training accuracy {result.train_accuracy:.1%}, test {result.test_accuracy:.1%}"
+        f"training accuracy {result.train_accuracy:.1%}, validation {result.val_accuracy:.1%}"
     )
 
 
@@ -311,9 +311,9 @@ def test_a_diverging_run_gives_a_message_and_keeps_the_last_figure(explorer, mon
 
 
 def test_unknown_setting_is_a_value_error(digits):
-    X, Y, X_test, Y_test, classes = digits
+    X, Y, X_val, Y_val, classes = digits
     with pytest.raises(ValueError, match="unknown settings"):
-        views.deep_mlp_explorer(X, Y, X_test, Y_test, classes, hidden=3)
+        views.deep_mlp_explorer(X, Y, X_val, Y_val, classes, hidden=3)
 
 
 # ----- the same code on 64x64 RGB images (the cat / non-cat layout) --------------------------
@@ -326,19 +326,57 @@ def test_works_unchanged_on_64x64_rgb_files(tmp_path):
     train_y, test_y = np.array([0, 1, 0, 1, 1, 0]), np.array([1, 0, 0, 1])
     paths = tmp_path / "train_catvnoncat.h5", tmp_path / "test_catvnoncat.h5"
     data.save_image_dataset(*paths, train_x, train_y, test_x, test_y, ["non-cat", "cat"])
-    X, Y, X_test, Y_test, classes = data.load_image_dataset(*paths)
+    X, Y, X_val, Y_val, classes = data.load_image_dataset(*paths)
     assert X.shape == (12288, 6)
 
-    result = deep_mlp.train_deep_mlp(X, Y, X_test, Y_test, 2, 7, 0.01, 2)
+    result = deep_mlp.train_deep_mlp(X, Y, X_val, Y_val, 2, 7, 0.01, 2)
     assert result.model.layer_sizes == (12288, 7, 7, 1)
-    assert np.all(np.isfinite(result.test_costs))
+    assert np.all(np.isfinite(result.val_costs))
 
-    figure, view = views.deep_mlp_figure(X_test, Y_test, classes)
-    view.update(result, X_test)
+    figure, view = views.deep_mlp_figure(X_val, Y_val, classes)
+    view.update(result, X_val)
     assert view.grid.images[0].get_array().shape == (64, 64, 3)
     assert sum(ax.get_visible() for ax in view.grid.axes) == 4
     assert figure_png(figure)[:8] == b"\x89PNG\r\n\x1a\n"
 
-    explorer = views.deep_mlp_explorer(X, Y, X_test, Y_test, classes, epochs=50, units=4)
+    explorer = views.deep_mlp_explorer(X, Y, X_val, Y_val, classes, epochs=50, units=4)
     assert explorer.result.model.layer_sizes[0] == 12288
     assert explorer.message.value == expected_message(explorer.result, X)
+
+
+# ----- choosing on validation sets ---------------------------------------------------------
+
+
+def test_validation_split_holds_out_a_seeded_fraction_and_keeps_every_example_once():
+    X = np.arange(20, dtype=float).reshape(1, 20)  # each example's input is its index
+    Y = (X % 2).astype(float)
+    X_fit, Y_fit, X_val, Y_val = deep_mlp.validation_split(X, Y, 0.3, seed=4)
+    assert X_fit.shape == (1, 14) and X_val.shape == (1, 6)
+    assert sorted(np.concatenate([X_fit, X_val], axis=1).ravel()) == list(range(20))
+    np.testing.assert_array_equal(Y_val, X_val % 2)  # labels travel with their images
+    np.testing.assert_array_equal(Y_fit, X_fit % 2)
+    again = deep_mlp.validation_split(X, Y, 0.3, seed=4)
+    other = deep_mlp.validation_split(X, Y, 0.3, seed=5)
+    np.testing.assert_array_equal(again[2], X_val)
+    assert not np.array_equal(np.sort(other[2]), np.sort(X_val))
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.01, 0.99, 1.0])
+def test_validation_split_refuses_an_empty_set(fraction):
+    X, Y = np.zeros((2, 10)), np.zeros((1, 10))
+    with pytest.raises(ValueError, match=f"fraction {fraction:g} of 10 examples leaves an empty"):
+        deep_mlp.validation_split(X, Y, fraction)
+
+
+def test_validation_scores_train_each_seed_on_its_own_split(digits):
+    X, Y, _, _, _ = digits
+    settings = {**deep_mlp.DEFAULTS, "epochs": 60}
+    del settings["seed"]
+    scores = deep_mlp.validation_scores(X, Y, settings, seeds=[3, 8])
+    for k, seed in enumerate([3, 8]):
+        split = deep_mlp.validation_split(X, Y, seed=seed)
+        run = deep_mlp.train_deep_mlp(*split, **settings, seed=seed)
+        assert scores.accuracy[k] == run.val_accuracy
+        assert scores.cost[k] == run.val_costs[-1]
+        assert scores.best_cost[k] == run.val_costs.min()
+        assert run.val_costs[scores.best_epoch[k] - 1] == run.val_costs.min()

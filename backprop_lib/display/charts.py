@@ -80,6 +80,7 @@ class Curves:
         self._label(list(labels))
         if log:
             ax.set_yscale("log")
+        if log and steady:  # whole decades always hold major ticks: no minor labels needed
             ax.yaxis.set_minor_formatter(NullFormatter())
         if ylim is not None:
             ax.set_ylim(*ylim)

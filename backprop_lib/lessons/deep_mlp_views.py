@@ -1,4 +1,4 @@
-"""Notebook 04, drawn: cost curves beside a grid of test images, and the deep-MLP explorer.
+"""Notebook 04, drawn: cost curves beside a grid of held-out images, and the deep-MLP explorer.
 
 :class:`DeepMLPView` draws a :func:`~backprop_lib.lessons.deep_mlp.train_deep_mlp` result;
 :func:`deep_mlp_explorer` joins it to sliders through
@@ -26,7 +26,7 @@ FIGURE_SIZE = (10.5, 4.2)
 readable 4 x 8 grid of images beside them."""
 
 GRID_ROWS, GRID_COLUMNS = 4, 8
-"""The prediction grid shows 32 test images: enough to show every mistake of a good model
+"""The prediction grid shows 32 images: enough to show every mistake of a good model
 on the digits, few enough to read each one."""
 
 PROGRESS_UPDATES = 50
@@ -38,7 +38,7 @@ MISTAKE_COLOUR = "#d62728"
 
 
 class PredictionGrid:
-    """Test images with the network's predictions; misclassified ones framed in red.
+    """Images with the network's predictions; misclassified ones framed in red.
 
     Parameters
     ----------
@@ -93,44 +93,45 @@ class PredictionGrid:
 
 
 class DeepMLPView:
-    """Training and test cost per epoch beside a :class:`PredictionGrid` of test images.
+    """Training and validation cost per epoch beside a :class:`PredictionGrid` of validation
+    images.
 
     Parameters
     ----------
     figure : matplotlib.figure.Figure
         An empty figure (``plt.figure`` for a static figure, or the explorer's own).
-    X_test : ndarray of shape (n_0, m_test)
-    Y_test : ndarray of shape (1, m_test)
+    X_val : ndarray of shape (n_0, m_val)
+    Y_val : ndarray of shape (1, m_val)
     classes : sequence of two str
     """
 
-    def __init__(self, figure, X_test, Y_test, classes):
+    def __init__(self, figure, X_val, Y_val, classes):
         left, right = figure.subfigures(1, 2, width_ratios=[1.0, 1.15])
         self.curves = Curves(
             left.subplots(),
             "cost (without the L2 term)",
             "Cost per epoch",
-            ["training set", "test set"],
+            ["training set", "validation set"],
             log=True,
         )
-        self.grid = PredictionGrid(right.subplots(GRID_ROWS, GRID_COLUMNS), X_test, Y_test, classes)
+        self.grid = PredictionGrid(right.subplots(GRID_ROWS, GRID_COLUMNS), X_val, Y_val, classes)
         self.grid_figure = right
 
-    def update(self, result, X_test):
-        """Show a ``train_deep_mlp`` result: its costs, accuracies and test predictions."""
-        self.curves.update([result.train_costs, result.test_costs])
+    def update(self, result, X_val):
+        """Show a ``train_deep_mlp`` result: its costs, accuracies and validation predictions."""
+        self.curves.update([result.train_costs, result.val_costs])
         self.curves.ax.set_title(
-            f"training accuracy {result.train_accuracy:.1%}, test {result.test_accuracy:.1%}"
+            f"training accuracy {result.train_accuracy:.1%}, validation {result.val_accuracy:.1%}"
         )
-        mistakes = self.grid.update(result.model.predict(X_test))
+        mistakes = self.grid.update(result.model.predict(X_val))
         where = ", framed in red and shown first" if mistakes else ""
         self.grid_figure.suptitle(
-            f"Test images with their predictions: {mistakes} of {X_test.shape[1]} wrong{where}",
+            f"Validation images and predictions: {mistakes} of {X_val.shape[1]} wrong{where}",
             fontsize=9,
         )
 
 
-def deep_mlp_figure(X_test, Y_test, classes, figure=None):
+def deep_mlp_figure(X_val, Y_val, classes, figure=None):
     """A :class:`DeepMLPView` on ``figure``, or on a new off-screen figure of the right size.
 
     Returns
@@ -140,10 +141,10 @@ def deep_mlp_figure(X_test, Y_test, classes, figure=None):
     """
     if figure is None:
         figure = Figure(figsize=FIGURE_SIZE, layout="constrained")
-    return figure, DeepMLPView(figure, X_test, Y_test, classes)
+    return figure, DeepMLPView(figure, X_val, Y_val, classes)
 
 
-def deep_mlp_explorer(X, Y, X_test, Y_test, classes, **settings):
+def deep_mlp_explorer(X, Y, X_val, Y_val, classes, **settings):
     """Sliders for ``train_deep_mlp``, a progress bar, and the :class:`DeepMLPView`.
 
     Each released slider retrains from the same seeded start. Ranges: learning rate 1e-3 to
@@ -154,8 +155,8 @@ def deep_mlp_explorer(X, Y, X_test, Y_test, classes, **settings):
 
     Parameters
     ----------
-    X, Y, X_test, Y_test
-        As for ``train_deep_mlp``.
+    X, Y, X_val, Y_val
+        As for ``train_deep_mlp``: the explorer shows the validation set, never the test set.
     classes : sequence of two str
     **settings
         Starting values overriding :data:`~backprop_lib.lessons.deep_mlp.DEFAULTS`.
@@ -170,7 +171,7 @@ def deep_mlp_explorer(X, Y, X_test, Y_test, classes, **settings):
     if unknown:
         raise ValueError(f"unknown settings {sorted(unknown)}; expected some of {list(DEFAULTS)}")
     start = {**DEFAULTS, **settings}
-    figure, view = deep_mlp_figure(X_test, Y_test, classes)
+    figure, view = deep_mlp_figure(X_val, Y_val, classes)
     progress = widgets.IntProgress(value=0, min=0, max=start["epochs"], description="training")
     controls = {
         "learning_rate": slider(
@@ -189,9 +190,9 @@ def deep_mlp_explorer(X, Y, X_test, Y_test, classes, **settings):
     def update(**values):
         progress.max, progress.value = values["epochs"], 0
         trained = train_deep_mlp(
-            X, Y, X_test, Y_test, **values, seed=start["seed"], progress=show_progress
+            X, Y, X_val, Y_val, **values, seed=start["seed"], progress=show_progress
         )
-        view.update(trained, X_test)
+        view.update(trained, X_val)
         notes = (cost_rise_note(trained.costs), same_answer_note(trained.model.predict(X)))
         trained.note = join_notes(*notes)
         return trained
