@@ -64,8 +64,7 @@ def train_deep_mlp(
     ----------
     X, Y : ndarray of shape (n_0, m) and (1, m)
         Training images, one per column, and their 0/1 labels.
-    X_val, Y_val : ndarray of shape (n_0, m_val) and (1, m_val)
-        Held-out images: a validation set while settings are chosen.
+    X_val, Y_val : ndarray of shape (n_0, m_val) and (1, m_val), held out to validate on
     hidden_layers, units : int
         How many hidden layers (>= 0), and units in each (>= 1).
     learning_rate, epochs, l2_lambda, seed
