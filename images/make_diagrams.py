@@ -270,45 +270,50 @@ def logistic_unit():
 
 
 def network_2_3_2():
-    """The 2-3-2 network: inputs x, hidden h, outputs y, targets t and the L2 loss."""
+    """The 2-3-2 network: inputs x, hidden h, predictions y-hat, labels y and the loss C.
+
+    Edge labels are entries of W^l, indexed (row, column) = (to, from), as in the text and
+    the code of notebook 03.
+    """
     fig, ax = new_figure(9.6, 5.2)
     xs = [(0.6, 3.1), (0.6, 1.8)]
     hs = [(3.2, 3.75), (3.2, 2.45), (3.2, 1.15)]
-    ys = [(5.8, 3.1), (5.8, 1.8)]
-    ts = [(7.1, 3.95), (7.1, 0.95)]
+    y_hats = [(5.8, 3.1), (5.8, 1.8)]
+    ys = [(7.1, 3.95), (7.1, 0.95)]
     loss = (8.45, 2.45)
     for j, h in enumerate(hs, start=1):
         for i, x in enumerate(xs, start=1):
-            label = {(1, 1): "$w_{11}$", (3, 2): "$w_{32}$"}.get((j, i))
-            side = 0.22 if j == 1 else -0.22
+            label = {(1, 1): "$W^1_{11}$", (3, 2): "$W^1_{32}$"}.get((j, i))
+            side = 0.24 if j == 1 else -0.24
             arrow(ax, x, h, label, offset=side, fontsize=FS)
-        for k, yk in enumerate(ys, start=1):
-            label = {(1, 1): "$u_{11}$", (2, 3): "$u_{23}$"}.get((k, j))
-            side = 0.22 if k == 1 else -0.22
-            arrow(ax, h, yk, label, offset=side, fontsize=FS)
+        for k, y_hat in enumerate(y_hats, start=1):
+            label = {(1, 1): "$W^2_{11}$", (2, 3): "$W^2_{23}$"}.get((k, j))
+            side = 0.24 if k == 1 else -0.24
+            arrow(ax, h, y_hat, label, offset=side, fontsize=FS)
     for i, x in enumerate(xs, start=1):
         node(ax, x, f"$x_{i}$", "input")
     for j, h in enumerate(hs, start=1):
         node(ax, h, f"$h_{j}$", "hidden")
-    for k, (yk, tk) in enumerate(zip(ys, ts, strict=True), start=1):
-        node(ax, yk, f"$y_{k}$", "output")
-        node(ax, tk, f"$t_{k}$", "input", dashed=True)
-        arrow(ax, yk, (loss[0] - 0.55, loss[1] + 0.2 * (1.5 - k)), trim=(R, 0))
-        arrow(ax, tk, (loss[0] - 0.3, loss[1] + 0.4 * (3 - 2 * k)), trim=(R, 0))
-    box(ax, loss, r"$L = \dfrac{1}{2}\sum_k (y_k - t_k)^2$", "loss", width=2.0, height=0.8)
-    text(ax, (1.9, 4.55), r"$W = W^{1}$,  $3 \times 2$", fontsize=FS)
-    text(ax, (4.5, 4.55), r"$U = W^{2}$,  $2 \times 3$", fontsize=FS)
-    text(ax, (7.1, 4.55), "targets")
-    text(ax, (0.6, 0.3), "inputs")
-    text(ax, (3.2, 0.3), r"hidden: $\mathbf{h} = \sigma(W\mathbf{x} + \mathbf{b}^{1})$")
-    text(ax, (5.8, 0.3), r"outputs: $\mathbf{y} = \sigma(U\mathbf{h} + \mathbf{b}^{2})$")
+    for k, (y_hat, y) in enumerate(zip(y_hats, ys, strict=True), start=1):
+        node(ax, y_hat, f"$\\hat{{y}}_{k}$", "output")
+        node(ax, y, f"$y_{k}$", "input", dashed=True)
+        arrow(ax, y_hat, (loss[0] - 0.55, loss[1] + 0.2 * (1.5 - k)), trim=(R, 0))
+        arrow(ax, y, (loss[0] - 0.3, loss[1] + 0.4 * (3 - 2 * k)), trim=(R, 0))
+    box(ax, loss, r"$C = \dfrac{1}{2}\sum_k (\hat{y}_k - y_k)^2$", "loss", width=2.1, height=0.8)
+    text(ax, (1.9, 4.55), r"$W^{1}$,  $3 \times 2$", fontsize=FS)
+    text(ax, (4.5, 4.55), r"$W^{2}$,  $2 \times 3$", fontsize=FS)
+    text(ax, (7.1, 4.55), "labels")
+    under = {"linespacing": 1.7}
+    text(ax, (0.6, 0.25), "inputs\n$x = a^0$", **under)
+    text(ax, (3.2, 0.25), "hidden units\n$h = a^1 = \\sigma(W^1 x + b^1)$", **under)
+    text(ax, (5.8, 0.25), "predictions\n$\\hat{y} = a^2 = \\sigma(W^2 h + b^2)$", **under)
     caption = (
-        r"$W$ has shape $(n_1, n_0) = (3, 2)$: entry $w_{ji}$ joins input $x_i$ to hidden unit"
-        r" $h_j$ (row = to, column = from)." + "\n"
-        r"Likewise $u_{kj}$ joins $h_j$ to $y_k$. Some texts write $w_{ij}$ for the same edge:"
-        r" that is the transpose."
+        r"$W^1$ has shape $(n_1, n_0) = (3, 2)$: entry $W^1_{ji}$ joins input $x_i$ to hidden"
+        r" unit $h_j$ (row = to, column = from)." + "\n"
+        r"Likewise $W^2_{kj}$ joins $h_j$ to $\hat{y}_k$: $W^2_{23}$ is the edge from $h_3$"
+        r" to $\hat{y}_2$."
     )
-    text(ax, (4.6, -0.35), caption, linespacing=1.6)
+    text(ax, (4.6, -0.6), caption, linespacing=1.6)
     return fig
 
 

@@ -5,11 +5,16 @@ used as a student would."""
 import numpy as np
 import pytest
 
+import backprop_lib as bp
 from backprop_lib import MLP, TrainingDiverged, data
 from backprop_lib.display.explorer import NOTE_COLOUR, cost_rise_note, message_html
 from backprop_lib.display.figures import new_figure
 from backprop_lib.lessons import one_hidden_layer_views as views
-from backprop_lib.lessons.one_hidden_layer import train_hidden_layer
+from backprop_lib.lessons.one_hidden_layer import (
+    best_line_accuracy,
+    loss_given_hidden,
+    train_hidden_layer,
+)
 from tests.explorer_checks import (
     PNG_SIGNATURE,
     assert_divergence_shown,
@@ -147,5 +152,73 @@ def test_hidden_unit_maps_draws_each_unit_then_the_output(xor):
         np.asarray(unit_views[3].image.get_array()).ravel(), model.predict_proba(grid).ravel()
     )
     assert axes[0].get_title() == "hidden unit $h_{1}$"
+    assert axes[3].get_title() == r"output $\hat{y}$"
     with pytest.raises(ValueError, match="need 4 axes"):
         views.hidden_unit_maps(axes[:3], model, X, Y)
+
+
+def test_loss_given_hidden_by_hand():
+    # W^2 = 0 and b^2 = 0 give z^2 = 0, so y_hat = (0.5, 0.5); with y = (1, 0):
+    # C = 1/2 [(0.5 - 1)^2 + (0.5 - 0)^2] = 1/2 (0.25 + 0.25) = 0.25.
+    h = np.array([[0.3], [0.7], [0.1]])
+    loss = loss_given_hidden(h, np.zeros((2, 3)), np.zeros((2, 1)), np.array([[1.0], [0.0]]))
+    assert loss == pytest.approx(0.25, abs=1e-15)
+
+
+def test_loss_given_hidden_is_the_networks_loss_and_its_gradient_the_sum_over_paths():
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(2, 1)), np.array([[1.0], [0.0]])
+    model = MLP([2, 3, 2], hidden_activation="sigmoid", loss="half_squared_error", seed=4)
+    (W1, W2), (b1, b2) = model.weights, model.biases
+    z1 = bp.linear_forward(W1, x, b1)
+    h = bp.sigmoid(z1)
+    assert loss_given_hidden(h, W2, b2, y) == pytest.approx(model.cost(x, y), rel=1e-14)
+    # The multivariable chain rule: h_j reaches C through both outputs, and the sum of the
+    # two path products, entry j of (W^2)^T delta^2, is dC/dh_j.
+    z2 = bp.linear_forward(W2, h, b2)
+    delta2 = bp.output_delta(bp.half_squared_error_prime(bp.sigmoid(z2), y), bp.sigmoid_prime(z2))
+    paths = W2 * delta2  # entry (k, j): the path from h_j through output k
+    numerical = bp.numerical_gradient(lambda v: loss_given_hidden(v, W2, b2, y), h)
+    assert bp.relative_error(paths.sum(axis=0).reshape(3, 1), numerical) < bp.RIGHT_BELOW
+    # One path alone is not the derivative.
+    assert bp.relative_error(paths[0].reshape(3, 1), numerical) > bp.WRONG_ABOVE
+
+
+def test_best_line_accuracy_by_hand():
+    # Points 0, 1, 2, 3 on a line, labels 0, 1, 0, 1: the threshold between 2 and 3
+    # predicts 0, 0, 0, 1 and gets 3 of 4 right; no threshold gets all four.
+    X = np.array([[0.0, 1.0, 2.0, 3.0], [0.0, 0.0, 0.0, 0.0]])
+    assert best_line_accuracy(X, np.array([[0.0, 1.0, 0.0, 1.0]])) == 0.75
+    # XOR on the four corners: any line gets at most three right.
+    corners = np.array([[1.0, 1.0, -1.0, -1.0], [1.0, -1.0, 1.0, -1.0]])
+    assert best_line_accuracy(corners, np.array([[0.0, 1.0, 1.0, 0.0]])) == 0.75
+    # Class 1 on either side of the line: labels and their flip are both separable.
+    assert best_line_accuracy(X, np.array([[0.0, 0.0, 1.0, 1.0]])) == 1.0
+    assert best_line_accuracy(X, np.array([[1.0, 1.0, 0.0, 0.0]])) == 1.0
+
+
+def test_best_line_accuracy_beats_every_single_unit(xor):
+    X, Y = xor
+    best = best_line_accuracy(X, Y)
+    assert best < 0.8  # XOR: no line gets much past three quadrants of four
+    for seed in range(3):
+        single = MLP([2, 1], output_activation="sigmoid", loss="half_squared_error", seed=seed)
+        single.fit(X, Y, learning_rate=1.0, epochs=100)
+        assert single.accuracy(X, Y) <= best
+
+
+@pytest.mark.parametrize(
+    ("X", "Y", "match"),
+    [
+        (np.zeros((3, 4)), np.zeros((1, 4)), r"shape \(2, m\).*got \(3, 4\) and \(1, 4\)"),
+        (np.zeros((2, 4)), np.zeros((1, 5)), r"got \(2, 4\) and \(1, 5\)"),
+    ],
+)
+def test_best_line_accuracy_says_what_shapes_it_expected(X, Y, match):
+    with pytest.raises(ValueError, match=match):
+        best_line_accuracy(X, Y)
+
+
+def test_best_line_accuracy_needs_a_direction():
+    with pytest.raises(ValueError, match="directions must be a whole number >= 1; got 0"):
+        best_line_accuracy(np.zeros((2, 4)), np.zeros((1, 4)), directions=0)

@@ -13,7 +13,8 @@ def hidden_unit_maps(axes, model, X, Y):
 
     Panel j shows :math:`a^1_j = g(W^1_{j,:} x + b^1_j)`, whose 0.5 line is the
     straight line :math:`W^1_{j,:} x + b^1_j = 0` (for a sigmoid unit); the last panel shows
-    the network's output :math:`a^L`, which combines those lines into a curved boundary.
+    the network's prediction :math:`\hat y = a^L`, which combines those lines into a curved
+    boundary.
 
     Parameters
     ----------
@@ -36,7 +37,7 @@ def hidden_unit_maps(axes, model, X, Y):
         view = DecisionBoundary(ax, X, Y, title=f"hidden unit $h_{{{j + 1}}}$")
         view.update(lambda grid, j=j: model.forward(grid)[1][1][j : j + 1])
         views.append(view)
-    output = DecisionBoundary(axes[-1], X, Y, title="output $y$")
+    output = DecisionBoundary(axes[-1], X, Y, title=r"output $\hat{y}$")
     output.update(model.predict_proba)
     return [*views, output]
 
