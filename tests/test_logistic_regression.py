@@ -6,10 +6,12 @@ check the retrained model and the redrawn figure, and the message for a bad sett
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.colors import to_hex
 
 import backprop_lib as bp
 from backprop_lib import data
 from backprop_lib.display.explorer import NOTE_COLOUR, cost_rise_note, message_html
+from backprop_lib.display.figures import CLASS_COLOURS
 from backprop_lib.lessons import logistic_regression as lr
 from backprop_lib.lessons import logistic_regression_views as views
 from tests.explorer_checks import (
@@ -55,6 +57,7 @@ def test_compare_losses_records_the_gradient_each_step_used_and_the_accuracy(blo
             assert result["gradient_norm"][t] == pytest.approx(length, rel=1e-6)
             assert model.step(X, Y, learning_rate) == pytest.approx(result["costs"][t])
             assert result["accuracy"][t] == pytest.approx(model.accuracy(X, Y))
+            assert result["predicted_class_1"][t] == pytest.approx(np.mean(model.predict(X)))
 
 
 def test_cross_entropy_learns_faster_than_squared_error_from_a_saturated_start(blobs):
@@ -65,12 +68,25 @@ def test_cross_entropy_learns_faster_than_squared_error_from_a_saturated_start(b
     assert first_good["cross_entropy"] * 5 < first_good["squared_error"]
 
 
+def test_squared_error_stalls_on_one_class_from_a_start_further_out(blobs):
+    # Notebook 02, section 8: from -5 the squared-error unit never passes 50 % in 500 epochs and
+    # ends up predicting class 1 for every point; the cross-entropy unit passes 90 %.
+    results = lr.compare_losses(*blobs, start=-5.0, learning_rate=1.0, epochs=500)
+    squared, cross = results["squared_error"], results["cross_entropy"]
+    assert squared["accuracy"].max() == 0.5
+    assert squared["predicted_class_1"][-1] == 1.0
+    assert cross["accuracy"].max() > 0.9
+
+
 # ----- views ----------------------------------------------------------------------------
 
 
 def test_loss_comparison_draws_one_line_per_loss():
     fig, axes = plt.subplots(1, 2)
     view = views.LossComparison(axes, ["a", "b"])
+    expected = [to_hex(c) for c in views.LOSS_COLOURS.values()]
+    for curves in (view.accuracy, view.gradient):
+        assert [to_hex(line.get_color()) for line in curves.lines] == expected
     results = {
         "a": {"accuracy": np.array([0.1, 0.2]), "gradient_norm": np.array([1.0, 0.5])},
         "b": {"accuracy": np.array([0.3, 0.9]), "gradient_norm": np.array([2.0, 0.1])},
@@ -80,6 +96,14 @@ def test_loss_comparison_draws_one_line_per_loss():
     assert list(view.gradient.lines[0].get_xdata()) == [1, 2]
     assert [t.get_text() for t in axes[0].get_legend().get_texts()] == ["a", "b"]
     plt.close(fig)
+
+
+def test_loss_colours_are_not_class_colours():
+    # In notebook 02, blue and red mean class 0 and class 1; the losses take other colours.
+    loss_colours = {to_hex(c) for c in views.LOSS_COLOURS.values()}
+    assert set(views.LOSS_COLOURS) == set(lr.LOSS_LABELS)
+    assert len(loss_colours) == len(views.LOSS_COLOURS)
+    assert loss_colours.isdisjoint(to_hex(c) for c in CLASS_COLOURS)
 
 
 # ----- logistic regression --------------------------------------------------------------

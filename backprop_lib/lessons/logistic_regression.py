@@ -52,10 +52,11 @@ def compare_losses(X, Y, start, learning_rate, epochs):
     Returns
     -------
     dict
-        For each name in :data:`LOSS_LABELS`, a dict of three ndarrays of shape (epochs,):
+        For each name in :data:`LOSS_LABELS`, a dict of four ndarrays of shape (epochs,):
         ``costs`` (its own cost before each step), ``gradient_norm`` (the length of the
         gradient (dJ/dW, dJ/db) that each step used, recovered from the step as
-        (old - new) / learning_rate) and ``accuracy`` (after each step).
+        (old - new) / learning_rate), and after each step ``accuracy`` and
+        ``predicted_class_1`` (the fraction of the m examples predicted as class 1).
     """
     n_0 = X.shape[0]
     results = {}
@@ -74,10 +75,11 @@ def compare_losses(X, Y, start, learning_rate, epochs):
         steps = (params[:-1] - params[1:]) / learning_rate  # the gradient of each step
         # Every trained unit at once: W is (epochs, 1, n_0), b (epochs, 1, 1), z (epochs, 1, m).
         z = linear_forward(params[1:, None, :n_0], X, params[1:, None, n_0:])
-        correct = (sigmoid(z) >= 0.5) == (Y >= 0.5)
+        predicted = sigmoid(z) >= 0.5  # class 1 where y_hat >= 0.5, as MLP.predict
         results[loss] = {
             "costs": costs,
             "gradient_norm": np.sqrt(np.sum(steps**2, axis=1)),
-            "accuracy": np.mean(correct, axis=(1, 2)),
+            "accuracy": np.mean(predicted == (Y >= 0.5), axis=(1, 2)),
+            "predicted_class_1": np.mean(predicted, axis=(1, 2)),
         }
     return results

@@ -7,6 +7,11 @@ from ..display.explorer import Explorer, cost_rise_note, join_notes, slider
 from ..display.figures import new_figure
 from .logistic_regression import LOSS_LABELS, compare_losses, fit_logistic_regression
 
+LOSS_COLOURS = {"squared_error": "#E69F00", "cross_entropy": "#009E73"}
+"""The colour of each loss in every figure of notebook 02 that compares them: Okabe-Ito orange
+and bluish green, neither of them a class colour (blue and red), so that in the notebook a
+colour means one thing."""
+
 
 def logistic_regression_explorer(X, Y, learning_rate=1.0, epochs=100, seed=0):
     """Learning-rate (1e-3 to 1e3, log scale) and epoch (1 to 500) sliders for
@@ -46,10 +51,15 @@ class LossComparison:
         Accuracy on the first, gradient length (log scale) on the second.
     labels : sequence of str
         One per loss, in the order of the results passed to :meth:`update`.
+    colours : sequence of matplotlib colours, optional
+        One per loss, in the same order; by default those of :data:`LOSS_COLOURS`.
     """
 
-    def __init__(self, axes, labels):
+    def __init__(self, axes, labels, colours=None):
         ax_accuracy, ax_gradient = axes
+        colours = list(LOSS_COLOURS.values()) if colours is None else list(colours)
+        for ax in axes:
+            ax.set_prop_cycle(color=colours)  # the lines take their colours in turn
         self.accuracy = Curves(
             ax_accuracy, "training accuracy", "Accuracy", labels, ylim=(-0.02, 1.02)
         )
