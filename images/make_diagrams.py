@@ -243,7 +243,7 @@ def logistic_unit():
     text(ax, (unit[0] + 0.94, unit[1]), r"$\hat{y} = \sigma(z)$", fontsize=FS)
     node(ax, bias, "$b$", "param")
     arrow(ax, bias, (bias[0], unit[1] - 0.45), trim=(R, 0))
-    box(ax, loss, r"$\mathcal{L}(\hat{y}, y)$", "loss", width=1.4)
+    box(ax, loss, r"$C(\hat{y}, y)$", "loss", width=1.4)
     arrow(
         ax,
         (unit[0] + 1.5, unit[1]),
@@ -262,7 +262,7 @@ def logistic_unit():
     text(
         ax,
         (4.0, -0.35),
-        r"cross-entropy loss:  $\mathcal{L}(\hat{y}, y) = "
+        r"cross-entropy loss:  $C(\hat{y}, y) = "
         r"-[\,y\,\log \hat{y} + (1 - y)\,\log(1 - \hat{y})\,]$",
         fontsize=FS,
     )

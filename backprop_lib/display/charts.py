@@ -13,6 +13,9 @@ from matplotlib.ticker import MaxNLocator, NullFormatter
 
 from .figures import CLASS_COLOURS
 
+COST_COLOUR = "0.2"
+"""A cost curve beside a decision boundary is dark grey: no class colour means a cost."""
+
 BOUNDARY_MARGIN = 0.3
 """How far a decision-boundary map extends past the data on each side (input units)."""
 
@@ -241,6 +244,7 @@ class TrainingView:
 
     def __init__(self, axes, X, Y):
         ax_cost, ax_boundary = axes
+        ax_cost.set_prop_cycle(color=[COST_COLOUR])  # blue and red belong to the classes
         self.cost_curve = Curves(ax_cost, "cost J", "Cost J per epoch", log=True)
         self.boundary = DecisionBoundary(ax_boundary, X, Y)
 
