@@ -2,6 +2,7 @@
 the views (playground_views), then the explorer (playground_explorer) used as a student and a
 teacher would use it (setting ``.value``, clicking the buttons, ticking play)."""
 
+import copy
 import json
 
 import ipywidgets as widgets
@@ -11,7 +12,7 @@ from matplotlib.colors import to_rgba
 
 import backprop_lib as bp
 from backprop_lib import MLP, TrainingDiverged, gradcheck
-from backprop_lib.display.figures import FrameRenderer
+from backprop_lib.display.figures import CLASS_COLOURS, FrameRenderer
 from backprop_lib.lessons import playground
 from backprop_lib.lessons import playground_explorer as pe
 from backprop_lib.lessons import playground_views as pv
@@ -109,7 +110,12 @@ def test_the_overfitting_preset_fits_the_training_set_but_not_the_test_set():
     run.run(600)
     assert run.X_train.shape[1] == 20
     assert run.train_costs[-1] < 0.1 * run.train_costs[0]
+    assert run.accuracies()[0] == 1.0  # every training point fitted
     assert run.test_costs[-1] > 2 * min(run.test_costs)  # the test cost turned up
+    for l2_lambda in (0.1, 1.0):  # the strengths notebook 06 suggests: L2 helps
+        regularised = Playground(PRESETS["overfitting"].replace(l2_lambda=l2_lambda))
+        regularised.run(600)
+        assert regularised.test_costs[-1] < 0.6 * run.test_costs[-1]
 
 
 def test_the_spiral_preset_learns_the_spirals():
@@ -219,6 +225,51 @@ def test_a_run_is_mlp_fit_with_the_chosen_settings():
     np.testing.assert_array_equal(model.weights[0], run.model.weights[0])
 
 
+@pytest.mark.parametrize("batch_size", [1, 10, 25, 100, playground.N_SAMPLES])
+def test_the_batch_size_does_not_change_the_l2_pull(batch_size):
+    # Zero inputs: the data term gives dJ/dW^1 = delta^1 (a^0)^T = 0, so only the L2 term moves
+    # W^1. Each step multiplies it by (1 - eta lambda / m), m = 100 the training set's size
+    # (not the batch's), and an epoch takes m / b steps (b = m for a batch of the whole set).
+    settings = Settings(l2_lambda=0.3, learning_rate=0.5, batch_size=batch_size)
+    run = Playground(settings)
+    run.X_train = np.zeros_like(run.X_train)
+    W1 = run.model.weights[0].copy()
+    run.run(1)
+    m = run.X_train.shape[1]
+    steps = m // min(batch_size, m)
+    shrink = (1 - settings.learning_rate * settings.l2_lambda / m) ** steps
+    np.testing.assert_allclose(run.model.weights[0], shrink * W1, rtol=1e-12)
+
+
+def test_batch_gradients_of_one_epoch_average_to_the_gradient_of_j():
+    # Notebook 06's check: the data term from a copy without L2, plus (lambda / m) W^l with m
+    # the training set's size, on each batch of one shuffled epoch (7 batches of 14, one of 2).
+    run = Playground(Settings(l2_lambda=0.3))
+    run.run(2)
+    data_model = copy.deepcopy(run.model)
+    data_model.l2_lambda = 0.0
+    m, b = run.X_train.shape[1], 14
+
+    def estimate(columns, m_l2):
+        dWs, _ = data_model.gradients(run.X_train[:, columns], run.Y_train[:, columns])
+        weights = run.model.weights
+        return [
+            dW + bp.l2_gradient(W, run.settings.l2_lambda, m_l2)
+            for dW, W in zip(dWs, weights, strict=True)
+        ]
+
+    order = np.random.default_rng(3).permutation(m)
+    batches = [order[start : start + b] for start in range(0, m, b)]
+    full, _ = run.model.gradients(run.X_train, run.Y_train)
+    for l, dW in enumerate(full, start=1):
+        right = sum(len(i) / m * estimate(i, m)[l - 1] for i in batches)  # size-weighted mean
+        np.testing.assert_allclose(right, dW, rtol=1e-10, atol=1e-15)
+        one_batch = estimate(batches[0], m)[l - 1]
+        assert np.linalg.norm(one_batch - dW) > 0.01 * np.linalg.norm(dW)  # noisy alone
+        wrong = sum(len(i) / m * estimate(i, len(i))[l - 1] for i in batches)  # lambda / b
+        assert not np.allclose(wrong, dW, rtol=1e-3)
+
+
 def test_a_batch_larger_than_the_training_set_is_the_whole_set():
     big = Playground(Settings(train_fraction=0.1, batch_size=playground.N_SAMPLES))
     full = Playground(Settings(train_fraction=0.1, batch_size=20))  # 20 training points
@@ -294,6 +345,49 @@ def test_network_diagram_draws_one_line_per_weight_with_sign_and_size():
     assert colours == [positive, negative, positive, positive, negative, positive]
     # W^2[0, 1] joins hidden unit 2 (layer 1, height 0.5) to the output (layer 2, height 0)
     np.testing.assert_allclose(edges.get_segments()[5], [[1, 0.5], [2, 0]])
+    negative_name, positive_name = pv.WEIGHT_COLOUR_NAMES
+    assert view.network.ax.get_title() == (
+        f"Weights: {positive_name} > 0, {negative_name} < 0, width ∝ |w|"
+    )
+
+
+def relative_luminance(colour):
+    """WCAG 2's relative luminance of a colour (0 black, 1 white)."""
+    channels = np.array(to_rgba(colour)[:3])
+    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])
+
+
+def test_weight_colours_mean_only_the_sign_and_differ_in_lightness():
+    # Not a class colour (the same figure colours the classes), and a contrast of at least
+    # 3 : 1 (WCAG's minimum for parts of a graphic): lightness survives every colour-vision
+    # deficiency, where hue may not.
+    classes = {to_rgba(c) for c in CLASS_COLOURS}
+    negative, positive = (relative_luminance(c) for c in pv.WEIGHT_COLOURS)
+    assert not classes & {to_rgba(c) for c in pv.WEIGHT_COLOURS}
+    assert (max(negative, positive) + 0.05) / (min(negative, positive) + 0.05) >= 3
+
+
+def test_the_curves_use_no_colour_that_means_something_else_and_say_what_j_holds():
+    _, axes = pv.playground_figure()
+    view = pv.PlaygroundView(axes)
+    run = Playground(Settings(hidden_layers=6, l2_lambda=0.1))
+    run.run(1)
+    view.show(run)
+    taken = {to_rgba(c) for c in (*CLASS_COLOURS, *pv.WEIGHT_COLOURS)}
+    lines = [*view.costs.lines, *view.gradients.lines]
+    assert not taken & {to_rgba(line.get_color()) for line in lines}
+    train, test = view.costs.lines
+    assert train.get_linestyle() != test.get_linestyle()  # told apart without colour
+    assert len({to_rgba(line.get_color()) for line in view.gradients.lines}) == pv.MAX_LAYERS
+    smaller = Playground(Settings(hidden_layers=2))  # 3 layers: the same greens, spread anew
+    view.show(smaller)
+    shown = [to_rgba(line.get_color()) for line in view.gradients.lines[:3]]
+    in_legend = [to_rgba(handle.get_color()) for handle in view.gradients.legend.legend_handles]
+    assert shown == in_legend == [tuple(c) for c in pv.layer_colours(3)]
+    assert "without the λ term" in view.costs.ax.get_ylabel()  # cross-entropy alone...
+    assert "with its λ term" in view.gradients.ax.get_ylabel()  # ...and the gradient of J
+    assert view.costs.ax.get_title().startswith(pv.COST_TITLE)
 
 
 # ----- the explorer, used as a student would -------------------------------------------------

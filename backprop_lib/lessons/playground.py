@@ -24,9 +24,9 @@ from ..network import MLP, TrainingDiverged
 from ..validation import check_real, check_whole
 
 N_SAMPLES = 200
-"""Points per data set, split into train and test: enough to see a boundary's shape, few
-enough that an epoch of the largest network takes milliseconds (measured: 0.5 ms in one
-batch, 2 ms in batches of 10, 8 ms one example at a time)."""
+"""Points per data set, N, split into m for training and N - m for testing: enough to see
+a boundary's shape, few enough that an epoch of the largest network takes milliseconds
+(measured: 0.5 ms in one batch, 2 ms in batches of 10, 8 ms one example at a time)."""
 
 DATASETS = tuple(TOY_DATASETS)
 """The data sets offered: "xor", "circles", "moons", "spirals", "blobs" (gaussian blobs)."""
@@ -67,7 +67,8 @@ class Settings:
     noise : float
         Standard deviation of the noise added to the points.
     train_fraction : float
-        Share of the :data:`N_SAMPLES` points used for training; the rest is the test set.
+        Share of the N = :data:`N_SAMPLES` points used for training (the m of the cost J);
+        the other N - m are the test set.
     hidden_layers : int
         0 gives logistic regression (``MLP([2, 1])``).
     units : int
@@ -78,7 +79,9 @@ class Settings:
     l2_lambda : float
         The regularisation strength lambda, one of :data:`L2_CHOICES`.
     batch_size : int
-        Examples per gradient step; a batch larger than the training set is the whole set.
+        Examples per gradient step, b; a batch larger than the training set is the whole set.
+        Each step follows the batch's estimate of dJ/dW^l: the data term averaged over the
+        batch, the L2 term (lambda / m) W^l with the m of the training set.
     seed : int
         Seeds the data, the split, the initial weights and the batch order.
 
@@ -166,8 +169,8 @@ PRESETS = {
 }
 """Named starting points for a lecture: the default run; logistic regression failing on XOR
 (add a hidden layer to fix it); a deep network that learns the spirals in about a thousand
-epochs; a network that fits 20 noisy training points and not the test set (L2 helps); a
-learning rate that makes training blow up within a few epochs."""
+epochs; a network that fits 20 noisy training points and not the test set, whose test cost
+turns up (L2 helps); a learning rate that makes training blow up within a few epochs."""
 
 
 def save_preset(path, settings):
@@ -208,24 +211,24 @@ def load_preset(path):
 
 
 def split_data(X, Y, train_fraction):
-    """The first ``round(train_fraction m)`` columns for training, the rest for testing.
+    """The first ``m = round(train_fraction N)`` columns for training, the rest for testing.
 
     The toy data sets come shuffled, so the first columns are a random sample. Both parts
     keep at least one example.
 
     Parameters
     ----------
-    X : ndarray of shape (2, m), m >= 2
-    Y : ndarray of shape (1, m)
+    X : ndarray of shape (2, N), N >= 2
+    Y : ndarray of shape (1, N)
     train_fraction : float in (0, 1)
 
     Returns
     -------
-    X_train, Y_train, X_test, Y_test : ndarray with 2, 1, 2, 1 rows
+    X_train, Y_train, X_test, Y_test : ndarray of shape (2, m), (1, m), (2, N - m), (1, N - m)
     """
-    m = X.shape[1]
-    n_train = min(max(round(train_fraction * m), 1), m - 1)
-    return X[:, :n_train], Y[:, :n_train], X[:, n_train:], Y[:, n_train:]
+    N = X.shape[1]
+    m = min(max(round(train_fraction * N), 1), N - 1)
+    return X[:, :m], Y[:, :m], X[:, m:], Y[:, m:]
 
 
 class Playground:
@@ -240,7 +243,8 @@ class Playground:
     ----------
     settings : Settings
     X_train, Y_train, X_test, Y_test : ndarray
-        X is (2, m), Y is (1, m), 0/1 labels.
+        (2, m), (1, m), (2, N - m), (1, N - m): m training and N - m test points of the
+        N = :data:`N_SAMPLES`, 0/1 labels.
     model : MLP
         Layer sizes [2, units, ..., units, 1], sigmoid output, cross-entropy.
     epoch : int
@@ -248,9 +252,10 @@ class Playground:
     epochs : list of int
         The epochs at which the history was recorded: 0 (untrained), 1, 2, ...
     train_costs, test_costs : list of float
-        The cross-entropy (without the L2 term) on each set, after each epoch.
+        The cross-entropy on each set, without the L2 term, after each epoch.
     gradient_norms : list of ndarray of shape (L,)
-        The Frobenius norm of dJ/dW^l on the training set, l = 1..L, after each epoch.
+        The Frobenius norm of dJ/dW^l on the training set (J with its L2 term), l = 1..L,
+        after each epoch.
     """
 
     def __init__(self, settings=None):

@@ -9,6 +9,7 @@ moving artists and what its still part depends on, for
 """
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.collections import LineCollection
 
 from ..display.charts import Curves, DecisionBoundary
@@ -22,16 +23,46 @@ GRID_POINTS = 80
 MAX_LINE_WIDTH = 5.0
 """Line width (points) of the largest |w| in the network diagram; the others scale with it."""
 
-WEIGHT_COLOURS = ("#d62728", "#1f77b4")
-"""Negative and positive weights (red, blue) in the network diagram."""
+WEIGHT_COLOURS = ("#E69F00", "#5E3C99")
+"""Negative and positive weights in the network diagram: orange (Okabe-Ito) and dark purple
+(ColorBrewer's PuOr). Not the class colours (blue and red mean the classes in the same
+figure), and far apart in lightness, so that they stay apart for every colour vision."""
+
+WEIGHT_COLOUR_NAMES = ("orange", "purple")
+"""The names of :data:`WEIGHT_COLOURS`, for the diagram's title."""
 
 MAX_LAYERS = RANGES["hidden_layers"][1] + 1
 """Most weight matrices a playground network has (hidden layers + the output layer)."""
 
+COST_LINES = {"color": ("black", "black"), "linestyle": ("-", "--")}
+"""The train and the test cost: black, solid and dashed (no colour of the figure that
+means something else: the classes, the signs of the weights, the layers)."""
+
+LAYER_SHADES = (0.95, 0.4)
+"""Where W^1 and W^L fall on matplotlib's "Greens" map in the gradient panel: dark next to the
+input, light at the output, still visible on white (green: a colour no other panel uses)."""
+
+
+def layer_colours(n_layers):
+    """The colours of the gradient norms of W^1 ... W^L, L = ``n_layers``, dark to light.
+
+    Returns
+    -------
+    ndarray of shape (n_layers, 4)
+        RGBA rows.
+    """
+    return colormaps["Greens"](np.linspace(*LAYER_SHADES, n_layers))
+
+
+COST_TITLE = "Cross-entropy"
+"""The cost panel's title, before the training settings: what is plotted is the data term of
+J alone (the L2 term depends on m, so it does not compare between the train and test sets)."""
+
 
 class NetworkDiagram:
     """The network as units in columns joined by one line per weight: the colour is the
-    weight's sign (blue positive, red negative), the width its size |w|.
+    weight's sign (:data:`WEIGHT_COLOURS`, purple positive, orange negative), the width
+    its size |w|.
 
     Parameters
     ----------
@@ -48,7 +79,8 @@ class NetworkDiagram:
         ax.set_yticks([])
         for side in ("left", "right", "top"):
             ax.spines[side].set_visible(False)
-        ax.set_title("Weights: blue > 0, red < 0, width ∝ |w|")
+        negative, positive = WEIGHT_COLOUR_NAMES
+        ax.set_title(f"Weights: {positive} > 0, {negative} < 0, width ∝ |w|")
         self.moving = [self.edges, self.units]
 
     def set_architecture(self, layer_sizes):
@@ -99,17 +131,19 @@ class PlaygroundView:
         ax_boundary.set_xticks([])  # its limits then change nothing but the moving artists
         ax_boundary.set_yticks([])
         self.network = NetworkDiagram(ax_network)
+        ax_costs.set_prop_cycle(**COST_LINES)  # the lines take their styles in turn
         self.costs = Curves(
             ax_costs,
-            "cross-entropy (no λ term)",
-            "Cost J",
+            "cross-entropy, without the λ term",
+            COST_TITLE,
             ["train", "test"],
             log=True,
             steady=True,
         )
+        ax_gradients.set_prop_cycle(color=layer_colours(MAX_LAYERS))
         self.gradients = Curves(
             ax_gradients,
-            r"$\Vert\partial J/\partial W^l\Vert$",
+            r"$\Vert\partial J/\partial W^l\Vert$ (J with its λ term)",
             "Backward pass: size of each layer's gradient",
             [f"$W^{l}$" for l in range(1, MAX_LAYERS + 1)],
             log=True,
@@ -123,13 +157,16 @@ class PlaygroundView:
             self._shown = session
             self.boundary.set_data(session.X_train, session.Y_train, session.X_test, session.Y_test)
             self.network.set_architecture(session.model.layer_sizes)
+            colours = layer_colours(len(session.model.weights))
+            for line, colour in zip(self.gradients.lines, colours, strict=False):
+                line.set_color(colour)  # before update() draws the legend from the lines
         self.boundary.update(session.model.predict_proba)
         self.network.update(session.model.weights)
         self.costs.update([session.train_costs, session.test_costs], session.epochs)
         s = session.settings
         batch = min(s.batch_size, session.X_train.shape[1])
         self.costs.ax.set_title(
-            f"Cost J: learning rate {s.learning_rate:.2g}, λ {s.l2_lambda:g}, batch {batch}"
+            f"{COST_TITLE}: learning rate {s.learning_rate:.2g}, λ {s.l2_lambda:g}, batch {batch}"
         )
         norms = np.array(session.gradient_norms).T  # (L, epochs): row l - 1 is layer l
         labels = [f"$W^{l}$" for l in range(1, len(norms) + 1)]
@@ -158,7 +195,8 @@ class PlaygroundView:
 
 
 def status(session):
-    """One line about a run: epoch, accuracies, costs and the training settings.
+    """One line about a run: epoch, accuracies, cross-entropies (without the λ term) and the
+    training settings.
 
     Parameters
     ----------
@@ -173,7 +211,8 @@ def status(session):
     train_accuracy, test_accuracy = session.accuracies()
     return (
         f"epoch {session.epoch} · accuracy: train {train_accuracy:.0%}, test {test_accuracy:.0%}"
-        f" · cost: train {session.train_costs[-1]:.3f}, test {session.test_costs[-1]:.3f}"
+        f" · cross-entropy: train {session.train_costs[-1]:.3f},"
+        f" test {session.test_costs[-1]:.3f}"
         f" · learning rate {s.learning_rate:.3g}, λ {s.l2_lambda:g},"
         f" batch {min(s.batch_size, session.X_train.shape[1])}"
     )
