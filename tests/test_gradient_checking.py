@@ -125,11 +125,81 @@ def test_sigmoid_gradients_vanish_with_depth_and_relu_ones_do_not(moons):
     X, Y = moons
     sigmoid = gc.gradient_norms(X, Y, gc.HIDDEN_LAYERS_MAX, "sigmoid", 8)
     relu = gc.gradient_norms(X, Y, gc.HIDDEN_LAYERS_MAX, "relu", 8)
-    # sigma' <= 1/4 per layer: ten layers shrink by far more than 1e-3 (with W ~ N(0, 1/n)).
+    # sigma' <= 1/4 per layer: ten layers shrink by far more than 1e-3 (with W ~ N(0, 1/n));
+    # ReLU, He-initialised by default, keeps the first layer within 1e-2 of the last.
     assert sigmoid[0] / sigmoid[-1] < 1e-3
     assert relu[0] / relu[-1] > 1e-2
     small = gc.gradient_norms(X, Y, gc.HIDDEN_LAYERS_MAX, "sigmoid", 8, init="small_normal")
     assert small[0] < sigmoid[0] * 1e-6
+
+
+def test_signal_sizes_are_the_rms_of_each_hidden_layer_and_the_gradient_norms(moons):
+    X, Y = moons
+    rms, norms = gc.signal_sizes(X, Y, hidden_layers=3, activation="relu", units=5, seed=4)
+    model = bp.MLP([2, 5, 5, 5, 1], hidden_activation="relu", seed=4)
+    _, As = model.forward(X)
+    assert rms.shape == (3,)
+    for l in (1, 2, 3):  # sqrt of the mean of the 5 x 60 squared activations of layer l
+        assert rms[l - 1] == pytest.approx(np.sqrt(np.sum(As[l] ** 2) / (5 * 60)), rel=1e-12)
+    np.testing.assert_array_equal(norms, gc.gradient_norms(X, Y, 3, "relu", 5, seed=4))
+
+
+def test_per_layer_factor_and_relu_rms_factor_by_hand():
+    assert gc.per_layer_factor([1.0, 2.0, 4.0, 8.0]) == pytest.approx(2.0)
+    assert gc.per_layer_factor([9.0, 1.0]) == pytest.approx(1 / 9)
+    for bad in ([1.0], [1.0, 0.0], [[1.0, 2.0]]):
+        with pytest.raises(ValueError, match="at least two numbers > 0"):
+            gc.per_layer_factor(bad)
+    assert gc.relu_rms_factor(2 / 32, 32) == pytest.approx(1.0)  # He
+    assert gc.relu_rms_factor(1 / 32, 32) == pytest.approx(np.sqrt(0.5))
+    assert gc.relu_rms_factor(0.01**2, 32) == pytest.approx(0.04)  # sqrt(32e-4 / 2)
+
+
+WEIGHT_VARIANCES = {"he_normal": 2 / 32, "scaled_normal": 1 / 32, "small_normal": 0.01**2}
+"""The variance of each initialisation's weights for 32 inputs per unit."""
+
+
+@pytest.mark.parametrize("init", list(WEIGHT_VARIANCES))
+def test_relu_activations_shrink_per_layer_as_predicted(moons, init):
+    # Ten ReLU hidden layers of 32 units: the rms of a^l changes by sqrt(n s^2 / 2) per layer
+    # (from layer 1 on, whose input is the data). One network is a random draw, so the
+    # average over ten seeds is compared, within 10 %.
+    X, Y = moons
+    factors = [
+        gc.per_layer_factor(gc.signal_sizes(X, Y, 10, "relu", 32, init, seed)[0])
+        for seed in range(10)
+    ]
+    predicted = gc.relu_rms_factor(WEIGHT_VARIANCES[init], 32)
+    assert np.mean(factors) == pytest.approx(predicted, rel=0.1)
+
+
+def test_he_keeps_a_deep_relu_networks_gradients_and_the_notes_scaling_kills_them(moons):
+    X, Y = moons
+    he = gc.signal_sizes(X, Y, 10, "relu", 32, "he_normal")[1]
+    scaled = gc.signal_sizes(X, Y, 10, "relu", 32, "scaled_normal")[1]
+    small = gc.signal_sizes(X, Y, 10, "relu", 32, "small_normal")[1]
+    # Each gradient is the product of a forward signal and a backward error that each lose
+    # a factor sqrt(2) per layer under N(0, 1/n): 2^(10/2) = 32 in all, measured above 8.
+    assert np.exp(np.mean(np.log(he / scaled))) > 8
+    assert he.min() > 1e-2
+    assert small.max() < 1e-12  # 0.04 per layer, ten layers
+
+
+def test_plot_signal_sizes_draws_one_styled_line_per_init_on_each_panel():
+    _, (ax_signal, ax_gradient) = new_figure(ncols=2)
+    sizes = {
+        "he_normal": (np.array([1.0, 0.9]), np.array([0.3, 0.2, 0.1])),
+        "small_normal": (np.array([1e-2, 1e-4]), np.array([1e-9, 1e-9, 1e-9])),
+    }
+    views.plot_signal_sizes(ax_signal, ax_gradient, sizes)
+    for ax, index in ((ax_signal, 0), (ax_gradient, 1)):
+        assert ax.get_yscale() == "log"
+        lines = ax.get_lines()
+        assert [line.get_label() for line in lines] == list(sizes)
+        for line, (init, values) in zip(lines, sizes.items(), strict=True):
+            np.testing.assert_array_equal(line.get_ydata(), values[index])
+            assert line.get_color() == views.ACTIVATION_COLOURS["relu"]
+            assert line.get_linestyle() == views.INIT_STYLES[init][0]
 
 
 @pytest.mark.parametrize("hidden_layers", [0, -1, 2.0, True, "3"])

@@ -39,8 +39,33 @@ def test_each_planted_bug_replaces_exactly_one_step():
     assert pm.replaced_steps(pm.RIGHT_STEPS) == {}
     replaced = [pm.replaced_steps(bug.steps) for bug in pm.PLANTED_BUGS]
     assert all(len(steps) == 1 for steps in replaced)
-    assert {bug.note for bug in pm.PLANTED_BUGS} == {"001", "002", "003", "004"}
     assert all(bug.network in pm.CHECK_NETWORKS for bug in pm.PLANTED_BUGS)
+
+
+# Who makes each mistake, read off the notes (../shared/seeds): 001 writes 2(a - 1) and gives
+# the bias the weight's formula; 003 drops the minus sign of -y/a, writes lambda Theta without
+# 1/m and regularises every Theta, bias column included; 004 takes Delta^L from the mean cost J
+# and divides by m again. Note 004's code takes the derivative at z, and note 002 is right in
+# its own notation, so the other three are classic mistakes that no note makes.
+SOURCES = {
+    "2(a - 1) for dC/da": "001",
+    "bias gradient copied from w": "001",
+    "wrong sign in dC/da": "003",
+    "lambda W without /m": "003",
+    "biases regularised": "003",
+    "1/m twice (Delta^L from J)": "004",
+    "g'(a) instead of g'(z)": pm.CLASSIC,
+    "dW transposed (w_ij order)": pm.CLASSIC,
+    "W not transposed in delta": pm.CLASSIC,
+}
+
+
+def test_each_planted_bug_names_its_true_source():
+    assert {bug.name: bug.source for bug in pm.PLANTED_BUGS} == SOURCES
+    labels = [bug.label for bug in pm.PLANTED_BUGS]
+    assert labels[0] == "note 001: 2(a - 1) for dC/da"
+    assert labels[-1] == "classic: W not transposed in delta"
+    assert pm.CLASSIC == "a classic mistake, not in the notes"
 
 
 def test_planted_steps_compute_the_wrong_formulas():
@@ -58,12 +83,40 @@ def test_planted_steps_compute_the_wrong_formulas():
     np.testing.assert_allclose(
         pm.hidden_delta_untransposed(W_next, delta, np.ones((2, 1))), W_next @ delta
     )
+    # 004's dJ/da^L of the mean cost: the per-example -y/a + (1 - y)/(1 - a), over m = 2.
+    np.testing.assert_allclose(
+        pm.cross_entropy_prime_of_mean_cost(a, y), [[1 / 0.8 / 2, -1 / 0.9 / 2]]
+    )
     z = np.array([[-1.0, 0.5, 2.0]])
     np.testing.assert_allclose(pm.activation_prime_at_a(bp.sigmoid_prime, z, bp.sigmoid(z)),
                                bp.sigmoid_prime(bp.sigmoid(z)))  # fmt: skip
     integers = pm.activation_prime_as_integers(bp.relu_prime, z, bp.relu(z))
     assert integers.dtype.kind == "i"
     np.testing.assert_array_equal(integers, [[0, 1, 1]])
+
+
+def test_delta_from_the_mean_cost_divides_every_gradient_by_m_once_more():
+    # Note 004 without L2: its Delta^l = dJ/dZ^l already hold 1/m, and its gradient formulas
+    # divide by m again, so every dJ/dW^l and dJ/db^l is the right one over m.
+    model = bp.MLP([3, 4, 5, 2], "relu", "sigmoid", "cross_entropy", seed=2)
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((3, 7))
+    Y = rng.integers(0, 2, size=(2, 7)).astype(float)
+    steps = replace(pm.RIGHT_STEPS, loss_prime=pm.cross_entropy_prime_of_mean_cost)
+    ours = pm.backward_pass(model, X, Y, steps)
+    right = model.gradients(X, Y)
+    for a, b in zip(ours[0] + ours[1], right[0] + right[1], strict=True):
+        np.testing.assert_allclose(a, b / 7, rtol=1e-10, atol=1e-15)
+
+
+def test_the_1_over_m_squared_slip_fails_every_layer_by_the_factor_m():
+    # A gradient m times too small has relative error (m - 1) / (m + 1) on each non-zero
+    # entry without an L2 term (every bias entry); the L2 term of W can only add to it.
+    m = pm.CHECK_EXAMPLES
+    (bug,) = [bug for bug in pm.PLANTED_BUGS if bug.source == "004"]
+    for seed in range(5):
+        errors = pm.check_steps(bug.steps, bug.network, seed=seed)
+        assert min(errors) >= (m - 1) / (m + 1) - 1e-6, (seed, errors)
 
 
 # ----- the check networks ------------------------------------------------------------------
@@ -122,6 +175,7 @@ WRONG_LAYERS = {
     "wrong sign in dC/da": {1, 2, 3},
     "lambda W without /m": {1, 2, 3},
     "biases regularised": {1, 2, 3},
+    "1/m twice (Delta^L from J)": {1, 2, 3},
     "g'(a) instead of g'(z)": {1, 2},
     "dW transposed (w_ij order)": {1, 2, 3},
     "W not transposed in delta": {1, 2},

@@ -11,7 +11,9 @@ notebook                       computations                 figures and explorer
 02_logistic_regression         ``logistic_regression``      ``logistic_regression_views``
 03_one_hidden_layer            ``one_hidden_layer``         ``one_hidden_layer_views``
 04_deep_mlp                    ``deep_mlp``                 ``deep_mlp_views``
-05_gradient_checking           ``gradient_checking``        ``gradient_checking_views``
+05_gradient_checking           ``gradient_checking``,       ``gradient_checking_views``
+                               ``planted_mistakes``,
+                               ``gradient_cost``
 06_playground                  ``playground``               ``playground_views``,
                                                             ``playground_explorer``
 =============================  ===========================  ==================================

@@ -1,5 +1,6 @@
 r"""Notebook 05, computed: finite-difference errors against epsilon, and vanishing gradients
-in deep networks. The backward passes with planted mistakes are in
+in deep networks (the size of the signal and of the gradient per layer, for each
+initialisation). The backward passes with planted mistakes are in
 :mod:`backprop_lib.lessons.planted_mistakes`.
 """
 
@@ -77,24 +78,20 @@ def log_log_slope(epsilons, errors, low, high):
 # ----- vanishing gradients ----------------------------------------------------------------------
 
 HIDDEN_LAYERS_MAX = 10
-"""Deepest network of the explorer: deep enough to see sigmoid's gradients vanish by about
-six orders of magnitude."""
+"""Deepest network of the explorer: deep enough to see sigmoid's gradients vanish by
+several orders of magnitude (notebook 05 prints by how much)."""
 
 UNITS_MAX = 32
 """Widest hidden layer of the explorer."""
 
 
-def gradient_norms(X, Y, hidden_layers, activation, units, init=BY_ACTIVATION, seed=0):
-    r"""Each layer's gradient size :math:`\lVert \partial J/\partial W^l \rVert_F` at the start.
-
-    The network is ``MLP([n_0, units, ..., units, n_L])`` with ``hidden_layers`` layers of
-    the given activation, a sigmoid output and cross-entropy, freshly initialised.
+def deep_network(n_0, n_L, hidden_layers, activation, units, init=BY_ACTIVATION, seed=0):
+    """A fresh ``MLP([n_0, units, ..., units, n_L])`` with a sigmoid output and cross-entropy.
 
     Parameters
     ----------
-    X : ndarray of shape (n_0, m)
-    Y : ndarray of shape (n_L, m)
-        0/1 labels.
+    n_0, n_L : int
+        Input and output sizes.
     hidden_layers : int >= 1
         The network has L = hidden_layers + 1 weight matrices.
     activation : str
@@ -107,14 +104,100 @@ def gradient_norms(X, Y, hidden_layers, activation, units, init=BY_ACTIVATION, s
 
     Returns
     -------
-    ndarray of shape (hidden_layers + 1,)
-        Entry l - 1 is the Frobenius norm of dJ/dW^l.
+    MLP
     """
     check_whole("hidden_layers", hidden_layers, 1)
     check_whole("units", units, 1, meaning="units per hidden layer")
-    sizes = [X.shape[0], *([units] * hidden_layers), Y.shape[0]]
-    model = MLP(sizes, hidden_activation=activation, init=init, seed=seed)
+    sizes = [n_0, *([units] * hidden_layers), n_L]
+    return MLP(sizes, hidden_activation=activation, init=init, seed=seed)
+
+
+def gradient_norms(X, Y, hidden_layers, activation, units, init=BY_ACTIVATION, seed=0):
+    r"""Each layer's gradient size :math:`\lVert \partial J/\partial W^l \rVert_F` at the start.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_0, m)
+    Y : ndarray of shape (n_L, m)
+        0/1 labels.
+    hidden_layers, activation, units, init, seed
+        The network, as in :func:`deep_network`.
+
+    Returns
+    -------
+    ndarray of shape (hidden_layers + 1,)
+        Entry l - 1 is the Frobenius norm of dJ/dW^l.
+    """
+    model = deep_network(X.shape[0], Y.shape[0], hidden_layers, activation, units, init, seed)
     return model.gradient_norms(X, Y)
+
+
+def signal_sizes(X, Y, hidden_layers, activation, units, init=BY_ACTIVATION, seed=0):
+    r"""How large the forward signal and the gradient are, layer by layer, at the start.
+
+    The signal's size is the root mean square of each hidden layer's activations,
+    :math:`\sqrt{\frac{1}{n_l m} \sum_{j, i} (a^{l,(i)}_j)^2}`; the gradient's is
+    :math:`\lVert \partial J/\partial W^l \rVert_F`, from the same network.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_0, m)
+    Y : ndarray of shape (n_L, m)
+        0/1 labels.
+    hidden_layers, activation, units, init, seed
+        The network, as in :func:`deep_network`.
+
+    Returns
+    -------
+    rms : ndarray of shape (hidden_layers,)
+        Entry l - 1 is the root mean square of a^l.
+    norms : ndarray of shape (hidden_layers + 1,)
+        Entry l - 1 is the Frobenius norm of dJ/dW^l.
+    """
+    model = deep_network(X.shape[0], Y.shape[0], hidden_layers, activation, units, init, seed)
+    _, As = model.forward(X)
+    rms = np.array([np.sqrt(np.mean(a**2)) for a in As[1:-1]])
+    return rms, model.gradient_norms(X, Y)
+
+
+def relu_rms_factor(weight_variance, n_in):
+    r"""Predicted factor of the activations' root mean square per ReLU layer,
+    :math:`\sqrt{n_{l-1} s^2 / 2}` for weights drawn from :math:`N(0, s^2)`.
+
+    :math:`\mathrm{Var}(z^l_j) = n_{l-1} s^2\, E[(a^{l-1}_k)^2]`, and ReLU keeps the positive
+    half of a z symmetric about 0, so :math:`E[(a^l_j)^2] = \frac12 \mathrm{Var}(z^l_j)`.
+    He's :math:`s^2 = 2/n_{l-1}` makes the factor 1.
+
+    Parameters
+    ----------
+    weight_variance : float
+        :math:`s^2`.
+    n_in : int
+        :math:`n_{l-1}`, the units feeding each unit.
+
+    Returns
+    -------
+    float
+    """
+    return float(np.sqrt(n_in * weight_variance / 2))
+
+
+def per_layer_factor(sizes):
+    """The geometric mean of ``sizes[k] / sizes[k - 1]``: the average factor per layer.
+
+    Parameters
+    ----------
+    sizes : ndarray of shape (k,), k >= 2, all > 0
+
+    Returns
+    -------
+    float
+        ``(sizes[-1] / sizes[0]) ** (1 / (k - 1))``.
+    """
+    sizes = np.asarray(sizes, dtype=float)
+    if sizes.ndim != 1 or sizes.size < 2 or not np.all(sizes > 0):
+        raise ValueError(f"sizes must be a 1-D array of at least two numbers > 0; got {sizes!r}")
+    return float((sizes[-1] / sizes[0]) ** (1 / (sizes.size - 1)))
 
 
 def zero_gradient_note(norms):

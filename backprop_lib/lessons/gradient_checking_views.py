@@ -1,4 +1,5 @@
-"""Notebook 05, drawn: error against epsilon, the check of each planted mistake, and the
+"""Notebook 05, drawn: error against epsilon, the check of each planted mistake, the cost of a
+gradient by each method, the signal and gradient sizes under each initialisation, and the
 vanishing-gradient explorer."""
 
 from types import SimpleNamespace
@@ -18,6 +19,28 @@ from .gradient_checking import (
     shrink_title,
     zero_gradient_note,
 )
+from .gradient_cost import METHODS as GRADIENT_METHODS
+
+ACTIVATION_COLOURS = {
+    "sigmoid": "C0",
+    "tanh": "C2",
+    "relu": "C3",
+    "leaky_relu": "C4",
+    "identity": "C7",
+}
+"""One colour per hidden activation, the same in every figure of notebook 05."""
+
+METHOD_COLOURS = {
+    "forward": "C9",
+    "central": "C1",
+    "central differences": "C1",
+    "backpropagation": "C5",
+}
+"""One colour per way of computing a derivative, the same in every figure of notebook 05 and
+none of them an activation's colour."""
+
+THRESHOLD_COLOUR = "k"
+"""The 1e-7 line below which a gradient is called right."""
 
 
 def plot_error_versus_epsilon(ax, epsilons, errors):
@@ -38,16 +61,23 @@ def plot_error_versus_epsilon(ax, epsilons, errors):
     """
     epsilons = np.asarray(epsilons, dtype=float)
     forward, central = errors["forward"], errors["central"]
-    ax.loglog(epsilons, forward, "o-", color="C0", markersize=3, label="forward (one-sided)")
-    ax.loglog(epsilons, central, "s-", color="C1", markersize=3, label="central")
+    forward_colour, central_colour = METHOD_COLOURS["forward"], METHOD_COLOURS["central"]
+    ax.loglog(
+        epsilons, forward, "o-", color=forward_colour, markersize=3, label="forward (one-sided)"
+    )
+    ax.loglog(epsilons, central, "s-", color=central_colour, markersize=3, label="central")
     guides = [
-        (forward[-1] * epsilons / epsilons[-1], "C0", r"$\propto \varepsilon$ (truncation)"),
-        (central[-1] * (epsilons / epsilons[-1]) ** 2, "C1", r"$\propto \varepsilon^2$"),
+        (
+            forward[-1] * epsilons / epsilons[-1],
+            forward_colour,
+            r"$\propto \varepsilon$ (truncation)",
+        ),
+        (central[-1] * (epsilons / epsilons[-1]) ** 2, central_colour, r"$\propto \varepsilon^2$"),
         (forward[0] * epsilons[0] / epsilons, "0.4", r"$\propto 1/\varepsilon$ (round-off)"),
     ]
     for values, colour, label in guides:
         ax.loglog(epsilons, values, "--", color=colour, linewidth=1, label=label)
-    ax.axhline(RIGHT_BELOW, color="C2", linestyle=":", label="1e-7: right below")
+    ax.axhline(RIGHT_BELOW, color=THRESHOLD_COLOUR, linestyle=":", label="1e-7: right below")
     # From a decade below the lowest error (but not below float64's round-off) to above 1.
     low = min(forward.min(), central.min()) / 10
     ax.set_ylim(max(low, np.finfo(float).eps), 10.0)
@@ -89,14 +119,70 @@ def plot_check_results(ax, labels, errors):
     ax.figure.colorbar(image, ax=ax, label="log10 relative error")
 
 
-ACTIVATION_COLOURS = {
-    "sigmoid": "C0",
-    "tanh": "C2",
-    "relu": "C3",
-    "leaky_relu": "C4",
-    "identity": "C7",
+def plot_gradient_costs(ax_count, ax_time, costs):
+    """What one gradient costs against the number of parameters P, on log-log axes.
+
+    Left, the multiply-adds counted for each method; right, the seconds measured on this
+    computer.
+
+    Parameters
+    ----------
+    ax_count, ax_time : matplotlib Axes
+    costs : sequence of SimpleNamespace
+        :func:`~backprop_lib.lessons.gradient_cost.gradient_costs` of networks of growing P.
+    """
+    parameters = [cost.parameters for cost in costs]
+    panels = (
+        (ax_count, "multiply_adds", "multiply-adds", "Counted: multiply-adds of one gradient"),
+        (ax_time, "seconds", "seconds", "Measured on this computer: time of one gradient"),
+    )
+    for ax, field, ylabel, title in panels:
+        for method, marker in zip(GRADIENT_METHODS, "os", strict=True):
+            values = [getattr(cost, field)[method] for cost in costs]
+            ax.loglog(parameters, values, marker + "-", color=METHOD_COLOURS[method], label=method)
+        ax.set_xlabel("parameters P")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.grid(alpha=0.3, which="major")
+        ax.legend()
+
+
+INIT_STYLES = {
+    "he_normal": ("-", "o"),
+    "scaled_normal": ("--", "s"),
+    "small_normal": (":", "^"),
 }
-"""One colour per hidden activation, the same in every figure of notebook 05."""
+"""Line style and marker of each initialisation, so that lines of one activation (one
+colour) stay apart."""
+
+
+def plot_signal_sizes(ax_signal, ax_gradient, sizes, activation="relu"):
+    """The activations' root mean square and the weight-gradient size per layer, log scale,
+    one line per initialisation.
+
+    Parameters
+    ----------
+    ax_signal, ax_gradient : matplotlib Axes
+    sizes : dict of str to (ndarray, ndarray)
+        Initialisation name -> :func:`~backprop_lib.lessons.gradient_checking.signal_sizes`'s
+        ``(rms, norms)``: rms of shape (H,), norms of shape (H + 1,).
+    activation : str
+        The hidden activation, which sets the colour.
+    """
+    for init, (rms, norms) in sizes.items():
+        style, marker = INIT_STYLES.get(init, ("-", "o"))
+        colour = ACTIVATION_COLOURS.get(activation)
+        for ax, values in ((ax_signal, rms), (ax_gradient, norms)):
+            layers = np.arange(1, len(values) + 1)
+            ax.semilogy(layers, values, style, marker=marker, color=colour, label=init)
+    ax_signal.set_ylabel(r"root mean square of $a^l$")
+    ax_signal.set_title(f"Forward: the signal ({activation} hidden layers)")
+    ax_gradient.set_ylabel(r"$\Vert \partial J / \partial W^l \Vert$")
+    ax_gradient.set_title("Backward: each layer's gradient")
+    for ax in (ax_signal, ax_gradient):
+        ax.set_xlabel("layer l (1 = next to the input)")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
 
 
 MIN_DECADES_SHOWN = 4

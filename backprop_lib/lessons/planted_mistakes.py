@@ -2,8 +2,9 @@ r"""Notebook 05, computed: backward passes with one planted mistake each.
 
 Each mistake is one replaced step of :func:`backward_pass`, which is the backpropagation of
 :class:`backprop_lib.MLP` written with swappable steps, so that a mistake is a one-line
-change that :func:`backprop_lib.check_network_gradients` must catch. Notebook 05 says which
-course note makes each mistake.
+change that :func:`backprop_lib.check_network_gradients` must catch. Each :class:`PlantedBug`
+says which course note makes its mistake, or that it is a classic mistake the notes do not
+make.
 """
 
 from dataclasses import dataclass, fields, replace
@@ -18,7 +19,7 @@ from ..backprop import (
     weight_gradient,
 )
 from ..gradcheck import check_network_gradients
-from ..losses import squared_error_prime
+from ..losses import cross_entropy_prime, squared_error_prime
 from ..network import MLP
 
 # ----- backpropagation with swappable steps ---------------------------------------------------
@@ -154,8 +155,23 @@ def l2_gradient_without_m(W, l2_lambda, m):
     return l2_gradient(W, l2_lambda, 1)
 
 
+def cross_entropy_prime_of_mean_cost(a, y):
+    r"""Note 004's :math:`\Delta^L` taken from the mean cost J: the output's
+    :math:`\partial J/\partial a^{L,(i)} = \frac1m \partial C/\partial a^{L,(i)}` (cross-entropy)
+    where the per-example :math:`\partial C/\partial a^{L,(i)}` belongs.
+
+    The 1/m rides down the delta recursion into every layer, and the weight and bias
+    gradients, :math:`\frac1m \Delta^l (A^{l-1})^T` and :math:`\frac1m \sum_i \delta^{l,(i)}`
+    as note 004 writes them, divide by m a second time: they carry :math:`1/m^2`.
+    """
+    return cross_entropy_prime(a, y) / a.shape[1]
+
+
 def activation_prime_at_a(g_prime, z, a):
-    r"""The a-for-z slip: :math:`g'(a^l)` instead of :math:`g'(z^l)` (``z`` is not used)."""
+    r"""A classic mistake, not in the notes: :math:`g'(a^l)` instead of :math:`g'(z^l)`
+    (``z`` is not used). Notes 002 and 003 write the sigmoid's derivative as a formula in
+    the output, :math:`a(1 - a)`, which is right; feeding a to a derivative that takes z
+    is not."""
     return g_prime(a)
 
 
@@ -165,16 +181,22 @@ def activation_prime_as_integers(g_prime, z, a):
 
 
 def weight_gradient_from_to(delta, a_prev):
-    r"""Note 002's index order (w_ij from unit i to unit j) in our layout:
-    :math:`\frac1m a^{l-1} (\delta^l)^T`, the transpose of the right
-    :math:`\frac1m \delta^l (a^{l-1})^T`."""
+    r"""A classic mistake, not in the notes: :math:`\frac1m a^{l-1} (\delta^l)^T`, the
+    transpose of the right :math:`\frac1m \delta^l (a^{l-1})^T`. It is what note 002's index
+    order (w_ij from unit i to unit j, right in its own row notation) gives when copied into
+    our layout without transposing."""
     return weight_gradient(delta, a_prev).T
 
 
 def hidden_delta_untransposed(W_next, delta_next, g_prime_z):
-    r"""Note 002's row form read in columns without the transpose:
-    :math:`g'(z^l) \odot W^{l+1} \delta^{l+1}`; right is :math:`(W^{l+1})^T \delta^{l+1}`."""
+    r"""A classic mistake, not in the notes: :math:`g'(z^l) \odot W^{l+1} \delta^{l+1}`;
+    right is :math:`g'(z^l) \odot (W^{l+1})^T \delta^{l+1}`. It is what note 002's row form
+    (right in its own notation) gives when read in columns without transposing."""
     return hidden_delta(W_next.T, delta_next, g_prime_z)
+
+
+CLASSIC = "a classic mistake, not in the notes"
+"""The :attr:`PlantedBug.source` of a mistake that none of the course notes makes."""
 
 
 @dataclass(frozen=True)
@@ -185,9 +207,9 @@ class PlantedBug:
     ----------
     name : str
         Short name of the mistake.
-    note : str
-        The course note it comes from ("001" ... "004"); notebook 05 gives the wrong and the
-        right formula of each.
+    source : str
+        The course note that makes it ("001" ... "004"), or :data:`CLASSIC` for a mistake
+        the notes do not make; notebook 05 gives the wrong and the right formula of each.
     network : str
         A key of :data:`CHECK_NETWORKS`.
     steps : BackwardSteps
@@ -195,9 +217,15 @@ class PlantedBug:
     """
 
     name: str
-    note: str
+    source: str
     network: str
     steps: BackwardSteps
+
+    @property
+    def label(self):
+        """``"note 003: <name>"``, or ``"classic: <name>"`` for a mistake not in the notes."""
+        source = "classic" if self.source == CLASSIC else f"note {self.source}"
+        return f"{source}: {self.name}"
 
 
 RIGHT_STEPS = BackwardSteps()
@@ -235,25 +263,32 @@ PLANTED_BUGS = (
         replace(RIGHT_STEPS, bias_penalty=l2_gradient),
     ),
     PlantedBug(
-        "g'(a) instead of g'(z)",
+        "1/m twice (Delta^L from J)",
         "004",
+        "relu",
+        replace(RIGHT_STEPS, loss_prime=cross_entropy_prime_of_mean_cost),
+    ),
+    PlantedBug(
+        "g'(a) instead of g'(z)",
+        CLASSIC,
         "square",
         replace(RIGHT_STEPS, activation_prime=activation_prime_at_a),
     ),
     PlantedBug(
         "dW transposed (w_ij order)",
-        "002",
+        CLASSIC,
         "square",
         replace(RIGHT_STEPS, weight_gradient=weight_gradient_from_to),
     ),
     PlantedBug(
         "W not transposed in delta",
-        "002",
+        CLASSIC,
         "square",
         replace(RIGHT_STEPS, hidden_delta=hidden_delta_untransposed),
     ),
 )
-"""Every planted mistake, in the order of the notes' errors list."""
+"""The planted mistakes: slips that the notes make in gradient formulas, in the order of
+the notes, then three classic mistakes that the notes do not make."""
 
 CHECK_EXAMPLES = 6
 """Examples in a check network's data: more than one, so that 1/m matters, and few, so
@@ -283,7 +318,7 @@ CHECK_NETWORKS = {
         "loss": "cross_entropy",
         "l2_lambda": CHECK_L2_LAMBDA,
     },
-    # Note 004's ReLU hidden layers, same shapes.
+    # Note 004's setting (ReLU hidden layers, sigmoid output, cross-entropy), same shapes.
     "relu": {
         "layer_sizes": [3, 3, 3, 3],
         "hidden_activation": "relu",
