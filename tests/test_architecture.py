@@ -16,6 +16,10 @@ LESSONS = sorted((PACKAGE / "lessons").glob("*.py"))
 COMPUTATIONS = [
     path for path in LESSONS if not path.stem.endswith(("_views", "_explorer", "__init__"))
 ]
+EXERCISES = sorted((PACKAGE / "exercises").glob("*.py"))
+EXERCISE_TOOLS = ("release", "grade")
+"""The exercises' commands (the student edition, the grader); the other modules are the checks."""
+CHECKS = [path for path in EXERCISES if path.stem not in EXERCISE_TOOLS]
 
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
@@ -25,6 +29,29 @@ CORE_IMPORTS = {"numpy", "h5py", "math", "numbers", "os", "dataclasses"}
 """What the core may import: NumPy, h5py and a few modules of the standard library."""
 
 DRAWING = {"matplotlib", "ipywidgets", "PIL"}
+
+CHECK_IMPORTS = {
+    "numpy",
+    "collections",
+    "contextlib",
+    "dataclasses",
+    "functools",
+    "html",
+    "io",
+    "itertools",
+    "math",
+    "signal",
+    "threading",
+    "time",
+    "warnings",
+}
+"""What a check module may import besides the core: NumPy and the standard library."""
+
+NOTEBOOK_TOOLS = {"nbformat", "nbclient"}
+"""Only the exercises' commands (student edition, grader) handle notebooks."""
+
+TUNING_LESSON = "..lessons.playground"
+"""The one lesson a check uses: notebook 06's tuning task trains the playground."""
 
 
 def relative(path):
@@ -64,8 +91,10 @@ def test_the_layers_hold_the_modules_the_readme_names():
 def test_the_core_imports_numpy_h5py_and_itself_only(path):
     absolute, internal = imports(path)
     assert absolute <= CORE_IMPORTS, f"{relative(path)} imports {sorted(absolute - CORE_IMPORTS)}"
-    # "from .x import" only: never ".display" or ".lessons"
-    assert all(not name.startswith(("..", ".display", ".lessons")) for name in internal)
+    # "from .x import" only: never ".display", ".lessons" or ".exercises"
+    assert all(
+        not name.startswith(("..", ".display", ".lessons", ".exercises")) for name in internal
+    )
 
 
 @pytest.mark.parametrize("path", DISPLAY, ids=relative)
@@ -79,6 +108,57 @@ def test_a_lessons_computations_do_not_draw(path):
     absolute, internal = imports(path)
     assert not absolute & DRAWING, f"{relative(path)} imports {sorted(absolute & DRAWING)}"
     assert not any(name.startswith("..display") or name.endswith("_views") for name in internal)
+
+
+def absolute_modules(path):
+    """The full name of every absolute import, e.g. "backprop_lib.exercises"."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", [*DISPLAY, *LESSONS], ids=relative)
+def test_no_display_or_lesson_module_imports_the_exercises(path):
+    _, internal = imports(path)
+    assert not any(name.startswith("..exercises") for name in internal), relative(path)
+    assert not any(name.startswith("backprop_lib.exercises") for name in absolute_modules(path))
+
+
+@pytest.mark.parametrize("path", CHECKS, ids=relative)
+def test_the_checks_import_numpy_the_standard_library_and_the_core_only(path):
+    absolute, internal = imports(path)
+    assert absolute <= CHECK_IMPORTS, f"{relative(path)} imports {sorted(absolute - CHECK_IMPORTS)}"
+    lessons = {name for name in internal if name.startswith("..lessons")}
+    assert lessons <= ({TUNING_LESSON} if path.stem == "tuning" else set()), relative(path)
+    assert not any(name.startswith("..display") for name in internal), relative(path)
+    tools = {f".{tool}" for tool in EXERCISE_TOOLS}
+    assert not any(name in tools for name in internal), f"{relative(path)} imports a command"
+
+
+@pytest.mark.parametrize(
+    "path", [path for path in EXERCISES if path.stem in EXERCISE_TOOLS], ids=relative
+)
+def test_the_exercise_commands_neither_draw_nor_use_the_lessons(path):
+    absolute, internal = imports(path)
+    assert not absolute & DRAWING, f"{relative(path)} imports {sorted(absolute & DRAWING)}"
+    assert not any(name.startswith(("..display", "..lessons")) for name in internal)
+
+
+def test_importing_the_checks_loads_no_drawing_and_no_notebook_tools():
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, backprop_lib.exercises; print(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert "backprop_lib.exercises.checking" in loaded  # the probe did import the checks
+    assert not [name for name in loaded if name.split(".")[0] in DRAWING | NOTEBOOK_TOOLS]
+    assert not {f"backprop_lib.exercises.{tool}" for tool in EXERCISE_TOOLS} & set(loaded)
 
 
 def test_importing_the_package_loads_neither_matplotlib_nor_ipywidgets():

@@ -1,0 +1,280 @@
+r"""Checks of backward passes: notebook 03's network with one hidden layer, and notebook 04's
+of any depth.
+
+* "two_layer_backward_pass" (notebook 03): ``fn(model, X, Y) -> (dWs, dbs)`` for a
+  :class:`backprop_lib.MLP` with one sigmoid hidden layer, a sigmoid output and the loss
+  "half_squared_error".
+* "backward_pass" (notebook 04): the same for any MLP (any depth and hidden activation, a
+  sigmoid output with the cross-entropy or another output and loss, l2_lambda > 0).
+
+``dWs[l - 1]`` is dJ/dW^l, of shape (n_l, n_{l-1}), and ``dbs[l - 1]`` is dJ/db^l, of shape
+(n_l, 1), for the model's cost J = ``model.cost(X, Y)``. The right answers are central
+differences of that cost (:func:`backprop_lib.cost_of_parameter`); the mistakes are
+backward passes with one step changed (:func:`backward_with`).
+"""
+
+import numpy as np
+
+from ..gradcheck import cost_of_parameter, numerical_gradient
+from ..network import MLP
+from .calling import described, read_array
+from .checking import Case, Mistake, Step, wrong
+
+RELU_MARGIN = 1e-3
+"""Hidden pre-activations keep |z| >= 1e-3, so that moving one parameter by epsilon = 1e-5
+never crosses ReLU's kink, where central differences are wrong."""
+
+MAX_DRAWS = 100
+"""Inputs are drawn again (from the same generator) until they keep that margin."""
+
+
+def _targets(rng, output_activation, shape):
+    if output_activation == "sigmoid":
+        return rng.integers(0, 2, size=shape).astype(float)
+    return rng.standard_normal(shape)
+
+
+def _network_case(rng, sizes, hidden, output, loss, l2_lambda, m):
+    """A model with random biases, and data whose hidden z keep away from 0."""
+    model = MLP(sizes, hidden, output, loss, l2_lambda, seed=int(rng.integers(10_000)))
+    model.biases = [0.5 * rng.standard_normal(b.shape) for b in model.biases]
+    for _ in range(MAX_DRAWS):
+        X = rng.standard_normal((sizes[0], m))
+        Zs, _ = model.forward(X)
+        if all(np.min(np.abs(z)) >= RELU_MARGIN for z in Zs[:-1]):
+            break
+    Y = _targets(rng, output, (sizes[-1], m))
+    L = len(model.weights)
+    expected = tuple(
+        numerical_gradient(cost_of_parameter(model, X, Y, l, name), parameters[l - 1])
+        for name, parameters in (("W", model.weights), ("b", model.biases))
+        for l in range(1, L + 1)
+    )
+    labels = tuple(f"dJ/d{name}^{l}" for name in "Wb" for l in range(1, L + 1))
+    context = {"model": model, "X": X, "Y": Y, "m": m, "L": L, "l2_lambda": l2_lambda}
+    return Case((model, X, Y), expected, labels, context)
+
+
+def _output_slope(model, z, a, kind):
+    if kind == "none":
+        return 1.0
+    if kind == "at_a":
+        return model.g_out_prime(a)
+    return model.g_prime(z) if kind == "hidden" else model.g_out_prime(z)
+
+
+def _hidden_slope(model, z, a, kind):
+    if kind == "none":
+        return 1.0
+    return model.g_prime(a) if kind == "at_a" else model.g_prime(z)
+
+
+def backward_with(model, X, Y, output="right", hidden="right", means=1, l2=1.0, biases=False):
+    r"""A backward pass with one step changed, to recognise an answer that makes that mistake.
+
+    Parameters
+    ----------
+    model : MLP
+    X : ndarray of shape (n_0, m)
+    Y : ndarray of shape (n_L, m)
+    output : {"right", "fused", "none", "at_a", "hidden"}
+        delta^L = dC/da * g'(z^L); a - y; dC/da alone; with g'(a^L); with the hidden g'.
+    hidden : {"right", "no_transpose", "none", "at_a"}
+        delta^l = g'(z^l) * (W^(l+1))^T delta^(l+1); with W^(l+1); without g'; with g'(a^l).
+    means : int
+        The data terms are divided by m ** means (1 is right).
+    l2 : float
+        The L2 term is l2 * (lambda / m) W^l (1 is right).
+    biases : bool
+        Add (lambda / m) b^l to dJ/db^l (regularised biases).
+
+    Returns
+    -------
+    tuple of ndarray
+        (dJ/dW^1, ..., dJ/dW^L, dJ/db^1, ..., dJ/db^L).
+    """
+    Zs, As = model.forward(X)
+    m, L = X.shape[1], len(model.weights)
+    if output == "fused":
+        delta = As[L] - Y
+    else:
+        delta = model.loss_prime(As[L], Y) * _output_slope(model, Zs[L - 1], As[L], output)
+    decay = l2 * model.l2_lambda / m
+    dWs, dbs = [None] * L, [None] * L
+    for l in range(L, 0, -1):
+        W = model.weights[l - 1]
+        dWs[l - 1] = delta @ As[l - 1].T / m**means + decay * W
+        dbs[l - 1] = delta.sum(axis=1, keepdims=True) / m**means
+        if biases:
+            dbs[l - 1] = dbs[l - 1] + decay * model.biases[l - 1]
+        if l > 1:
+            back = (W if hidden == "no_transpose" else W.T) @ delta
+            delta = _hidden_slope(model, Zs[l - 2], As[l - 1], hidden) * back
+    return (*dWs, *dbs)
+
+
+def _with(**options):
+    return lambda c: backward_with(c["model"], c["X"], c["Y"], **options)
+
+
+def _reversed(c):
+    right = backward_with(c["model"], c["X"], c["Y"])
+    L = c["L"]
+    return (*right[:L][::-1], *right[L:][::-1])
+
+
+def _read_gradients(value, case):
+    L = case.context["L"]
+    if not isinstance(value, tuple | list) or len(value) != 2:
+        raise wrong(
+            f"wrong: return (dWs, dbs), two lists of L = {L} arrays; got {described(value)}."
+        )
+    parts = []
+    for name, arrays, expected in zip(
+        "Wb", value, (case.expected[:L], case.expected[L:]), strict=True
+    ):
+        if not isinstance(arrays, tuple | list) or len(arrays) != L:
+            raise wrong(
+                f"wrong: d{name}s must be a list of L = {L} arrays, one per layer; got "
+                f"{described(arrays)}."
+            )
+        shapes, wanted = [np.shape(a) for a in arrays], [e.shape for e in expected]
+        if shapes != wanted and shapes == wanted[::-1]:
+            raise wrong(
+                f"wrong: your d{name}s run from the output layer down: d{name}s[0] must be "
+                f"dJ/d{name}^1, of shape {wanted[0]}."
+            )
+        for l, (array, right) in enumerate(zip(arrays, expected, strict=True), start=1):
+            parts.append(read_array(array, right, f"dJ/d{name}^{l}"))
+    return tuple(parts)
+
+
+AT_A = (
+    "wrong: you took the activations' derivatives at a instead of z: use g'(z^l), with z^l "
+    "from model.forward (its Zs), not g'(a^l)."
+)
+NO_TRANSPOSE = (
+    "wrong: you used W^(l+1) where its transpose belongs: delta^l = g'(z^l) * (W^(l+1))^T "
+    "delta^(l+1)."
+)
+NO_HIDDEN_SLOPE = (
+    "wrong: your hidden delta leaves out g'(z^l): delta^l = g'(z^l) * (W^(l+1))^T delta^(l+1)."
+)
+REVERSED = (
+    "wrong: your lists run from the output layer down: dWs[0] must be dJ/dW^1, the first layer's."
+)
+MEANS = {
+    "m": "wrong: your gradients are m = {m} times too large: divide the sums over examples by "
+    "m (J is a mean over the examples).",
+    "1/m": "wrong: your gradients are m = {m} times too small: you divided by m twice (as the "
+    "notes do); the deltas are per example, so divide by m once.",
+}
+
+
+def _mistakes_common():
+    """The mistakes both backward-pass checks recognise."""
+    return (
+        Mistake(_with(output="at_a", hidden="at_a"), AT_A),
+        Mistake(_with(hidden="at_a"), AT_A),
+        Mistake(_with(hidden="no_transpose"), NO_TRANSPOSE),
+        Mistake(_with(hidden="none"), NO_HIDDEN_SLOPE),
+        Mistake(_with(means=0), MEANS["m"]),
+        Mistake(_with(means=2), MEANS["1/m"]),
+        Mistake(_reversed, REVERSED),
+    )
+
+
+TWO_LAYER_CASES = (((3, 3, 3), 5), ((2, 3, 2), 4), ((2, 3, 2), 1), ((4, 5, 1), 7), ((2, 3, 2), 200))
+"""(layer sizes, m): a square network first (W^(l+1) in place of its transpose still fits,
+so the mistake is named instead of raising a shape error); then the 2-3-2 network of
+notebook 03 with 4 examples, one example and many; and another shape."""
+
+TWO_LAYER_BACKWARD_PASS = Step(
+    "two_layer_backward_pass",
+    "two_layer_backward_pass(model, X, Y) -> (dWs, dbs) for an MLP [n_0, n_1, n_2] with "
+    "sigmoid units and the loss (a - y)^2 / 2; dWs[l - 1] is dJ/dW^l, dbs[l - 1] is dJ/db^l",
+    ("model", "X", "Y"),
+    lambda rng: [
+        _network_case(rng, sizes, "sigmoid", "sigmoid", "half_squared_error", 0.0, m)
+        for sizes, m in TWO_LAYER_CASES
+    ],
+    _read_gradients,
+    (
+        Mistake(
+            _with(output="none"),
+            "wrong: your output delta leaves out sigma'(z^2): for (a - y)^2 / 2 it is "
+            "(a - y) * sigma'(z^2) (a - y alone is the delta of the cross-entropy).",
+        ),
+        *_mistakes_common(),
+    ),
+    MEANS,
+    hint="delta^2 is (n_2, m), W^2 is (n_2, n_1): delta^1 = sigma'(z^1) * (W^2)^T delta^2 is "
+    "(n_1, m), and dJ/dW^l = (1/m) delta^l (a^(l-1))^T.",
+    against="central differences of model.cost",
+)
+
+BACKWARD_CASES = (
+    ((3, 3, 3, 3), "tanh", "sigmoid", "cross_entropy", 0.5, 4),
+    ((3, 4, 2), "sigmoid", "sigmoid", "half_squared_error", 0.3, 5),
+    ((2, 3, 1), "relu", "sigmoid", "cross_entropy", 0.1, 1),
+    ((2, 4, 2), "leaky_relu", "identity", "squared_error", 0.2, 6),
+    ((4, 5, 4, 3, 1), "relu", "sigmoid", "cross_entropy", 1.0, 60),
+)
+"""(layer sizes, hidden activation, output activation, loss, l2_lambda, m): a square network
+two hidden layers deep first (W^(l+1) in place of its transpose still fits); one hidden
+layer with half the squared error (where a - y is not the output delta); one example; a
+linear output with the squared error; a deep ReLU network with many examples."""
+
+BACKWARD_PASS = Step(
+    "backward_pass",
+    "backward_pass(model, X, Y) -> (dWs, dbs), the gradients of model.cost(X, Y) for any MLP "
+    "(L2 term included); dWs[l - 1] is dJ/dW^l, dbs[l - 1] is dJ/db^l",
+    ("model", "X", "Y"),
+    lambda rng: [_network_case(rng, *case) for case in BACKWARD_CASES],
+    _read_gradients,
+    (
+        Mistake(
+            _with(l2=0.0),
+            "wrong: you left out the L2 term: add (lambda / m) W^l to dJ/dW^l (this model's "
+            "l2_lambda is {l2_lambda}).",
+        ),
+        Mistake(
+            lambda c: backward_with(c["model"], c["X"], c["Y"], l2=c["m"]),
+            "wrong: your L2 term is lambda W; the gradient of (lambda / 2m) sum ||W^l||^2 is "
+            "(lambda / m) W^l (the notes leave out the m).",
+        ),
+        Mistake(
+            _with(l2=0.5),
+            "wrong: your L2 term is (lambda / 2m) W^l; the 2 of the square cancels the 1/2: it "
+            "is (lambda / m) W^l.",
+        ),
+        Mistake(
+            _with(biases=True),
+            "wrong: you regularised the biases: the L2 penalty is on the weights only, so "
+            "dJ/db^l has no (lambda / m) b^l term.",
+        ),
+        Mistake(
+            _with(output="fused"),
+            "wrong: you used delta^L = a - y, which holds only for a sigmoid output with the "
+            "cross-entropy; in general delta^L = dC/da * g'(z^L).",
+        ),
+        Mistake(
+            _with(output="none"),
+            "wrong: your output delta leaves out g'(z^L): delta^L = dC/da * g'(z^L) "
+            "(model.loss_prime and model.g_out_prime).",
+        ),
+        Mistake(
+            _with(output="hidden"),
+            "wrong: at the output layer you used the hidden layers' derivative; the output's "
+            "is model.g_out_prime.",
+        ),
+        *_mistakes_common(),
+    ),
+    MEANS,
+    hint="Use model.forward(X) for Zs and As; delta^l is (n_l, m) and dJ/dW^l = (1/m) delta^l "
+    "(a^(l-1))^T + (lambda / m) W^l has the shape of W^l.",
+    against="central differences of model.cost",
+)
+
+STEPS = (TWO_LAYER_BACKWARD_PASS, BACKWARD_PASS)
+"""The backward-pass checks, in the course's order."""

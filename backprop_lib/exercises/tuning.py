@@ -1,0 +1,160 @@
+"""Notebook 06's tuning task, checked by running it: settings that learn the spirals.
+
+The student writes ``fn() -> Settings`` (:class:`backprop_lib.lessons.playground.Settings`).
+The check builds ``Playground(fn())`` and trains it one epoch at a time, as the playground
+does (so the run is the one the student watched), until the test accuracy reaches
+:data:`SPIRAL_TARGET` or :data:`SPIRAL_EPOCHS` epochs have passed. The data are the task's:
+the spirals, with at least :data:`SPIRAL_NOISE` noise and the default train fraction; the
+network and the training (layers, units, activation, learning rate, L2 lambda, batch size,
+seed) are the student's choice.
+
+How the numbers were chosen (measured with this check: the first epoch at which the test
+accuracy reaches 0.85, with the settings' seed 0 unless said otherwise):
+
+* the preset "spiral-deep" (4 ReLU layers of 8, learning rate 0.05): epoch 377; with seeds
+  0-9 it gets there within 400 epochs 8 times (seeds 1 and 5 fall short, at 0.63 and 0.76);
+* sensible settings a student finds in a few minutes get there sooner: 3 ReLU layers of 8
+  with learning rate 0.1 by epoch 223 (every seed 0-9 by epoch 269), 2 ReLU layers of 8 with
+  learning rate 0.3 by epoch 195, 2 tanh layers of 8 with learning rate 0.3 by epoch 311;
+* the default settings on the spirals never do: their best test accuracy in 400 epochs is
+  0.71 with the default noise 0.1 and 0.72 with noise 0.05 (the best of seeds 0-9 both
+  times);
+* one check takes about 0.4 s for "spiral-deep" and for the default (which trains all 400
+  epochs), 0.2 s for 2 ReLU layers with learning rate 0.3, and 5.6 s for the slowest
+  settings allowed (6 layers, batch size 1). A run is remembered by its settings, so the
+  visible and the hidden check of one notebook train it once.
+"""
+
+import functools
+
+import numpy as np
+
+from ..lessons.playground import DIVERGED_COST_RATIO, Playground, Settings
+from ..network import TrainingDiverged
+from .calling import CALL_SECONDS, call
+from .checking import Case, CheckResult, Step, Verdict, wrong
+
+SPIRAL_EPOCHS = 400
+"""The budget: epochs of training within which the test accuracy must reach the target."""
+
+SPIRAL_TARGET = 0.85
+"""The test accuracy to reach (85 of the 100 test points classified right)."""
+
+SPIRAL_NOISE = 0.05
+"""The least noise allowed (the preset "spiral-deep"'s); less would make the task easier."""
+
+SPIRAL_TRAIN_FRACTION = Settings().train_fraction
+"""The share of the points used for training (the default, 0.5): the test set stays 100
+points, so that the accuracy means the same for everyone."""
+
+SPIRAL_SETTINGS = Step(
+    "spiral_settings",
+    f"spiral_settings() -> playground.Settings for the spirals whose test accuracy reaches "
+    f"{SPIRAL_TARGET:g} within {SPIRAL_EPOCHS} epochs",
+    (),
+    cases=None,
+    read=None,
+)
+
+
+def _check_data(settings):
+    """Raise a Verdict if ``settings`` is not a Settings of the task's data."""
+    if not isinstance(settings, Settings):
+        got = "None" if settings is None else f"a {type(settings).__name__}"
+        raise wrong(
+            "wrong: return a playground.Settings, for example "
+            f'Settings(dataset="spirals", noise={SPIRAL_NOISE:g}, ...); got {got}.'
+        )
+    if settings.dataset != "spirals":
+        raise wrong(
+            f'wrong: the task is the spirals: use dataset="spirals" (got {settings.dataset!r}).'
+        )
+    if settings.noise < SPIRAL_NOISE:
+        raise wrong(
+            f"wrong: noise {settings.noise:g} makes the task easier than it is: keep noise at "
+            f"{SPIRAL_NOISE:g} or more."
+        )
+    if settings.train_fraction != SPIRAL_TRAIN_FRACTION:
+        raise wrong(
+            f"wrong: keep train_fraction at {SPIRAL_TRAIN_FRACTION:g}, so that the test set "
+            "is the same size for everyone; tune the network and the training instead."
+        )
+
+
+@functools.lru_cache(maxsize=16)
+def _train(settings):
+    """Train ``Playground(settings)`` until the test accuracy reaches the target.
+
+    Each epoch is the playground's (one ``fit`` epoch, so the same batches and weights), and
+    training has diverged when the playground says so: a non-finite cost, or a training cost
+    :data:`~backprop_lib.lessons.playground.DIVERGED_COST_RATIO` times the untrained one.
+
+    Returns
+    -------
+    outcome : {"reached", "short", "diverged"}
+    epoch : int
+        When the target was reached, or training diverged; the budget when it fell short.
+    accuracy : float
+        The test accuracy that reached the target, or the best one seen.
+    """
+    run = Playground(settings)
+    batch_size = min(settings.batch_size, run.X_train.shape[1])
+    best, limit = 0.0, DIVERGED_COST_RATIO * run.train_costs[0]
+    with np.errstate(all="ignore"):
+        for epoch in range(1, SPIRAL_EPOCHS + 1):
+            try:
+                run.model.fit(run.X_train, run.Y_train, settings.learning_rate, 1, batch_size)
+                diverged = not run.model.data_cost(run.X_train, run.Y_train) <= limit
+            except TrainingDiverged:
+                diverged = True
+            if diverged:
+                return "diverged", epoch, best
+            accuracy = run.model.accuracy(run.X_test, run.Y_test)
+            best = max(best, accuracy)
+            if accuracy >= SPIRAL_TARGET:
+                return "reached", epoch, accuracy
+    return "short", SPIRAL_EPOCHS, best
+
+
+def check_spiral_settings(fn, seed=0, seconds=CALL_SECONDS):
+    """Check the tuning task; never raises.
+
+    ``seed`` is not used: the settings carry their own seed, so the check trains exactly the
+    run the student saw in the playground, whichever seed the visible or hidden check uses.
+
+    Returns
+    -------
+    CheckResult
+    """
+    name = SPIRAL_SETTINGS.name
+    try:
+        if not callable(fn):
+            raise wrong("wrong: pass your function itself to check, without calling it.")
+        settings = call(SPIRAL_SETTINGS, fn, Case((), (), (), {}), seconds)
+        _check_data(settings)
+    except Verdict as verdict:
+        return CheckResult(name, verdict.status, verdict.message)
+    try:
+        outcome, epoch, accuracy = _train(settings)
+    except Exception as error:  # a check never crashes, whatever the settings hold
+        return CheckResult(name, "wrong", f"wrong: your settings could not be trained ({error}).")
+    if outcome == "diverged":
+        return CheckResult(
+            name,
+            "wrong",
+            f"wrong: training diverged at epoch {epoch}: lower the learning rate (it is "
+            f"{settings.learning_rate:g}).",
+        )
+    if outcome == "short":
+        return CheckResult(
+            name,
+            "wrong",
+            f"wrong: with your settings the test accuracy reached at most {accuracy:.2f} in "
+            f"{epoch} epochs; the target is {SPIRAL_TARGET:.2f}.",
+        )
+    return CheckResult(
+        name,
+        "right",
+        f"right: your settings reach test accuracy {accuracy:.2f} at epoch {epoch} (the target "
+        f"is {SPIRAL_TARGET:.2f} within {SPIRAL_EPOCHS} epochs).",
+    )
