@@ -35,6 +35,7 @@ from .activations import (
     tanh,
     tanh_prime,
 )
+from .autodiff import Value
 from .backprop import (
     bias_gradient,
     hidden_delta,
@@ -79,6 +80,7 @@ __all__ = [
     "RIGHT_BELOW",
     "WRONG_ABOVE",
     "TrainingDiverged",
+    "Value",
     "bias_gradient",
     "check_network_gradients",
     "cost_of_parameter",

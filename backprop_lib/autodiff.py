@@ -57,12 +57,25 @@ def _as_value(x):
     return node
 
 
-def _topological_order(output):
-    """Every node ``output`` depends on, inputs first, by an iterative depth-first search.
+def topological_order(output):
+    """Every node ``output`` depends on, each after all its parents (inputs first, ``output``
+    last), by an iterative depth-first search.
 
     Post-order with an explicit stack instead of recursion, so graphs of any depth work: a
     node is appended only after all its parents are. Each stack entry is (node, expanded):
-    on the first visit we push the node back as expanded, then its parents above it.
+    on the first visit we push the node back as expanded, then its parents above it. Any
+    node that keeps its inputs in a tuple ``_parents`` works: :class:`Value` here, and the
+    matrix nodes of notebook 07 (:mod:`backprop_lib.lessons.autodiff_graph`).
+
+    Parameters
+    ----------
+    output : Value
+        The final node of a computation.
+
+    Returns
+    -------
+    list
+        The nodes, each once.
     """
     order, visited = [], set()
     stack = [(output, False)]
@@ -95,7 +108,7 @@ def graph(output):
     """
     if not isinstance(output, Value):
         raise TypeError(f"graph needs a Value; got {type(output).__name__}")
-    nodes = _topological_order(output)
+    nodes = topological_order(output)
     return nodes, [(parent, node) for node in nodes for parent in node._parents]
 
 
@@ -126,9 +139,10 @@ class Value:
     Notes
     -----
     Each node stores its parents and the local derivatives of its data with respect to each
-    of them, as numbers, in ``_parents`` and ``_local_grads``. The backward pass is then the
-    one loop ``parent.grad += local * node.grad``. A result that overflows (is beyond
-    the largest float, about 1.8e308), or whose local derivative does, raises OverflowError.
+    of them, as numbers, in ``_parents`` and ``_local_grads`` (read-only as ``parents`` and
+    ``local_grads``). The backward pass is then the one loop
+    ``parent.grad += local * node.grad``. A result that overflows (is beyond the largest
+    float, about 1.8e308), or whose local derivative does, raises OverflowError.
     """
 
     __slots__ = ("_local_grads", "_parents", "data", "grad", "label", "op")
@@ -155,6 +169,16 @@ class Value:
         node.data, node.grad, node.label, node.op = data, 0.0, "", op
         node._parents, node._local_grads = parents, local_grads
         return node
+
+    @property
+    def parents(self):
+        """The nodes this one was computed from, one entry per use (``v * v`` has (v, v))."""
+        return self._parents
+
+    @property
+    def local_grads(self):
+        r""":math:`\partial\,\text{self} / \partial\,\text{parent}` for each of ``parents``."""
+        return self._local_grads
 
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
@@ -281,7 +305,7 @@ class Value:
         ``(L1 + L2).backward()``. Nodes outside the graph behind ``self`` are left as they
         are, so calling it on an intermediate node leaves stale grads on the nodes after it.
         """
-        order = _topological_order(self)
+        order = topological_order(self)
         for node in order:
             node.grad = 0.0
         self.grad = 1.0

@@ -1,11 +1,20 @@
-"""Time one backward pass of the scalar autodiff engine, per node, against a plain float loop.
+"""Time the autodiff of notebook 07: the scalar engine per node, and the matrix graph against
+bp.MLP's own backpropagation.
 
-Run: python benchmarks/bench_autodiff.py [--repeats N] [--nodes N]. For a long chain and a
-wide random graph of about 10^5 nodes each, it prints the median time of ``backward()`` in
-microseconds per node, and the median time of a plain Python loop doing the same float
-multiply-adds (one ``grads[parent] += local * grads[child]`` per edge, in the same order),
-and their ratio: the engine's overhead of objects, the graph walk and the grad reset. It
-never fails on a slow time (it is a benchmark, not a test).
+Run: python benchmarks/bench_autodiff.py [--repeats N] [--nodes N].
+
+1. For a long chain and a wide random graph of about 10^5 nodes each, the median time of
+   ``Value.backward()`` in microseconds per node, beside the median time of a plain Python
+   loop doing the same float multiply-adds (one ``grads[parent] += local * grads[child]`` per
+   edge, in the same order), and their ratio: the engine's overhead of objects, the graph
+   walk and the grad reset.
+2. For networks of growing size, in the same run: the median time of one gradient by the
+   matrix graph (``autodiff_graph.matrix_gradients``: checks, forward pass building the graph,
+   backward pass) against ``MLP.gradients`` (checks, forward, backward), and of the backward
+   passes alone (``cost.backward()`` against ``MLP._backward``), with their ratios. The target
+   of issue 12 is a ratio of at most 1.2.
+
+It never fails on a slow time (it is a benchmark, not a test).
 """
 
 import argparse
@@ -14,10 +23,19 @@ import time
 
 import numpy as np
 
+import backprop_lib as bp
 from backprop_lib.autodiff import Value, graph
+from backprop_lib.lessons.autodiff_graph import matrix_gradients, matrix_graph
 
 SEED = 0
 WIDTH = 1000  # nodes per layer of the wide graph
+
+NETWORKS = [([2, 16, 16, 1], 20), ([64, 64, 64, 1], 128), ([64, 256, 256, 1], 512)]
+"""(layer sizes, examples m) of the networks whose gradients are timed: the notebook's size,
+a digits-sized one, and a wide one where the matrix products dominate."""
+
+MATRIX_TARGET = 1.2
+"""Issue 12: the matrix graph may cost at most this many times bp.MLP's own gradient."""
 
 
 def chain(n_nodes):
@@ -84,6 +102,40 @@ def bench(name, output, repeats):
     )
 
 
+def interleaved_medians(functions, repeats):
+    """Median seconds of each function, the runs interleaved so that both see the same load."""
+    times = [[] for _ in functions]
+    for _ in range(repeats):
+        for function, runs in zip(functions, times, strict=True):
+            start = time.perf_counter()
+            function()
+            runs.append(time.perf_counter() - start)
+    return [statistics.median(runs) for runs in times]
+
+
+def bench_matrix_graph(sizes, m, repeats):
+    """Print the matrix graph's gradient and backward pass against bp.MLP's, same network."""
+    rng = np.random.default_rng(SEED)
+    model = bp.MLP(sizes, hidden_activation="tanh", seed=SEED)
+    X = rng.standard_normal((sizes[0], m))
+    Y = rng.integers(0, 2, size=(sizes[-1], m)).astype(float)
+    whole = interleaved_medians(
+        [lambda: matrix_gradients(model, X, Y), lambda: model.gradients(X, Y)], repeats
+    )
+    built = matrix_graph(model, X, Y)
+    Zs, As = model.forward(X)
+    backward = interleaved_medians(
+        [built.cost.backward, lambda: model._backward(Zs, As, Y, m)], repeats
+    )
+    ratios = [whole[0] / whole[1], backward[0] / backward[1]]
+    verdict = "ok" if max(ratios) <= MATRIX_TARGET else f"above {MATRIX_TARGET}"
+    print(
+        f"{sizes!s:<18} {m:>5} {1e6 * whole[0]:>12.1f} {1e6 * whole[1]:>12.1f} "
+        f"{ratios[0]:>6.2f} {1e6 * backward[0]:>12.1f} {1e6 * backward[1]:>12.1f} "
+        f"{ratios[1]:>6.2f}  {verdict}"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7, help="timings per median (default 7)")
@@ -100,6 +152,14 @@ def main():
     )
     bench("chain", chain(args.nodes), args.repeats)
     bench("wide", wide_graph(args.nodes), args.repeats)
+    repeats = 50 * args.repeats  # a network's gradient takes micro- to milliseconds
+    print(f"\nmedian of {repeats} interleaved runs, microseconds: the matrix graph against MLP")
+    print(
+        f"{'layer sizes':<18} {'m':>5} {'graph grad':>12} {'MLP grad':>12} {'ratio':>6} "
+        f"{'graph bwd':>12} {'MLP bwd':>12} {'ratio':>6}"
+    )
+    for sizes, m in NETWORKS:
+        bench_matrix_graph(sizes, m, repeats)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from backprop_lib.autodiff import Value, graph
+from backprop_lib.autodiff import Value, graph, topological_order
 
 H = 1e-6  # central-difference step
 TOLERANCE = 1e-6  # largest accepted relative error
@@ -504,3 +504,30 @@ def test_powers_outside_their_domain():
 def test_graph_needs_a_value():
     with pytest.raises(TypeError, match="graph needs a Value; got float"):
         graph(1.0)
+
+
+# ----- the public order and accessors -------------------------------------------------------
+
+
+def test_topological_order_is_graphs_node_list_and_backwards_order():
+    x = Value(0.3, label="x")
+    a = x * 2.0
+    out = a + (a * 3.0).tanh()
+    order = topological_order(out)
+    assert order == graph(out)[0]
+    position = {id(node): k for k, node in enumerate(order)}
+    assert all(position[id(p)] < position[id(node)] for node in order for p in node.parents)
+    assert order[-1] is out
+    assert len(order) == len({id(node) for node in order}) == 7  # x, 2, a, 3, a*3, tanh, out
+
+
+def test_parents_and_local_grads_are_what_backward_multiplies():
+    a, b = Value(3.0), Value(-2.0)
+    product = a * b
+    assert product.parents == (a, b)
+    assert product.local_grads == (-2.0, 3.0)  # multiply swaps
+    square = a * a
+    assert square.parents == (a, a)  # one entry per use
+    assert Value(1.0).parents == ()
+    with pytest.raises(AttributeError):
+        product.parents = ()

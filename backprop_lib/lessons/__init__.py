@@ -16,5 +16,6 @@ notebook                       computations                 figures and explorer
                                ``gradient_cost``
 06_playground                  ``playground``               ``playground_views``,
                                                             ``playground_explorer``
+07_autodiff                    ``autodiff_graph``           ``autodiff_graph_views``
 =============================  ===========================  ==================================
 """
