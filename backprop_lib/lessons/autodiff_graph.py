@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..activations import LEAKY_RELU_SLOPE, get_activation, sigmoid
-from ..autodiff import Value, topological_order
+from ..autodiff import Value
 from ..backprop import (
     bias_gradient,
     hidden_delta,
@@ -106,28 +106,31 @@ class MatrixNode:
     ``backward_steps`` name the node and the library functions of its two steps.
     """
 
-    def __init__(self, data, label, parents=()):
+    def __init__(self, data, label, parents=(), *, tape):
         self.data, self.grad, self.label = data, None, label
         self._parents = self.parents = tuple(parents)  # _parents for topological_order
         self._backward, self.forward, self.backward_steps = None, "", ""
+        self.tape = tape  # every node of the graph, in the order they were made
+        tape.append(self)
 
     def backward(self):
-        """Fill in every ``grad`` behind this node, the scalar cost J, in reverse
-        topological order (the scalar engine's); a parent used twice (W^l, by z^l and by
-        the L2 term) adds up what it receives."""
+        """Fill in every ``grad`` behind this node, the scalar cost J, in reverse topological
+        order: the reverse of the order the nodes were made in (a tape, as in the frameworks;
+        a node is made after its parents). A parent used twice (W^l, by z^l and by the L2
+        term) adds up what it receives."""
         if isinstance(self.data, np.ndarray):  # J is a float
             raise ValueError(
                 f"backward() starts from the scalar cost J; {self.label} holds an array of shape "
                 f"{np.shape(self.data)}. Call it on the graph's cost node."
             )
-        order = topological_order(self)
-        for node in order:
+        for node in self.tape:
             node.grad = None
         self.grad = 1.0
-        for node in reversed(order):
-            if not node._parents:  # a leaf hands nothing on
+        for node in reversed(self.tape):
+            step = node._backward
+            if step is None:  # a leaf hands nothing on
                 continue
-            for parent, grad in zip(node._parents, node._backward(), strict=True):
+            for parent, grad in zip(node._parents, step(), strict=True):
                 if grad is not None:
                     parent.grad = grad if parent.grad is None else parent.grad + grad
 
@@ -136,7 +139,7 @@ def _layer_node(l, W, b, below, g, g_prime):
     """z^l = linear_forward(W^l, g(z^{l-1}), b^l), or W^1 X + b^1 when ``below`` is X."""
     first = l == 1
     a_prev = below.data if first else g(below.data)
-    z = MatrixNode(linear_forward(W.data, a_prev, b.data), f"z{l}", (W, b, below))
+    z = MatrixNode(linear_forward(W.data, a_prev, b.data), f"z{l}", (W, b, below), tape=W.tape)
     z.forward = f"linear_forward(W{l}, {'X' if first else f'g(z{l - 1})'}, b{l})"
     z.backward_steps = "weight_gradient, bias_gradient" + ("" if first else ", hidden_delta")
 
@@ -160,7 +163,7 @@ def _cost_node(model, top, Y, Ws):
         J += l2_penalty([W.data for W in Ws], model.l2_lambda, m)
     fused = model.output_activation == "sigmoid" and model.loss_name == "cross_entropy"
     first_step = "sigmoid_cross_entropy_delta" if fused else "output_delta"
-    cost = MatrixNode(J, "J", (top, Y, *(Ws if regularised else ())))
+    cost = MatrixNode(J, "J", (top, Y, *(Ws if regularised else ())), tape=top.tape)
     cost.forward = "mean_cost" + regularised * " + l2_penalty"
     cost.backward_steps = first_step + regularised * ", l2_gradient"
 
@@ -169,7 +172,8 @@ def _cost_node(model, top, Y, Ws):
             delta = sigmoid_cross_entropy_delta(a_L, Y.data)
         else:
             delta = output_delta(loss_prime(a_L, Y.data), g_out_prime(top.data))
-        return delta, None, *(l2_gradient(W.data, model.l2_lambda, m) for W in cost.parents[2:])
+        penalties = [l2_gradient(W.data, model.l2_lambda, m) for W in Ws] if regularised else []
+        return delta, None, *penalties
 
     cost._backward = backward
     return cost
@@ -189,13 +193,14 @@ def matrix_graph(model, X, Y):
     X, Y = model._check_XY(X, Y)  # the same checks, and errors, as MLP.gradients
     _supported(model)
     g, g_prime = get_activation(model.hidden_activation)
-    Ws = [MatrixNode(W, f"W{l}") for l, W in enumerate(model.weights, start=1)]
-    bs = [MatrixNode(b, f"b{l}") for l, b in enumerate(model.biases, start=1)]
-    below, zs = MatrixNode(X, "X"), []
+    tape = []
+    Ws = [MatrixNode(W, f"W{l}", tape=tape) for l, W in enumerate(model.weights, start=1)]
+    bs = [MatrixNode(b, f"b{l}", tape=tape) for l, b in enumerate(model.biases, start=1)]
+    below, zs = MatrixNode(X, "X", tape=tape), []
     for l, (W, b) in enumerate(zip(Ws, bs, strict=True), start=1):
         below = _layer_node(l, W, b, below, g, g_prime)
         zs.append(below)
-    cost = _cost_node(model, below, MatrixNode(Y, "Y"), Ws)
+    cost = _cost_node(model, below, MatrixNode(Y, "Y", tape=tape), Ws)
     return SimpleNamespace(cost=cost, weights=Ws, biases=bs, z=zs)
 
 
@@ -245,10 +250,8 @@ class Dual:
         return Dual(-self.value, -self.tangent)
 
     def __mul__(self, other):
-        other = _as_dual(other)
-        return Dual(
-            self.value * other.value, self.tangent * other.value + self.value * other.tangent
-        )
+        u, v = self, _as_dual(other)
+        return Dual(u.value * v.value, u.tangent * v.value + u.value * v.tangent)
 
     __rmul__ = __mul__
 
@@ -260,10 +263,8 @@ class Dual:
         return Dual(self.value**p, p * self.value ** (p - 1.0) * self.tangent)
 
     def __matmul__(self, other):
-        other = _as_dual(other)
-        return Dual(
-            self.value @ other.value, self.tangent @ other.value + self.value @ other.tangent
-        )
+        u, v = self, _as_dual(other)
+        return Dual(u.value @ v.value, u.tangent @ v.value + u.value @ v.tangent)
 
     def log(self):
         if np.any(np.asarray(self.value) <= 0.0):
