@@ -12,6 +12,12 @@ import numpy as np
 
 from .validation import check_real, check_whole
 
+COURSE_DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
+"""The repository's ``data/`` folder, found from the package (which the README installs in
+editable mode from a clone), so that a notebook opens the course's files from any folder: the
+instructor edition in ``notebooks/``, the student edition in ``notebooks/student/``."""
+
+
 # ---------------------------------------------------------------------------
 # HDF5 image data sets (the layout of train_catvnoncat.h5 / test_catvnoncat.h5)
 # ---------------------------------------------------------------------------
