@@ -4,7 +4,11 @@ Every derivative here takes the pre-activation ``z`` (not the activation ``a = g
 ``sigmoid_prime(z)`` is :math:`\sigma'(z) = \sigma(z)(1 - \sigma(z))`. All functions work
 element-wise on arrays of any shape and return new arrays.
 
-Derived in notebooks 01 (sigmoid) and 04 (ReLU and the others).
+Derived in notebooks 01 (sigmoid) and 04 (ReLU and the others). The softmax (notebook 08)
+is the one exception: each of its outputs depends on every z of its column, so its derivative
+is a Jacobian matrix (:func:`softmax_jacobian`), not an element-wise g'(z), and it is not in
+:data:`ACTIVATIONS`; a network uses it only as an output layer, with the fused delta
+:func:`backprop_lib.losses.softmax_cross_entropy_delta`.
 """
 
 import numpy as np
@@ -82,6 +86,58 @@ def identity(z):
 def identity_prime(z):
     r""":math:`g'(z) = 1` everywhere."""
     return np.ones_like(z, dtype=float)
+
+
+def softmax(z):
+    r"""Softmax of each column: :math:`s_j = e^{z_j - M} / \sum_{i=1}^{k} e^{z_i - M}`,
+    :math:`M = \max_i z_i`.
+
+    Subtracting the column's largest logit M changes nothing (the factor :math:`e^{-M}`
+    cancels), but keeps every exponent <= 0: nothing overflows, the largest term is exactly 1
+    and the sum lies in [1, k]. Terms more than about 745 below M underflow to 0 without a
+    warning, so logits of +-1e4 give probabilities of exactly 0 and 1 (notebook 08).
+
+    Parameters
+    ----------
+    z : ndarray of shape (k, m)
+        Logits, one column per example.
+
+    Returns
+    -------
+    ndarray of shape (k, m)
+        Each column in [0, 1] and summing to 1.
+    """
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def softmax_jacobian(z):
+    r"""The softmax's Jacobian for one example: :math:`\partial s_i / \partial z_j =
+    s_i(\mathbb{1}[i = j] - s_j)`, that is :math:`\operatorname{diag}(s) - s s^T`.
+
+    Not diagonal: raising one logit raises its own probability and lowers all the others.
+    Notebook 08 derives it, and shows that the network never needs it (the fused delta
+    :math:`a - y` is the product of this matrix with :math:`\partial C / \partial a`).
+
+    Parameters
+    ----------
+    z : ndarray of shape (k, 1) or (k,)
+        One example's logits.
+
+    Returns
+    -------
+    ndarray of shape (k, k)
+        Symmetric; entry (i, j) is :math:`\partial s_i / \partial z_j`.
+    """
+    z = np.asarray(z, dtype=float)
+    if z.ndim not in (1, 2) or (z.ndim == 2 and z.shape[1] != 1):
+        raise ValueError(
+            f"softmax_jacobian takes one example, a column of k logits of shape (k, 1); "
+            f"got shape {z.shape}"
+        )
+    s = softmax(z.reshape(-1, 1))
+    return np.diagflat(s) - s @ s.T
 
 
 ACTIVATIONS = {

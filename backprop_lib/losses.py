@@ -4,10 +4,13 @@ r"""Per-example losses C(a, y), their derivatives dC/da, and the cost J.
 column per example. Each loss is element-wise: it returns one value per output unit and
 example; :func:`mean_cost` sums over output units and averages over the m examples.
 
-Derived in notebooks 01 (squared error), 02 (cross-entropy) and 03 (half the squared error).
+Derived in notebooks 01 (squared error), 02 (cross-entropy), 03 (half the squared error) and
+08 (categorical cross-entropy, for a softmax output and one-hot targets from :func:`one_hot`).
 """
 
 import numpy as np
+
+from .validation import check_whole
 
 PROBABILITY_FLOOR = np.finfo(float).eps
 """Cross-entropy clips a to [eps, 1 - eps] (eps = float64 machine epsilon, about 2.2e-16),
@@ -93,6 +96,128 @@ def sigmoid_cross_entropy_delta(a, y):
     return a - y
 
 
+def categorical_cross_entropy(a, y):
+    r"""Categorical cross-entropy :math:`C = -\sum_{j=1}^{k} y_j \log a_j` (notebook 08).
+
+    Returned term by term, :math:`-y_j \log a_j`, so that :func:`mean_cost` sums over the k
+    classes and averages over the examples; with a one-hot y only the true class's term is not
+    zero. ``a`` is floored at ``PROBABILITY_FLOOR``, so a softmax output that underflowed to 0
+    gives a large but finite loss (at most :math:`-\log \varepsilon \approx 36` per example).
+
+    Parameters
+    ----------
+    a : ndarray of shape (k, m)
+        Softmax outputs, each column summing to 1.
+    y : ndarray of shape (k, m)
+        One-hot targets (see :func:`one_hot`).
+
+    Returns
+    -------
+    ndarray of shape (k, m)
+    """
+    return -y * np.log(np.maximum(a, PROBABILITY_FLOOR))
+
+
+def categorical_cross_entropy_prime(a, y):
+    r""":math:`\partial C / \partial a_j = -y_j / a_j` for :func:`categorical_cross_entropy`,
+    with ``a`` floored the same way (finite for a = 0)."""
+    return -y / np.maximum(a, PROBABILITY_FLOOR)
+
+
+def softmax_cross_entropy_delta(a, y):
+    r"""Output delta of a softmax layer under categorical cross-entropy: :math:`\delta = a - y`.
+
+    The softmax's Jacobian :math:`\operatorname{diag}(a) - a a^T` times
+    :math:`\partial C/\partial a = -y/a` gives :math:`-y + a \sum_j y_j = a - y` when the
+    column y sums to 1 (notebook 08). The fused form needs no k x k matrix per example and no
+    division by a, so it stays exact where a softmax output underflows to 0. Takes the
+    activation ``a = softmax(z)``, not z.
+
+    Parameters
+    ----------
+    a : ndarray of shape (k, m)
+        Softmax outputs.
+    y : ndarray of shape (k, m)
+        One-hot targets.
+
+    Returns
+    -------
+    ndarray of shape (k, m)
+    """
+    return a - y
+
+
+def one_hot(labels, k):
+    r"""Targets for k classes: :math:`Y_{ji} = 1` if example i has label j, else 0.
+
+    Parameters
+    ----------
+    labels : array-like of shape (m,) or (1, m)
+        Whole numbers from 0 to k - 1 (floats such as 3.0 are fine, as
+        :func:`backprop_lib.data.load_image_dataset` returns them).
+    k : int >= 2
+        The number of classes.
+
+    Returns
+    -------
+    ndarray of shape (k, m), float64
+        One column per example, a single 1 in the row of its label.
+
+    Raises
+    ------
+    ValueError
+        If labels are not a row or a vector of numbers, or one is not a whole number from 0
+        to k - 1.
+    """
+    k = check_whole("k", k, 2, meaning="the number of classes")
+    labels = np.asarray(labels)
+    shape_fits = labels.ndim == 1 or (labels.ndim == 2 and labels.shape[0] == 1)
+    if not shape_fits or not np.issubdtype(labels.dtype, np.number):  # bools are not numbers
+        raise ValueError(
+            f"labels must be numbers in a vector (m,) or a row (1, m); got an array of shape "
+            f"{labels.shape} and dtype {labels.dtype}"
+        )
+    flat = labels.ravel()
+    bad = np.flatnonzero(~np.isin(flat, np.arange(k)))
+    if bad.size:
+        raise ValueError(
+            f"labels must be whole numbers from 0 to {k - 1} (for k = {k} classes); got "
+            f"{flat[bad[0]].item()!r} at position {bad[0]}"
+        )
+    Y = np.zeros((k, flat.size))
+    Y[flat.astype(int), np.arange(flat.size)] = 1.0
+    return Y
+
+
+def check_targets(loss, Y):
+    """Return Y if it holds targets the loss can take, else raise a ValueError that says why.
+
+    "cross_entropy" needs labels in [0, 1]; "categorical_cross_entropy" one-hot columns (a
+    single 1, the rest 0); the other losses take any finite numbers.
+
+    Parameters
+    ----------
+    loss : str
+        The loss's name.
+    Y : ndarray of shape (n_L, m)
+        Finite targets.
+    """
+    if loss == "cross_entropy" and (Y.min() < 0 or Y.max() > 1):
+        raise ValueError(
+            f"cross_entropy needs labels in [0, 1]; got values from {Y.min():g} to {Y.max():g}"
+        )
+    if loss == "categorical_cross_entropy":
+        fits = np.all((Y == 0) | (Y == 1), axis=0) & (Y.sum(axis=0) == 1)
+        if not np.all(fits):
+            k, i = Y.shape[0], int(np.argmin(fits))
+            raise ValueError(
+                f"categorical_cross_entropy needs one-hot columns in Y: in each, a single 1 and "
+                f"0 in the other {k - 1} rows (one_hot(labels, {k}) makes them); column {i} is "
+                f"{Y[:, i].tolist()}"
+            )
+    return Y
+
+
 def mean_cost(losses):
     r"""The cost :math:`J = \frac{1}{m} \sum_{i=1}^{m} \sum_j C_{j}^{(i)}`.
 
@@ -107,6 +232,14 @@ def mean_cost(losses):
     """
     return float(losses.sum() / losses.shape[1])
 
+
+FUSED_DELTAS = {
+    ("sigmoid", "cross_entropy"): sigmoid_cross_entropy_delta,
+    ("softmax", "categorical_cross_entropy"): softmax_cross_entropy_delta,
+}
+"""(output activation, loss) -> the simplified output delta a - y, which replaces the product
+dC/da * g'(z) (notebooks 02 and 08). A softmax output has only this pairing: its derivative is
+a Jacobian, not an element-wise g'(z)."""
 
 LOSSES = {
     "squared_error": (squared_error, squared_error_prime),

@@ -2,14 +2,15 @@ r"""A multilayer perceptron built only from the formula functions of this packag
 
 Layer l = 1..L computes z^l = W^l a^{l-1} + b^l and a^l = g(z^l), with a^0 = X of shape
 (n_0, m) (columns are examples). ``weights[l - 1]`` is W^l, of shape (n_l, n_{l-1}), and
-``biases[l - 1]`` is b^l, of shape (n_l, 1). Notebook 04 derives every line.
+``biases[l - 1]`` is b^l, of shape (n_l, 1). Notebook 04 derives every line; notebook 08 the
+softmax output, which changes only the output delta.
 """
 
 import math
 
 import numpy as np
 
-from .activations import get_activation
+from .activations import get_activation, softmax
 from .backprop import (
     bias_gradient,
     hidden_delta,
@@ -20,7 +21,14 @@ from .backprop import (
     weight_gradient,
 )
 from .initialisation import BY_ACTIVATION, initial_weights
-from .losses import get_loss, mean_cost, sigmoid_cross_entropy_delta
+from .losses import (
+    FUSED_DELTAS,
+    categorical_cross_entropy,
+    categorical_cross_entropy_prime,
+    check_targets,
+    get_loss,
+    mean_cost,
+)
 from .validation import check_real, check_whole, is_whole
 
 
@@ -65,6 +73,26 @@ def _as_finite_matrix(name, value):
     return array
 
 
+def _output_layer(output_activation, loss, n_L):
+    """(g_out, g_out_prime, C, dC/da) by name, or a ValueError if the two do not fit."""
+    if output_activation == "softmax" or loss == "categorical_cross_entropy":
+        if (output_activation, loss) != ("softmax", "categorical_cross_entropy") or n_L < 2:
+            raise ValueError(
+                "a softmax output needs loss='categorical_cross_entropy' (and that loss a softmax"
+                f" output) and n_L >= 2 classes; got output_activation={output_activation!r}, "
+                f"loss={loss!r} and n_L = {n_L}"
+            )
+        # No g_out_prime: the softmax's derivative is a Jacobian, which the fused delta avoids.
+        return softmax, None, categorical_cross_entropy, categorical_cross_entropy_prime
+    g_out, g_out_prime = get_activation(output_activation)
+    if loss == "cross_entropy" and output_activation != "sigmoid":
+        raise ValueError(
+            "cross_entropy needs outputs in (0, 1): use output_activation='sigmoid' "
+            f"(got {output_activation!r}), or another loss"
+        )
+    return g_out, g_out_prime, *get_loss(loss)
+
+
 class MLP:
     r"""A fully connected network trained by gradient descent on the cost J.
 
@@ -73,9 +101,11 @@ class MLP:
     layer_sizes : sequence of int
         [n_0, n_1, ..., n_L]: the input size, the hidden layer sizes, the output size.
     hidden_activation, output_activation : str
-        Names in :data:`backprop_lib.ACTIVATIONS`.
+        Names in :data:`backprop_lib.ACTIVATIONS`; the output may also be "softmax", whose
+        loss must be "categorical_cross_entropy", with one-hot Y (n_L classes >= 2).
     loss : str
-        A name in :data:`backprop_lib.LOSSES`; "cross_entropy" needs a sigmoid output.
+        A name in :data:`backprop_lib.LOSSES`, or "categorical_cross_entropy" (softmax
+        output only); "cross_entropy" needs a sigmoid output.
     l2_lambda : float
         The regularisation strength lambda >= 0 of the L2 penalty on the weights (not the
         biases).
@@ -111,21 +141,17 @@ class MLP:
             )
         self.l2_lambda = check_real("l2_lambda", l2_lambda, low=0.0)
         self.g, self.g_prime = get_activation(hidden_activation)
-        self.g_out, self.g_out_prime = get_activation(output_activation)
-        self.loss, self.loss_prime = get_loss(loss)
-        if loss == "cross_entropy" and output_activation != "sigmoid":
-            raise ValueError(
-                "cross_entropy needs outputs in (0, 1): use output_activation='sigmoid' "
-                f"(got {output_activation!r}), or another loss"
-            )
+        self.g_out, self.g_out_prime, self.loss, self.loss_prime = _output_layer(
+            output_activation, loss, sizes[-1]
+        )
+        self._softmax = output_activation == "softmax"
         self.layer_sizes = tuple(int(n) for n in sizes)
         self.hidden_activation = hidden_activation
         self.output_activation = output_activation
         self.loss_name = loss
         self.init = init
         self.seed = seed
-        # Sigmoid output with cross-entropy: delta^L = a^L - y (see sigmoid_cross_entropy_delta).
-        self._fused_output = output_activation == "sigmoid" and loss == "cross_entropy"
+        self._fused_delta = FUSED_DELTAS.get((output_activation, loss))  # or None
         rng = np.random.default_rng(seed)
         activations = [hidden_activation] * (len(sizes) - 2) + [output_activation]
         self.weights = initial_weights(self.layer_sizes, activations, init, rng)
@@ -167,15 +193,12 @@ class MLP:
         Y = _as_finite_matrix("Y", Y)
         expected = (self.layer_sizes[-1], X.shape[1])
         if Y.shape != expected:
+            labels = f"; for labels pass one_hot(labels, {expected[0]})" if self._softmax else ""
             raise ValueError(
                 f"Y must have shape {expected} (n_L outputs, one column per example of X); "
-                f"got {Y.shape}"
+                f"got {Y.shape}{labels}"
             )
-        if self.loss_name == "cross_entropy" and (Y.min() < 0 or Y.max() > 1):
-            raise ValueError(
-                f"cross_entropy needs labels in [0, 1]; got values from {Y.min():g} to {Y.max():g}"
-            )
-        return X, Y
+        return X, check_targets(self.loss_name, Y)
 
     # ----- the algorithm, unchecked -------------------------------------------------------
 
@@ -201,8 +224,8 @@ class MLP:
 
     def _backward(self, Zs, As, Y, m):
         L = len(self.weights)
-        if self._fused_output:
-            delta = sigmoid_cross_entropy_delta(As[L], Y)
+        if self._fused_delta is not None:
+            delta = self._fused_delta(As[L], Y)
         else:
             delta = output_delta(self.loss_prime(As[L], Y), self.g_out_prime(Zs[L - 1]))
         dWs, dbs = [None] * L, [None] * L
@@ -246,14 +269,19 @@ class MLP:
         return self._forward(self._check_X(X))[1][-1]
 
     def predict(self, X):
-        """Class labels 0.0/1.0 (a^L >= 0.5) for a sigmoid output; otherwise a^L itself."""
+        """Labels 0.0/1.0 (a^L >= 0.5) for a sigmoid output; for a softmax, each column's class
+        index (its largest a^L; ties: the first), ints of shape (1, m); else a^L itself."""
         A = self.predict_proba(X)
+        if self._softmax:
+            return np.argmax(A, axis=0, keepdims=True)
         return (A >= 0.5).astype(float) if self.output_activation == "sigmoid" else A
 
     def accuracy(self, X, Y):
-        """Fraction of examples whose predicted labels all equal Y (sigmoid output)."""
+        """Fraction of examples whose predicted labels all equal Y (sigmoid output), or whose
+        predicted class is the 1 of their one-hot column of Y (softmax output)."""
         X, Y = self._check_XY(X, Y)
-        return float(np.mean(np.all(self.predict(X) == Y, axis=0)))
+        target = np.argmax(Y, axis=0, keepdims=True) if self._softmax else Y
+        return float(np.mean(np.all(self.predict(X) == target, axis=0)))
 
     def cost(self, X, Y):
         r"""The cost :math:`J = \frac1m \sum_i C^{(i)}` (+ the L2 term when l2_lambda > 0)."""

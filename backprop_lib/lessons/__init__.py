@@ -17,5 +17,6 @@ notebook                       computations                 figures and explorer
 06_playground                  ``playground``               ``playground_views``,
                                                             ``playground_explorer``
 07_autodiff                    ``autodiff_graph``           ``autodiff_graph_views``
+08_softmax_digits              ``softmax_digits``           ``softmax_digits_views``
 =============================  ===========================  ==================================
 """
