@@ -352,8 +352,7 @@ def test_with_real_checks_the_student_edition_runs_to_the_end_saying_not_done(tm
     assert instructor.cells[2].outputs[0]["data"]["text/plain"].startswith("right: sigmoid_prime")
 
 
-# ENABLE WHEN notebooks/student EXISTS: rename to test_the_committed_student_edition_is_current.
-# It skips nothing: without notebooks/student it fails and says to run the release command.
-def _test_the_committed_student_edition_is_current():
+# Fails, and says to run the release command, when notebooks/student/ is missing or stale.
+def test_the_committed_student_edition_is_current():
     differences = release.student_edition_is_current(ROOT / "notebooks")
     assert not differences, "\n".join(differences)
