@@ -6,7 +6,9 @@ W^l is (n_l, n_{l-1}), b^l is (n_l, 1); float64; randomness only through ``seed`
 
 The package has three layers, and imports point inward only::
 
-    notebooks/*.ipynb        the course: text, formulas, calls, figures
+    notebooks/*.ipynb        the course: text, formulas, calls, figures, exercises
+          |
+    backprop_lib.exercises   the exercises' checks, the student edition and the grader
           |
     backprop_lib.lessons     one module per notebook: its computations (numpy only),
           |                  and beside it a *_views module with its figures and explorer
