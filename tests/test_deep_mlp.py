@@ -111,6 +111,7 @@ def test_costs_are_the_model_costs_after_each_step():
     X, Y, X_val, Y_val = small_problem()
     result = deep_mlp.train_deep_mlp(X, Y, X_val, Y_val, 2, 6, 0.5, 30, seed=3)
     assert result.train_costs.shape == result.val_costs.shape == (30,)
+    np.testing.assert_array_equal(result.epochs, np.arange(1, 31))  # every epoch, by default
     # After the last step the recorded costs are those of the final model.
     assert result.train_costs[-1] == result.model.cost(X, Y)
     assert result.val_costs[-1] == result.model.cost(X_val, Y_val)
@@ -130,6 +131,69 @@ def test_same_settings_give_the_same_network_and_progress_counts_every_epoch():
     b = deep_mlp.train_deep_mlp(X, Y, X_val, Y_val, 2, 4, 0.3, 12, seed=7)
     assert seen == list(range(1, 13))
     np.testing.assert_array_equal(a.val_costs, b.val_costs)
+
+
+@pytest.mark.parametrize(
+    ("n_outputs", "output", "loss"),
+    [(1, "sigmoid", "cross_entropy"), (3, "softmax", "categorical_cross_entropy")],
+)
+def test_build_mlp_gives_one_sigmoid_for_one_output_and_a_softmax_for_more(n_outputs, output, loss):
+    model = deep_mlp.build_mlp(16, n_outputs, 2, 5, l2_lambda=0.5, seed=4)
+    assert model.layer_sizes == (16, 5, 5, n_outputs)
+    assert (model.hidden_activation, model.output_activation, model.loss_name) == (
+        "relu",
+        output,
+        loss,
+    )
+    assert model.l2_lambda == 0.5
+    same = MLP([16, 5, 5, n_outputs], seed=4)  # the same seeded start as any MLP of these sizes
+    for W, W_same in zip(model.weights, same.weights, strict=True):
+        np.testing.assert_array_equal(W, W_same)
+
+
+def test_targets_with_several_rows_train_a_softmax_network():
+    X, Y, X_val, Y_val = small_problem()
+    two_rows, two_rows_val = np.vstack([1 - Y, Y]), np.vstack([1 - Y_val, Y_val])  # one-hot
+    result = deep_mlp.train_deep_mlp(X, two_rows, X_val, two_rows_val, 1, 4, 0.5, 20, seed=1)
+    assert result.model.layer_sizes == (16, 4, 2)
+    assert result.model.output_activation == "softmax"
+    assert result.val_accuracy == result.model.accuracy(X_val, two_rows_val)
+    assert result.train_costs.shape == (20,)
+
+
+@pytest.mark.parametrize(
+    ("epochs", "points", "expected"),
+    [
+        (100, 25, list(range(4, 101, 4))),  # every 4th: 25 records
+        (10, 25, list(range(1, 11))),  # fewer epochs than points: every epoch
+        (103, 25, [*range(4, 101, 4), 103]),  # the last epoch is always recorded
+        (7, 1, [7]),
+        (5, None, [1, 2, 3, 4, 5]),  # the default: every epoch
+        (5, 0, []),  # never
+    ],
+)
+def test_recorded_epochs_are_evenly_spread_and_end_with_the_last(epochs, points, expected):
+    np.testing.assert_array_equal(deep_mlp.recorded_epochs(epochs, points), expected)
+
+
+@pytest.mark.parametrize(("epochs", "points", "named"), [(0, None, "epochs"), (5, -1, "curve")])
+def test_recorded_epochs_refuse_bad_numbers(epochs, points, named):
+    with pytest.raises(ValueError, match=named):
+        deep_mlp.recorded_epochs(epochs, points)
+
+
+def test_mini_batches_and_fewer_records_follow_mlp_fit():
+    X, Y, X_val, Y_val = small_problem()
+    result = deep_mlp.train_deep_mlp(
+        X, Y, X_val, Y_val, 1, 6, 0.5, 12, seed=3, batch_size=8, curve_points=4
+    )
+    np.testing.assert_array_equal(result.epochs, [3, 6, 9, 12])
+    assert result.train_costs.shape == result.val_costs.shape == (4,)
+    assert result.val_costs[-1] == result.val_cost == result.model.data_cost(X_val, Y_val)
+    same = MLP([16, 6, 1], seed=3)
+    np.testing.assert_array_equal(result.costs, same.fit(X, Y, 0.5, 12, batch_size=8))
+    for W, W_same in zip(result.model.weights, same.weights, strict=True):
+        np.testing.assert_array_equal(W, W_same)
 
 
 @pytest.mark.parametrize(
@@ -380,3 +444,24 @@ def test_validation_scores_train_each_seed_on_its_own_split(digits):
         assert scores.cost[k] == run.val_costs[-1]
         assert scores.best_cost[k] == run.val_costs.min()
         assert run.val_costs[scores.best_epoch[k] - 1] == run.val_costs.min()
+
+
+def test_validation_scores_pass_the_training_options_through():
+    X, Y, _, _ = small_problem(m=40, m_test=0)
+    settings = {"hidden_layers": 1, "units": 4, "learning_rate": 0.5, "epochs": 10}
+    scores = deep_mlp.validation_scores(X, Y, settings, [2, 5], batch_size=8, curve_points=3)
+    for k, seed in enumerate([2, 5]):
+        split = deep_mlp.validation_split(X, Y, seed=seed)
+        run = deep_mlp.train_deep_mlp(*split, **settings, seed=seed, batch_size=8, curve_points=3)
+        assert scores.cost[k] == run.val_cost
+        assert scores.accuracy[k] == run.val_accuracy
+        # the best of the recorded epochs (3, 6, 9, 10), named by its epoch
+        best = int(np.argmin(run.val_costs))
+        assert scores.best_cost[k] == run.val_costs[best]
+        assert scores.best_epoch[k] == run.epochs[best]
+    none = deep_mlp.validation_scores(X, Y, settings, [2], curve_points=0)
+    assert none.best_cost is None and none.best_epoch is None  # nothing recorded
+    full_batch = deep_mlp.train_deep_mlp(
+        *deep_mlp.validation_split(X, Y, seed=2), **settings, seed=2
+    )
+    assert none.cost[0] == full_batch.val_cost

@@ -49,6 +49,11 @@ def test_checks_lists_every_step_the_issue_names():
         "two_layer_backward_pass",
         "backward_pass",
         "spiral_settings",
+        "local_derivatives",
+        "backward_sweep",
+        "softmax",
+        "softmax_jacobian",
+        "softmax_cross_entropy_delta",
     }
     assert all(isinstance(text, str) and name in text for name, text in exercises.CHECKS.items())
 

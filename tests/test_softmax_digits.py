@@ -14,7 +14,7 @@ import backprop_lib as bp
 from backprop_lib import MLP, TrainingDiverged, data
 from backprop_lib.display.explorer import NOTE_COLOUR, cost_rise_note, join_notes, message_html
 from backprop_lib.display.figures import figure_png, new_figure
-from backprop_lib.lessons import deep_mlp, softmax_digits
+from backprop_lib.lessons import deep_mlp, deep_mlp_views, softmax_digits
 from backprop_lib.lessons import softmax_digits_views as views
 from backprop_lib.lessons.deep_mlp_views import MISTAKE_COLOUR
 from tests.explorer_checks import PNG_SIGNATURE, assert_divergence_shown, assert_slider_range
@@ -82,11 +82,25 @@ def expected_message(result, X):
 
 
 # ----- the network and its training -----------------------------------------------------------
+# Notebook 08 trains with notebook 04's train_deep_mlp and validation_scores (their own tests
+# are in test_deep_mlp.py); here, what notebook 08 asks of them: a softmax for one-hot targets,
+# mini-batches of BATCH_SIZE, costs recorded CURVE_POINTS times or never.
+
+
+def train(X, Y, X_val, Y_val, *settings, **options):
+    """train_deep_mlp as notebook 08 calls it: mini-batches, costs recorded CURVE_POINTS times."""
+    options = {
+        "batch_size": softmax_digits.BATCH_SIZE,
+        "curve_points": softmax_digits.CURVE_POINTS,
+        **options,
+    }
+    return deep_mlp.train_deep_mlp(X, Y, X_val, Y_val, *settings, **options)
 
 
 @pytest.mark.parametrize(("hidden_layers", "units"), [(0, 5), (1, 3), (2, 4)])
-def test_softmax_mlp_has_the_layers_asked_for_and_a_softmax_output(hidden_layers, units):
-    model = softmax_digits.softmax_mlp(9, 4, hidden_layers, units, l2_lambda=0.5, seed=2)
+def test_one_hot_targets_give_a_softmax_output_with_the_layers_asked_for(hidden_layers, units):
+    X, Y, X_val, Y_val = small_problem(k=4)
+    model = train(X, Y, X_val, Y_val, hidden_layers, units, 0.5, 2, l2_lambda=0.5, seed=2).model
     assert model.layer_sizes == (9, *[units] * hidden_layers, 4)
     assert (model.hidden_activation, model.output_activation, model.loss_name) == (
         "relu",
@@ -94,7 +108,8 @@ def test_softmax_mlp_has_the_layers_asked_for_and_a_softmax_output(hidden_layers
         "categorical_cross_entropy",
     )
     assert model.l2_lambda == 0.5
-    for W, same in zip(model.weights, MLP(list(model.layer_sizes), seed=2).weights, strict=True):
+    start = deep_mlp.build_mlp(9, 4, hidden_layers, units, seed=2)
+    for W, same in zip(start.weights, MLP(list(model.layer_sizes), seed=2).weights, strict=True):
         np.testing.assert_array_equal(W, same)  # seeded as any MLP
 
 
@@ -105,28 +120,13 @@ def test_softmax_mlp_has_the_layers_asked_for_and_a_softmax_output(hidden_layers
 def test_bad_hidden_layers_or_units_is_a_value_error(hidden_layers, units, named):
     X, Y, X_val, Y_val = small_problem()
     with pytest.raises(ValueError, match=named):
-        softmax_digits.train_softmax_mlp(X, Y, X_val, Y_val, hidden_layers, units, 0.1, 2)
-
-
-@pytest.mark.parametrize(
-    ("epochs", "points", "expected"),
-    [
-        (100, 25, list(range(4, 101, 4))),  # every 4th: 25 records
-        (10, 25, list(range(1, 11))),  # fewer epochs than points: every epoch
-        (103, 25, [*range(4, 101, 4), 103]),  # the last epoch is always recorded
-        (7, 1, [7]),
-    ],
-)
-def test_recorded_epochs_are_evenly_spread_and_end_with_the_last(epochs, points, expected):
-    np.testing.assert_array_equal(softmax_digits.recorded_epochs(epochs, points), expected)
+        train(X, Y, X_val, Y_val, hidden_layers, units, 0.1, 2)
 
 
 def test_training_records_the_costs_of_the_model_and_follows_mlp_fit():
     X, Y, X_val, Y_val = small_problem()
     seen = []
-    result = softmax_digits.train_softmax_mlp(
-        X, Y, X_val, Y_val, 1, 6, 0.5, 12, seed=3, progress=seen.append, curve_points=5
-    )
+    result = train(X, Y, X_val, Y_val, 1, 6, 0.5, 12, seed=3, progress=seen.append, curve_points=5)
     assert seen == list(range(1, 13))
     np.testing.assert_array_equal(result.epochs, [2, 4, 6, 8, 10, 12])
     assert result.train_costs.shape == result.val_costs.shape == (6,)
@@ -136,7 +136,7 @@ def test_training_records_the_costs_of_the_model_and_follows_mlp_fit():
     assert result.train_accuracy == result.model.accuracy(X, Y)
     assert result.val_accuracy == result.model.accuracy(X_val, Y_val)
     # The same seeded network trained by MLP.fit with the same mini-batches.
-    same = softmax_digits.softmax_mlp(9, 3, 1, 6, seed=3)
+    same = MLP([9, 6, 3], output_activation="softmax", loss="categorical_cross_entropy", seed=3)
     costs = same.fit(X, Y, 0.5, 12, batch_size=softmax_digits.BATCH_SIZE)
     np.testing.assert_array_equal(result.costs, costs)
     for W, W_same in zip(result.model.weights, same.weights, strict=True):
@@ -145,34 +145,39 @@ def test_training_records_the_costs_of_the_model_and_follows_mlp_fit():
 
 def test_training_without_curves_records_nothing_and_still_scores():
     X, Y, X_val, Y_val = small_problem()
-    result = softmax_digits.train_softmax_mlp(X, Y, X_val, Y_val, 1, 4, 0.5, 5, curve_points=0)
+    result = train(X, Y, X_val, Y_val, 1, 4, 0.5, 5, curve_points=0)
     assert result.epochs.size == result.train_costs.size == result.val_costs.size == 0
     assert result.val_cost == result.model.data_cost(X_val, Y_val)
 
 
-def test_validation_scores_train_each_seed_on_its_own_split():
+def test_validation_scores_train_each_seed_on_its_own_split_as_the_notebook_asks():
     X, Y, _, _ = small_problem(m=60, m_val=0)
     settings = {"hidden_layers": 1, "units": 5, "learning_rate": 0.5, "epochs": 4}
-    scores = softmax_digits.validation_scores(X, Y, settings, seeds=[3, 8])
+    scores = deep_mlp.validation_scores(
+        X, Y, settings, seeds=[3, 8], batch_size=softmax_digits.BATCH_SIZE, curve_points=0
+    )
+    assert scores.best_cost is None and scores.best_epoch is None  # no costs recorded
     for k, seed in enumerate([3, 8]):
         split = deep_mlp.validation_split(X, Y, seed=seed)
-        run = softmax_digits.train_softmax_mlp(*split, **settings, seed=seed)
+        run = train(*split, **settings, seed=seed)
+        assert run.model.output_activation == "softmax"
         assert scores.accuracy[k] == run.val_accuracy
         assert scores.cost[k] == run.val_cost
 
 
 def test_the_defaults_learn_the_digits(digits):
-    result = softmax_digits.train_softmax_mlp(*digits.split, **softmax_digits.DEFAULTS)
+    result = train(*digits.split, **softmax_digits.DEFAULTS)
     assert result.train_accuracy == 1.0
     assert result.val_accuracy >= 0.95
     assert result.val_costs[-1] < 0.5 * result.val_costs[0]
+    assert result.epochs.size == softmax_digits.CURVE_POINTS
 
 
 def test_the_notebooks_final_settings_reach_96_percent_on_the_test_set(digits):
     # Notebook 08 chooses one hidden layer of 64 units with learning rate 1 on validation
     # splits; trained on the whole training file, seed 0 must reach the issue's 0.96.
     final = {**softmax_digits.DEFAULTS, "learning_rate": 1.0}
-    model = softmax_digits.softmax_mlp(64, 10, final["hidden_layers"], final["units"], seed=0)
+    model = deep_mlp.build_mlp(64, 10, final["hidden_layers"], final["units"], seed=0)
     model.fit(digits.X, digits.Y, final["learning_rate"], final["epochs"], batch_size=32)
     assert model.accuracy(digits.X_test, digits.Y_test) >= 0.96
 
@@ -260,7 +265,7 @@ def test_confusion_matrix_view_writes_every_count_readable_without_colour():
 
 def test_the_view_shows_costs_at_the_recorded_epochs_and_the_validation_matrix():
     X, Y, X_val, Y_val = small_problem()
-    result = softmax_digits.train_softmax_mlp(X, Y, X_val, Y_val, 1, 6, 0.5, 20, curve_points=4)
+    result = train(X, Y, X_val, Y_val, 1, 6, 0.5, 20, curve_points=4)
     figure, view = views.softmax_digits_figure(["0", "1", "2"])
     matrix = view.update(result, X_val, Y_val)
     line = view.curves.lines[1]
@@ -367,7 +372,7 @@ def test_a_diverging_run_gives_a_message_and_keeps_the_last_figure(explorer, mon
     def diverge(*args, **kwargs):
         raise TrainingDiverged(3, 10.0, [2.3, 2.9])
 
-    monkeypatch.setattr(views, "train_softmax_mlp", diverge)
+    monkeypatch.setattr(deep_mlp_views, "train_deep_mlp", diverge)
     assert_divergence_shown(explorer, 10.0, epoch=3)
 
 

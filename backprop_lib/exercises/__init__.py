@@ -23,12 +23,14 @@ and the grader (``release`` and ``grade``) are separate modules, not imported he
 """
 
 from .. import validation
+from .autodiff_checks import STEPS as _AUTODIFF
 from .calling import CALL_SECONDS, run
 from .checking import CheckResult
 from .gradient_checks import STEPS as _GRADIENT_CHECKS
 from .layers import STEPS as _LAYERS
 from .networks import STEPS as _NETWORKS
 from .neuron import STEPS as _NEURON
+from .softmax_checks import STEPS as _SOFTMAX
 from .steps import STEPS as _ELEMENTWISE
 from .tuning import (
     SPIRAL_EPOCHS,
@@ -40,7 +42,16 @@ from .tuning import (
 )
 
 _STEPS = {
-    step.name: step for step in (*_ELEMENTWISE, *_NEURON, *_LAYERS, *_GRADIENT_CHECKS, *_NETWORKS)
+    step.name: step
+    for step in (
+        *_ELEMENTWISE,
+        *_NEURON,
+        *_LAYERS,
+        *_GRADIENT_CHECKS,
+        *_NETWORKS,
+        *_AUTODIFF,
+        *_SOFTMAX,
+    )
 }
 
 CHECKS = {name: step.signature for name, step in _STEPS.items()} | {

@@ -1,10 +1,11 @@
-r"""Notebook 04, computed: a deep MLP (ReLU hidden layers, sigmoid output, cross-entropy) on images.
+r"""Notebooks 04 and 08, computed: a deep MLP of ReLU hidden layers trained on images.
 
-:func:`train_deep_mlp` is the computation behind the notebook's figures and its explorer:
-it trains :class:`backprop_lib.MLP` with ``hidden_layers`` layers of ``units`` units and
-records the training and validation cost after every epoch. :func:`validation_split` and
-:func:`validation_scores` choose settings on validation sets, so that the test set is
-touched once, at the end.
+:func:`train_deep_mlp` is the computation behind both notebooks' figures and explorers: it
+trains :class:`backprop_lib.MLP` with ``hidden_layers`` layers of ``units`` units, one
+sigmoid output for two classes (notebook 04) or a softmax of k for k classes (notebook 08),
+by full-batch or mini-batch gradient descent, and records the training and validation cost
+along the way. :func:`validation_split` and :func:`validation_scores` choose settings on
+validation sets, so that the test set is touched once, at the end.
 
 Images come as columns, ``X`` (n_0, m) with n_0 = h * w * c, as
 :func:`backprop_lib.data.load_image_dataset` returns them; any square grey or RGB images
@@ -39,6 +40,61 @@ UNITS_MAX, EPOCHS_MAX = 32, 1000
 digits take about 2 s on a busy two-core machine (64 units and 2000 epochs took 48 s)."""
 
 
+def build_mlp(n_inputs, n_outputs, hidden_layers, units, l2_lambda=0.0, seed=0):
+    r"""A new network of ``hidden_layers`` ReLU layers of ``units`` units.
+
+    The layer sizes are :math:`[n_0, \text{units}, \dots, \text{units}, n_L]`. For
+    ``n_outputs`` = 1 the output is one sigmoid unit under the cross-entropy, for 0/1 labels
+    (no hidden layer: logistic regression); for ``n_outputs`` = k >= 2 it is a softmax of k
+    units under the categorical cross-entropy, for one-hot targets (no hidden layer: softmax
+    regression). The initialisation is :class:`MLP`'s default.
+
+    Parameters
+    ----------
+    n_inputs, n_outputs : int
+        n_0, the values per image, and n_L, the output units (1, or the number of classes).
+    hidden_layers, units : int
+        How many hidden layers (>= 0), and units in each (>= 1).
+    l2_lambda, seed
+        As for :class:`MLP`; the seed fixes the initial weights and the mini-batches' order.
+
+    Returns
+    -------
+    MLP
+    """
+    check_whole("hidden_layers", hidden_layers, 0)
+    check_whole("units", units, 1)
+    sizes = [n_inputs, *[units] * hidden_layers, n_outputs]
+    if n_outputs == 1:
+        return MLP(sizes, l2_lambda=l2_lambda, seed=seed)
+    return MLP(
+        sizes,
+        output_activation="softmax",
+        loss="categorical_cross_entropy",
+        l2_lambda=l2_lambda,
+        seed=seed,
+    )
+
+
+def recorded_epochs(epochs, curve_points=None):
+    """The epochs (from 1) after which a run records its costs.
+
+    ``curve_points`` None: every epoch; 0: none; n: every ``epochs // n``-th and the last,
+    so about n of them (every epoch when there are fewer epochs than n).
+
+    Returns
+    -------
+    ndarray of int, increasing, ending with ``epochs`` (empty for 0)
+    """
+    check_whole("epochs", epochs, 1)
+    if curve_points is None:
+        return np.arange(1, epochs + 1)
+    if check_whole("curve_points", curve_points, 0) == 0:
+        return np.array([], dtype=int)
+    step = max(1, epochs // curve_points)
+    return np.unique(np.append(np.arange(step, epochs + 1, step), epochs))
+
+
 def train_deep_mlp(
     X,
     Y,
@@ -51,53 +107,53 @@ def train_deep_mlp(
     l2_lambda=0.0,
     seed=0,
     progress=None,
+    batch_size=None,
+    curve_points=None,
 ):
-    r"""Train a network with ``hidden_layers`` ReLU layers of ``units`` units on images.
+    r"""Train a :func:`build_mlp` on images, recording its costs along the way, and score it.
 
-    The layer sizes are :math:`[n_0, \text{units}, \dots, \text{units}, 1]`; no hidden
-    layer is logistic regression. The output is one sigmoid unit trained with cross-entropy
-    and the L2 penalty of strength ``l2_lambda``, by full-batch gradient descent from a
-    seeded start. Bad settings raise a ValueError, and a learning rate so large that the
-    cost blows up :class:`~backprop_lib.TrainingDiverged`, as :meth:`MLP.fit` does.
+    Y's rows choose the output: one row of 0/1 labels, a sigmoid; k >= 2 one-hot rows, a
+    softmax. Bad settings raise a ValueError; a cost that blows up, TrainingDiverged.
 
     Parameters
     ----------
-    X, Y : ndarray of shape (n_0, m) and (1, m)
-        Training images, one per column, and their 0/1 labels.
-    X_val, Y_val : ndarray of shape (n_0, m_val) and (1, m_val), held out to validate on
-    hidden_layers, units : int
-        How many hidden layers (>= 0), and units in each (>= 1).
-    learning_rate, epochs, l2_lambda, seed
-        As for :meth:`MLP.fit` and :class:`MLP`; the seed fixes the initial weights.
-    progress : callable, optional
-        Called as ``progress(epoch)`` after each epoch, epoch counting from 1.
+    X, Y, X_val, Y_val : ndarray of shape (n_0, m), (n_L, m), (n_0, m_val), (n_L, m_val)
+        Training images as columns with their labels, and those held out to validate on.
+    hidden_layers, units, learning_rate, epochs, l2_lambda, seed, batch_size, progress
+        As for :func:`build_mlp` and :meth:`MLP.fit` (``batch_size`` None: full batch), and
+        ``progress(epoch)``, called after each epoch, epoch counting from 1.
+    curve_points : int, optional
+        When to record the costs (:func:`recorded_epochs`): None, after every epoch; 0,
+        never; n, about n times. Each record is a forward pass over every image.
 
     Returns
     -------
     SimpleNamespace
-        ``model`` (trained); ``costs`` (J with its L2 term before each step, from
-        :meth:`MLP.fit`); ``train_costs`` and ``val_costs`` (:meth:`MLP.data_cost` after
-        each step, shape (epochs,)); ``train_accuracy`` and ``val_accuracy``.
+        ``model``; ``costs`` (J with its L2 term, from :meth:`MLP.fit`); ``epochs`` (those
+        recorded) with ``train_costs`` and ``val_costs`` (:meth:`MLP.data_cost` after them);
+        ``train_accuracy``, ``val_accuracy`` and ``val_cost`` after the last epoch.
     """
-    check_whole("hidden_layers", hidden_layers, 0)
-    check_whole("units", units, 1)
-    model = MLP([np.shape(X)[0], *[units] * hidden_layers, 1], l2_lambda=l2_lambda, seed=seed)
-    train_costs, val_costs = np.empty(epochs), np.empty(epochs)
+    model = build_mlp(np.shape(X)[0], np.shape(Y)[0], hidden_layers, units, l2_lambda, seed)
+    when = recorded_epochs(epochs, curve_points)
+    wanted, train_costs, val_costs = set(when.tolist()), [], []
 
     def record(epoch, cost):
-        train_costs[epoch - 1] = model.data_cost(X, Y)
-        val_costs[epoch - 1] = model.data_cost(X_val, Y_val)
+        if epoch in wanted:
+            train_costs.append(model.data_cost(X, Y))
+            val_costs.append(model.data_cost(X_val, Y_val))
         if progress is not None:
             progress(epoch)
 
-    costs = model.fit(X, Y, learning_rate, epochs, callback=record)
+    costs = model.fit(X, Y, learning_rate, epochs, batch_size, callback=record)
     return SimpleNamespace(
         model=model,
         costs=costs,
-        train_costs=train_costs,
-        val_costs=val_costs,
+        epochs=when,
+        train_costs=np.array(train_costs),
+        val_costs=np.array(val_costs),
         train_accuracy=model.accuracy(X, Y),
         val_accuracy=model.accuracy(X_val, Y_val),
+        val_cost=model.data_cost(X_val, Y_val),
     )
 
 
@@ -128,7 +184,7 @@ def validation_split(X, Y, fraction=VALIDATION_FRACTION, seed=0):
     return X[:, fit], Y[:, fit], X[:, val], Y[:, val]
 
 
-def validation_scores(X, Y, settings, seeds, fraction=VALIDATION_FRACTION):
+def validation_scores(X, Y, settings, seeds, fraction=VALIDATION_FRACTION, **training):
     """Train ``settings`` once per seed, each time on its own split, and score it there.
 
     Seed s draws both the validation split and the initial weights, so the spread of the
@@ -136,29 +192,39 @@ def validation_scores(X, Y, settings, seeds, fraction=VALIDATION_FRACTION):
 
     Parameters
     ----------
-    X, Y : ndarray of shape (n_0, m) and (1, m)
-        The training file's images and labels (never the test set).
+    X, Y : ndarray of shape (n_0, m) and (n_L, m)
+        The training file's images and labels or one-hot classes (never the test set).
     settings : dict
-        Keyword arguments of :func:`train_deep_mlp` except ``seed``.
+        The candidate: keyword arguments of :func:`train_deep_mlp` except ``seed``.
     seeds : sequence of int
     fraction : float
+    **training
+        More keyword arguments of :func:`train_deep_mlp` that every candidate shares, for
+        example ``batch_size`` or ``curve_points=0`` (no costs recorded: faster).
 
     Returns
     -------
-    SimpleNamespace of ndarray, each of shape (len(seeds),)
-        ``accuracy`` (validation accuracy after the last epoch), ``cost`` (validation cost
-        after the last epoch), ``best_cost`` and ``best_epoch`` (the lowest validation cost
-        and the epoch, from 1, where it was reached).
+    SimpleNamespace
+        ``accuracy`` and ``cost`` (validation accuracy and cost after the last epoch),
+        ``best_cost`` and ``best_epoch`` (the lowest recorded validation cost and the epoch,
+        from 1, where it was reached; None when no costs were recorded): ndarray of shape
+        (len(seeds),).
     """
-    rows = []
-    for seed in seeds:
-        result = train_deep_mlp(*validation_split(X, Y, fraction, seed), **settings, seed=seed)
-        best = int(np.argmin(result.val_costs))
-        rows.append((result.val_accuracy, result.val_costs[-1], result.val_costs[best], best + 1))
-    accuracy, cost, best_cost, best_epoch = np.array(rows).T
-    return SimpleNamespace(
-        accuracy=accuracy, cost=cost, best_cost=best_cost, best_epoch=best_epoch.astype(int)
+    runs = [
+        train_deep_mlp(*validation_split(X, Y, fraction, seed), **settings, **training, seed=seed)
+        for seed in seeds
+    ]
+    scores = SimpleNamespace(
+        accuracy=np.array([run.val_accuracy for run in runs]),
+        cost=np.array([run.val_cost for run in runs]),
+        best_cost=None,
+        best_epoch=None,
     )
+    if all(run.epochs.size for run in runs):
+        best = [int(np.argmin(run.val_costs)) for run in runs]
+        scores.best_cost = np.array([run.val_costs[i] for run, i in zip(runs, best, strict=True)])
+        scores.best_epoch = np.array([run.epochs[i] for run, i in zip(runs, best, strict=True)])
+    return scores
 
 
 def same_answer_note(predictions):
@@ -171,7 +237,7 @@ def same_answer_note(predictions):
     Parameters
     ----------
     predictions : ndarray of shape (1, m)
-        0/1 predictions on the training images.
+        Predictions on the training images: 0/1 labels, or class indices.
     """
     if np.all(predictions == predictions.flat[0]):
         return (

@@ -1,8 +1,9 @@
 """Notebook 04, drawn: cost curves beside a grid of held-out images, and the deep-MLP explorer.
 
 :class:`DeepMLPView` draws a :func:`~backprop_lib.lessons.deep_mlp.train_deep_mlp` result;
-:func:`deep_mlp_explorer` joins it to sliders through
-:class:`~backprop_lib.display.explorer.Explorer`.
+:func:`deep_mlp_explorer` joins it to sliders through :func:`training_explorer`, which
+notebook 08's explorer uses too, as it uses :func:`cost_curves`, :func:`show_costs` and
+:class:`PredictionGrid`.
 """
 
 import ipywidgets as widgets
@@ -92,6 +93,27 @@ class PredictionGrid:
         return int(np.sum(predictions != self.labels))
 
 
+def cost_curves(ax):
+    """:class:`~backprop_lib.display.charts.Curves` for a ``train_deep_mlp`` result's training
+    and validation costs, on a log scale."""
+    return Curves(
+        ax,
+        "cost (without the L2 term)",
+        "Cost per epoch",
+        ["training set", "validation set"],
+        log=True,
+    )
+
+
+def show_costs(curves, result):
+    """Show a ``train_deep_mlp`` result's costs at its recorded epochs on :func:`cost_curves`,
+    titled with its training and validation accuracy."""
+    curves.update([result.train_costs, result.val_costs], epochs=result.epochs)
+    curves.ax.set_title(
+        f"training accuracy {result.train_accuracy:.1%}, validation {result.val_accuracy:.1%}"
+    )
+
+
 class DeepMLPView:
     """Training and validation cost per epoch beside a :class:`PredictionGrid` of validation
     images.
@@ -107,22 +129,13 @@ class DeepMLPView:
 
     def __init__(self, figure, X_val, Y_val, classes):
         left, right = figure.subfigures(1, 2, width_ratios=[1.0, 1.15])
-        self.curves = Curves(
-            left.subplots(),
-            "cost (without the L2 term)",
-            "Cost per epoch",
-            ["training set", "validation set"],
-            log=True,
-        )
+        self.curves = cost_curves(left.subplots())
         self.grid = PredictionGrid(right.subplots(GRID_ROWS, GRID_COLUMNS), X_val, Y_val, classes)
         self.grid_figure = right
 
     def update(self, result, X_val):
         """Show a ``train_deep_mlp`` result: its costs, accuracies and validation predictions."""
-        self.curves.update([result.train_costs, result.val_costs])
-        self.curves.ax.set_title(
-            f"training accuracy {result.train_accuracy:.1%}, validation {result.val_accuracy:.1%}"
-        )
+        show_costs(self.curves, result)
         mistakes = self.grid.update(result.model.predict(X_val))
         where = ", framed in red and shown first" if mistakes else ""
         self.grid_figure.suptitle(
@@ -144,14 +157,72 @@ def deep_mlp_figure(X_val, Y_val, classes, figure=None):
     return figure, DeepMLPView(figure, X_val, Y_val, classes)
 
 
+def starting_values(defaults, settings):
+    """``defaults`` with ``settings`` in place of some: an explorer's starting values.
+
+    Raises
+    ------
+    ValueError
+        If a setting is not one of ``defaults``.
+    """
+    unknown = set(settings) - set(defaults)
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}; expected some of {list(defaults)}")
+    return {**defaults, **settings}
+
+
+def training_explorer(X, Y, X_val, Y_val, controls, figure, show, seed, **training):
+    """Controls that retrain ``train_deep_mlp`` from one seeded start, a progress bar, a figure.
+
+    Each released control retrains on X, Y and draws the result with ``show``. The message
+    line explains a run that diverges, whose cost ends higher than it started, or that gives
+    every training image the same class.
+
+    Parameters
+    ----------
+    X, Y, X_val, Y_val
+        As for ``train_deep_mlp``: the validation set, never the test set.
+    controls : dict of str to ipywidgets.ValueWidget
+        One per keyword argument of ``train_deep_mlp`` they set; "epochs" among them.
+    figure : matplotlib.figure.Figure
+    show : callable
+        ``show(result)`` draws a result on ``figure``.
+    seed : int
+    **training
+        More keyword arguments of ``train_deep_mlp``, for example ``batch_size``.
+
+    Returns
+    -------
+    Explorer
+        Its ``extras["progress"]`` is the ``ipywidgets.IntProgress``; its ``result`` the last
+        successful ``train_deep_mlp`` result, plus ``note``.
+    """
+    epochs = controls["epochs"].value
+    progress = widgets.IntProgress(value=0, min=0, max=epochs, description="training")
+
+    def show_progress(epoch):
+        if epoch % max(1, progress.max // PROGRESS_UPDATES) == 0 or epoch == progress.max:
+            progress.value = epoch
+
+    def update(**values):
+        progress.max, progress.value = values["epochs"], 0
+        trained = train_deep_mlp(
+            X, Y, X_val, Y_val, **values, seed=seed, progress=show_progress, **training
+        )
+        show(trained)
+        notes = (cost_rise_note(trained.costs), same_answer_note(trained.model.predict(X)))
+        trained.note = join_notes(*notes)
+        return trained
+
+    return Explorer(controls, update, figure, extras={"progress": progress})
+
+
 def deep_mlp_explorer(X, Y, X_val, Y_val, classes, **settings):
     """Sliders for ``train_deep_mlp``, a progress bar, and the :class:`DeepMLPView`.
 
-    Each released slider retrains from the same seeded start. Ranges: learning rate 1e-3 to
-    100 (log scale; at the top end the cost goes up), 0 to 10 hidden layers, 1 to
-    ``UNITS_MAX`` units, epochs 50 to ``EPOCHS_MAX``, lambda 0 to 20. The message line
-    explains a run that diverges, whose cost ends higher than it started, or that gives
-    every image the same class.
+    Each released slider retrains from the same seeded start (:func:`training_explorer`).
+    Ranges: learning rate 1e-3 to 100 (log scale; at the top end the cost goes up), 0 to 10
+    hidden layers, 1 to ``UNITS_MAX`` units, epochs 50 to ``EPOCHS_MAX``, lambda 0 to 20.
 
     Parameters
     ----------
@@ -164,15 +235,10 @@ def deep_mlp_explorer(X, Y, X_val, Y_val, classes, **settings):
     Returns
     -------
     Explorer
-        Its ``extras["progress"]`` is the ``ipywidgets.IntProgress``; its ``result`` the last
-        successful ``train_deep_mlp`` result, plus ``note``.
+        As :func:`training_explorer` returns it.
     """
-    unknown = set(settings) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"unknown settings {sorted(unknown)}; expected some of {list(DEFAULTS)}")
-    start = {**DEFAULTS, **settings}
+    start = starting_values(DEFAULTS, settings)
     figure, view = deep_mlp_figure(X_val, Y_val, classes)
-    progress = widgets.IntProgress(value=0, min=0, max=start["epochs"], description="training")
     controls = {
         "learning_rate": slider(
             "learning rate", start["learning_rate"], 1e-3, 100.0, 0.1, log=True
@@ -182,19 +248,6 @@ def deep_mlp_explorer(X, Y, X_val, Y_val, classes, **settings):
         "epochs": slider("epochs", start["epochs"], 50, EPOCHS_MAX, 50),
         "l2_lambda": slider("L2 λ", start["l2_lambda"], 0.0, 20.0, 0.5),
     }
-
-    def show_progress(epoch):
-        if epoch % max(1, progress.max // PROGRESS_UPDATES) == 0 or epoch == progress.max:
-            progress.value = epoch
-
-    def update(**values):
-        progress.max, progress.value = values["epochs"], 0
-        trained = train_deep_mlp(
-            X, Y, X_val, Y_val, **values, seed=start["seed"], progress=show_progress
-        )
-        view.update(trained, X_val)
-        notes = (cost_rise_note(trained.costs), same_answer_note(trained.model.predict(X)))
-        trained.note = join_notes(*notes)
-        return trained
-
-    return Explorer(controls, update, figure, extras={"progress": progress})
+    return training_explorer(
+        X, Y, X_val, Y_val, controls, figure, lambda run: view.update(run, X_val), start["seed"]
+    )

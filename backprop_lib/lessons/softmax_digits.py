@@ -1,21 +1,20 @@
 r"""Notebook 08, computed: a softmax network on all ten handwritten digits.
 
-:func:`train_softmax_mlp` trains :class:`backprop_lib.MLP` with ReLU hidden layers and a
-softmax output of k units under the categorical cross-entropy, on one-hot targets Y of shape
-(k, m), with mini-batches, and records the training and validation costs along the way.
-:func:`validation_scores` scores settings on several validation splits (drawn by
-:func:`backprop_lib.lessons.deep_mlp.validation_split`), so that the test set is touched once,
-at the end. :func:`confusion_matrix` and :func:`most_confident_mistakes` say which digits the
-network mixes up, and how sure it was when it was wrong.
+The network is notebook 04's: :func:`backprop_lib.lessons.deep_mlp.train_deep_mlp` builds a
+softmax output of k units under the categorical cross-entropy when the targets Y are one-hot
+columns of shape (k, m), and :func:`~backprop_lib.lessons.deep_mlp.validation_scores` scores
+it on validation splits. This module holds what notebook 08 trains with (:data:`DEFAULTS`,
+mini-batches of :data:`BATCH_SIZE`, costs recorded :data:`CURVE_POINTS` times) and what it
+adds: :func:`confusion_matrix` and :func:`most_confident_mistakes` say which digits the
+network mixes up, and how sure it was when it was wrong; :func:`paired_difference` compares
+two candidates split by split.
 """
 
 from types import SimpleNamespace
 
 import numpy as np
 
-from ..network import MLP
 from ..validation import check_whole
-from .deep_mlp import VALIDATION_FRACTION, validation_split
 
 DEFAULTS = {
     "hidden_layers": 1,
@@ -33,7 +32,8 @@ BATCH_SIZE = 32
 images that a validation split leaves to train on."""
 
 CURVE_POINTS = 25
-"""How many times a training run records its costs, at evenly spread epochs ending with the
+"""How many times a training run records its costs (``curve_points`` of
+:func:`~backprop_lib.lessons.deep_mlp.train_deep_mlp`), at evenly spread epochs ending with the
 last: enough for a smooth curve. Each record is a forward pass over every training and
 validation image (large enough for the BLAS to use several threads); recorded after each of
 100 epochs, they took 12 to 21 times as long as the training itself on a busy two-core machine."""
@@ -41,137 +41,6 @@ validation image (large enough for the BLAS to use several threads); recorded af
 HIDDEN_LAYERS_MAX, UNITS_MAX, EPOCHS_MAX = 2, 64, 500
 """The ends of the explorer's sliders: 2 layers of 64 units for 500 epochs took about 7 s on
 a two-core machine shared with other work (100 epochs of the defaults, under 1 s)."""
-
-
-def softmax_mlp(n_inputs, k, hidden_layers, units, l2_lambda=0.0, seed=0):
-    r"""A new network of ``hidden_layers`` ReLU layers of ``units`` units under a softmax of k.
-
-    The layer sizes are :math:`[n_0, \text{units}, \dots, \text{units}, k]`; no hidden layer
-    is softmax (multinomial logistic) regression. The loss is the categorical cross-entropy.
-
-    Parameters
-    ----------
-    n_inputs, k : int
-        n_0, the values per image, and the number of classes.
-    hidden_layers, units : int
-        How many hidden layers (>= 0), and units in each (>= 1).
-    l2_lambda, seed
-        As for :class:`MLP`; the seed fixes the initial weights and the mini-batches' order.
-
-    Returns
-    -------
-    MLP
-    """
-    check_whole("hidden_layers", hidden_layers, 0)
-    check_whole("units", units, 1)
-    return MLP(
-        [n_inputs, *[units] * hidden_layers, k],
-        output_activation="softmax",
-        loss="categorical_cross_entropy",
-        l2_lambda=l2_lambda,
-        seed=seed,
-    )
-
-
-def recorded_epochs(epochs, points=CURVE_POINTS):
-    """The epochs (from 1) after which a run records its costs: every ``epochs // points``-th
-    and the last, so about ``points`` of them (every epoch when there are fewer).
-
-    Returns
-    -------
-    ndarray of int, increasing, ending with ``epochs``
-    """
-    step = max(1, epochs // points)
-    return np.unique(np.append(np.arange(step, epochs + 1, step), epochs))
-
-
-def train_softmax_mlp(
-    X,
-    Y,
-    X_val,
-    Y_val,
-    hidden_layers,
-    units,
-    learning_rate,
-    epochs,
-    l2_lambda=0.0,
-    seed=0,
-    progress=None,
-    curve_points=CURVE_POINTS,
-):
-    r"""Train a :func:`softmax_mlp` with mini-batches of :data:`BATCH_SIZE`, and score it.
-
-    Bad settings raise a ValueError; a cost that blows up, :class:`~backprop_lib.TrainingDiverged`.
-    ``X, Y, X_val, Y_val`` are (n_0, m), (k, m), (n_0, m_val), (k, m_val): images as columns
-    and one-hot classes; the settings are as for :func:`softmax_mlp` and :meth:`MLP.fit`;
-    ``progress(epoch)`` is called after each epoch (from 1); the costs are recorded after
-    about ``curve_points`` epochs (:func:`recorded_epochs`; 0, never).
-
-    Returns
-    -------
-    SimpleNamespace
-        ``model``; ``costs`` (from :meth:`MLP.fit`); ``epochs`` (those recorded) with
-        ``train_costs`` and ``val_costs`` (:meth:`MLP.data_cost` after them);
-        ``train_accuracy``, ``val_accuracy`` and ``val_cost`` after the last epoch.
-    """
-    model = softmax_mlp(X.shape[0], Y.shape[0], hidden_layers, units, l2_lambda, seed)
-    check_whole("epochs", epochs, 1)
-    check_whole("curve_points", curve_points, 0)
-    when = recorded_epochs(epochs, curve_points) if curve_points else np.array([], dtype=int)
-    train_costs, val_costs = [], []
-
-    def record(epoch, cost):
-        if epoch in when:
-            train_costs.append(model.data_cost(X, Y))
-            val_costs.append(model.data_cost(X_val, Y_val))
-        if progress is not None:
-            progress(epoch)
-
-    costs = model.fit(X, Y, learning_rate, epochs, BATCH_SIZE, callback=record)
-    return SimpleNamespace(
-        model=model,
-        costs=costs,
-        epochs=when,
-        train_costs=np.array(train_costs),
-        val_costs=np.array(val_costs),
-        train_accuracy=model.accuracy(X, Y),
-        val_accuracy=model.accuracy(X_val, Y_val),
-        val_cost=model.data_cost(X_val, Y_val),
-    )
-
-
-def validation_scores(X, Y, settings, seeds, fraction=VALIDATION_FRACTION):
-    """Train ``settings`` once per seed, each time on its own validation split, and score it.
-
-    Seed s draws both the split (:func:`~backprop_lib.lessons.deep_mlp.validation_split`)
-    and the initial weights, so the spread of the scores over the seeds shows how much one
-    split's number can be trusted. (Notebook 04's ``deep_mlp.validation_scores`` does the
-    same for one sigmoid output.) No costs are recorded during training.
-
-    Parameters
-    ----------
-    X, Y : ndarray of shape (n_0, m) and (k, m)
-        The training file's images and one-hot classes (never the test set).
-    settings : dict
-        Keyword arguments of :func:`train_softmax_mlp` except ``seed``.
-    seeds : sequence of int
-    fraction : float
-
-    Returns
-    -------
-    SimpleNamespace of ndarray, each of shape (len(seeds),)
-        ``accuracy`` and ``cost``: the validation accuracy and cost after the last epoch.
-    """
-    runs = [
-        train_softmax_mlp(
-            *validation_split(X, Y, fraction, seed), **settings, seed=seed, curve_points=0
-        )
-        for seed in seeds
-    ]
-    return SimpleNamespace(
-        accuracy=np.array([run.val_accuracy for run in runs]),
-        cost=np.array([run.val_cost for run in runs]),
-    )
 
 
 def _class_indices(name, values, k):

@@ -1,28 +1,31 @@
 """Notebook 08, drawn: cost curves beside a confusion matrix, the most confident mistakes, and
 the softmax explorer.
 
-:class:`SoftmaxDigitsView` draws a
-:func:`~backprop_lib.lessons.softmax_digits.train_softmax_mlp` result;
-:func:`softmax_digits_explorer` joins it to sliders through
-:class:`~backprop_lib.display.explorer.Explorer`; :func:`show_mistakes` draws the images a
-network got wrong with the probability it gave them.
+:class:`SoftmaxDigitsView` draws a :func:`~backprop_lib.lessons.deep_mlp.train_deep_mlp`
+result of a softmax network; :func:`softmax_digits_explorer` joins it to sliders through
+notebook 04's :func:`~backprop_lib.lessons.deep_mlp_views.training_explorer`;
+:func:`show_mistakes` draws the images a network got wrong with the probability it gave them.
 """
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..display.charts import Curves
-from ..display.explorer import Explorer, cost_rise_note, join_notes, slider
-from .deep_mlp import same_answer_note
-from .deep_mlp_views import PROGRESS_UPDATES, PredictionGrid
+from ..display.explorer import slider
+from .deep_mlp_views import (
+    PredictionGrid,
+    cost_curves,
+    show_costs,
+    starting_values,
+    training_explorer,
+)
 from .softmax_digits import (
+    BATCH_SIZE,
+    CURVE_POINTS,
     DEFAULTS,
     EPOCHS_MAX,
     HIDDEN_LAYERS_MAX,
     UNITS_MAX,
     confusion_matrix,
-    train_softmax_mlp,
 )
 
 FIGURE_SIZE = (10.0, 4.2)
@@ -83,27 +86,18 @@ class SoftmaxDigitsView:
 
     def __init__(self, figure, classes):
         ax_costs, ax_matrix = figure.subplots(1, 2, width_ratios=[1.2, 1.0])
-        self.curves = Curves(
-            ax_costs,
-            "cost (without the L2 term)",
-            "Cost per epoch",
-            ["training set", "validation set"],
-            log=True,
-        )
+        self.curves = cost_curves(ax_costs)
         self.matrix = ConfusionMatrix(ax_matrix, classes)
 
     def update(self, result, X_val, Y_val):
-        """Show a ``train_softmax_mlp`` result: its costs, accuracies and validation mistakes.
+        """Show a ``train_deep_mlp`` result: its costs, accuracies and validation mistakes.
 
         Returns
         -------
         ndarray of shape (k, k)
             The validation set's confusion matrix.
         """
-        self.curves.update([result.train_costs, result.val_costs], epochs=result.epochs)
-        self.curves.ax.set_title(
-            f"training accuracy {result.train_accuracy:.1%}, validation {result.val_accuracy:.1%}"
-        )
+        show_costs(self.curves, result)
         labels = np.argmax(Y_val, axis=0)
         matrix = confusion_matrix(labels, result.model.predict(X_val), Y_val.shape[0])
         self.matrix.update(matrix)
@@ -152,19 +146,20 @@ def show_mistakes(axes, X, labels, mistakes, classes):
 
 
 def softmax_digits_explorer(X, Y, X_val, Y_val, classes, **settings):
-    """Sliders for ``train_softmax_mlp``, a progress bar, and the :class:`SoftmaxDigitsView`.
+    """Sliders for ``train_deep_mlp`` on one-hot targets, a progress bar, and the
+    :class:`SoftmaxDigitsView`.
 
-    Each released slider retrains from the same seeded start. Ranges: learning rate 1e-2 to
-    10 (log scale; at the top end training breaks down), 0 to ``HIDDEN_LAYERS_MAX`` hidden
-    layers, 1 to ``UNITS_MAX`` units, epochs 10 to ``EPOCHS_MAX``, lambda 0 to 20. The
-    message line explains a run that diverges, whose cost ends higher than it started, or
-    that gives every image the same class.
+    Each released slider retrains from the same seeded start, with mini-batches of
+    ``BATCH_SIZE`` and the costs recorded ``CURVE_POINTS`` times
+    (:func:`~backprop_lib.lessons.deep_mlp_views.training_explorer`). Ranges: learning rate
+    1e-2 to 10 (log scale; at the top end training breaks down), 0 to ``HIDDEN_LAYERS_MAX``
+    hidden layers, 1 to ``UNITS_MAX`` units, epochs 10 to ``EPOCHS_MAX``, lambda 0 to 20.
 
     Parameters
     ----------
     X, Y, X_val, Y_val
-        As for ``train_softmax_mlp``: the explorer shows the validation set, never the test
-        set.
+        As for ``train_deep_mlp``, Y one-hot: the explorer shows the validation set, never
+        the test set.
     classes : sequence of k str
     **settings
         Starting values overriding :data:`~backprop_lib.lessons.softmax_digits.DEFAULTS`.
@@ -172,15 +167,11 @@ def softmax_digits_explorer(X, Y, X_val, Y_val, classes, **settings):
     Returns
     -------
     Explorer
-        Its ``extras["progress"]`` is the ``ipywidgets.IntProgress``; its ``result`` the last
-        successful ``train_softmax_mlp`` result, plus ``note`` and ``confusion``.
+        As ``training_explorer`` returns it; its ``result`` also holds ``confusion``, the
+        validation set's confusion matrix.
     """
-    unknown = set(settings) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"unknown settings {sorted(unknown)}; expected some of {list(DEFAULTS)}")
-    start = {**DEFAULTS, **settings}
+    start = starting_values(DEFAULTS, settings)
     figure, view = softmax_digits_figure(classes)
-    progress = widgets.IntProgress(value=0, min=0, max=start["epochs"], description="training")
     controls = {
         "learning_rate": slider("learning rate", start["learning_rate"], 1e-2, 10.0, 0.1, log=True),
         "hidden_layers": slider("hidden layers", start["hidden_layers"], 0, HIDDEN_LAYERS_MAX, 1),
@@ -189,18 +180,18 @@ def softmax_digits_explorer(X, Y, X_val, Y_val, classes, **settings):
         "l2_lambda": slider("L2 λ", start["l2_lambda"], 0.0, 20.0, 0.5),
     }
 
-    def show_progress(epoch):
-        if epoch % max(1, progress.max // PROGRESS_UPDATES) == 0 or epoch == progress.max:
-            progress.value = epoch
+    def show(result):
+        result.confusion = view.update(result, X_val, Y_val)
 
-    def update(**values):
-        progress.max, progress.value = values["epochs"], 0
-        trained = train_softmax_mlp(
-            X, Y, X_val, Y_val, **values, seed=start["seed"], progress=show_progress
-        )
-        trained.confusion = view.update(trained, X_val, Y_val)
-        notes = (cost_rise_note(trained.costs), same_answer_note(trained.model.predict(X)))
-        trained.note = join_notes(*notes)
-        return trained
-
-    return Explorer(controls, update, figure, extras={"progress": progress})
+    return training_explorer(
+        X,
+        Y,
+        X_val,
+        Y_val,
+        controls,
+        figure,
+        show,
+        start["seed"],
+        batch_size=BATCH_SIZE,
+        curve_points=CURVE_POINTS,
+    )

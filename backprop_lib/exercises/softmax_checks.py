@@ -1,0 +1,349 @@
+r"""Notebook 08's checks: the softmax, its Jacobian, and the output error of softmax with the
+categorical cross-entropy.
+
+Logits z are (k, m), one column per example, and the softmax normalises each column:
+:math:`s_j = e^{z_j} / \sum_i e^{z_i}`. The right answers come from the mathematics: the
+softmax from that formula (with each column's largest logit subtracted where the plain formula
+overflows, which changes nothing since the shift cancels), the Jacobian and the delta from
+central differences of the softmax and of the summed loss in z.
+"""
+
+import numpy as np
+
+from ..activations import sigmoid, softmax
+from ..gradcheck import numerical_gradient
+from ..losses import categorical_cross_entropy
+from .calling import read_array
+from .checking import Case, Mistake, Step, wrong
+from .steps import PER_EXAMPLE
+
+LOGIT_SCALE = 2.0
+"""Logits are drawn from N(0, 2^2): spread enough that the classes' probabilities differ
+clearly, small enough that none underflows (the plain formula is exact on them)."""
+
+DELTA_CASES = ((3, 4, "one-hot"), (2, 1, "one-hot"), (10, 1, "soft"), (4, 50, "mixed"))
+"""(k, m, targets) of the delta cases: k from 2 to 10 classes, one example and 50; one-hot
+targets, soft ones (each column a random distribution over the classes, not one-hot) and a
+mix of the two, column by column."""
+
+SOFTMAX_SHAPES = ((3, 3), (4, 6), (5, 1), (10, 50))
+"""(k, m) of the softmax cases with moderate logits: square first (normalising the wrong
+axis still fits the shape, so the values name the mistake), then non-square, one example and
+many."""
+
+LARGE_LOGITS = np.array(
+    [
+        [1000.0, -1000.0, 1e4, 3.0],
+        [999.0, -1001.0, -1e4, 1.0],
+        [998.0, -1002.0, 0.0, 2.0],
+    ]
+)
+"""Columns of logits near +1000, near -1000, of +-1e4, and moderate ones: e^z overflows above
+about 709.78 and underflows below about -745, so only a softmax that subtracts each column's
+largest logit gives finite probabilities that add up to 1 in every column."""
+
+SUM_TOLERANCE = 1e-6
+"""How far a column's (or a row's) sum may be from 1 and still count as 1."""
+
+JACOBIAN_SIZES = (3, 2, 5, 10)
+"""k of the Jacobian cases, each one example z of shape (k, 1)."""
+
+
+def _logits(rng, k, m):
+    return LOGIT_SCALE * rng.standard_normal((k, m))
+
+
+def _mistakes(*pairs):
+    return tuple(Mistake(predict, message) for predict, message in pairs)
+
+
+# ----- the output error delta = dC/dz -----------------------------------------------------
+
+
+def _targets(rng, k, m, kind):
+    """One-hot columns, soft ones (a random distribution each) or a mix, column by column."""
+    one_hot = np.eye(k)[:, rng.integers(0, k, size=m)]
+    soft = rng.dirichlet(np.ones(k), size=m).T
+    if kind == "one-hot":
+        return one_hot
+    if kind == "soft":
+        return soft
+    return np.where(rng.random(m) < 0.5, one_hot, soft)
+
+
+def _delta_cases(rng):
+    made = []
+    for k, m, kind in DELTA_CASES:
+        z, y = _logits(rng, k, m), _targets(rng, k, m, kind)
+
+        def summed_loss(z_, y=y):
+            return float(np.sum(categorical_cross_entropy(softmax(z_), y)))
+
+        expected = numerical_gradient(summed_loss, z)
+        context = {"a": softmax(z), "y": y, "m": m}
+        made.append(Case((context["a"], y), (expected,), ("delta",), context))
+    return made
+
+
+def _read_delta(value, case):
+    k, m = case.context["y"].shape
+    shape = np.shape(value) if isinstance(value, np.ndarray) else None
+    if shape in ((1, m), (m,)) and k > 1:
+        raise wrong(
+            f"wrong: your delta has shape {shape}: you summed over the classes; delta has one "
+            f"entry per class and example, shape {(k, m)}."
+        )
+    if shape in ((k, 1), (k,)) and m > 1:
+        raise wrong(
+            f"wrong: your delta has shape {shape}: you combined the examples; delta is per "
+            f"example, one column each, shape {(k, m)}."
+        )
+    return (read_array(value, case.expected[0], case.labels[0]),)
+
+
+def _one_hot_of_largest(y):
+    return np.eye(y.shape[0])[:, np.argmax(y, axis=0)]
+
+
+SOFTMAX_CROSS_ENTROPY_DELTA = Step(
+    "softmax_cross_entropy_delta",
+    "softmax_cross_entropy_delta(a, y) -> dC/dz for a = softmax(z) and the categorical "
+    "cross-entropy, of shape (k, m)",
+    ("a", "y"),
+    _delta_cases,
+    _read_delta,
+    _mistakes(
+        (
+            lambda c: (-c["y"] / c["a"],),
+            "wrong: that is dC/da = -y/a; the delta is dC/dz, which goes through the softmax's "
+            "Jacobian and simplifies to a - y.",
+        ),
+        (
+            lambda c: (c["y"] * (c["a"] - 1),),
+            "wrong: you multiplied -y/a by a (1 - a) only, the Jacobian's diagonal, as if the "
+            "softmax acted entry by entry; its off-diagonal entries -a_i a_j count too, and "
+            "the product is a - y.",
+        ),
+        (
+            lambda c: (c["a"] * (1 - c["a"]) * (c["a"] - c["y"]),),
+            "wrong: you multiplied a - y by a (1 - a); a - y is dC/dz already, the softmax's "
+            "Jacobian is inside it.",
+        ),
+        (
+            lambda c: (c["a"] - _one_hot_of_largest(c["y"]),),
+            "wrong: you replaced y by a one-hot column of its largest entry; with soft targets "
+            "(columns that add up to 1 but are not one-hot) delta is a - y with y as given.",
+        ),
+        (
+            lambda c: (c["a"] - 1,),
+            "wrong: you wrote a - 1: the target y belongs there, delta = a - y.",
+        ),
+    ),
+    {
+        "1/m": PER_EXAMPLE,
+        -1.0: "wrong: your softmax_cross_entropy_delta has the wrong sign: delta = a - y, "
+        "prediction minus target.",
+    },
+    hint="a and y are both (k, m), one column per example, and so is delta.",
+    against="central differences of the summed categorical cross-entropy of softmax(z) in z",
+)
+
+
+# ----- the softmax itself -----------------------------------------------------------------
+
+
+def _shifted_softmax(z, shift):
+    e = np.exp(z - shift)
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def _softmax_cases(rng):
+    made = []
+    for k, m in SOFTMAX_SHAPES:
+        z = _logits(rng, k, m)
+        expected = _shifted_softmax(z, 0.0)  # no shift: the formula as written
+        made.append(Case((z,), (expected,), ("softmax",), {"z": z, "m": m, "large": False}))
+    z = LARGE_LOGITS.copy()
+    with np.errstate(under="ignore"):  # terms far below a column's largest are 0, rightly
+        expected = _shifted_softmax(z, z.max(axis=0, keepdims=True))  # the same, finite
+    made.append(Case((z,), (expected,), ("softmax",), {"z": z, "m": z.shape[1], "large": True}))
+    return made
+
+
+def _same_finite(answer, reference):
+    finite = np.isfinite(reference)
+    return np.array_equal(np.isfinite(answer), finite) and np.allclose(
+        answer[finite], reference[finite], rtol=0, atol=SUM_TOLERANCE
+    )
+
+
+def _overflow_message(answer, z):
+    """What a softmax that returned NaN or inf for large logits did."""
+    with np.errstate(all="ignore"):
+        plain = _shifted_softmax(z, 0.0)  # no shift
+        global_max = _shifted_softmax(z, z.max())
+    if _same_finite(answer, global_max):
+        return (
+            "wrong: your softmax subtracts the largest logit of the whole array; subtract each "
+            "column's own largest, z.max(axis=0, keepdims=True), or columns far below it "
+            "underflow to 0 / 0 = NaN."
+        )
+    plain_said = ", the plain formula e^z / sum e^z," if _same_finite(answer, plain) else ""
+    how = f"your softmax{plain_said} gives"
+    return (
+        f"wrong: {how} NaN or inf for logits near +-1000 or +-1e4: e^z is inf above about "
+        "709.78 and 0 below about -745. Subtract each column's largest logit first: the "
+        "shift cancels, and every exponent is then <= 0."
+    )
+
+
+def _read_softmax(value, case):
+    z, expected = case.context["z"], case.expected[0]
+    numeric = isinstance(value, np.ndarray) and value.dtype.kind == "f"
+    large = case.context["large"]  # else NaN has another cause: read_array says so
+    if large and numeric and value.shape == expected.shape and not np.all(np.isfinite(value)):
+        raise wrong(_overflow_message(value, z))
+    answer = read_array(value, expected, case.labels[0])
+    if not np.allclose(answer.sum(axis=0), 1.0, rtol=0, atol=SUM_TOLERANCE):
+        if np.allclose(answer.sum(axis=1), 1.0, rtol=0, atol=SUM_TOLERANCE):
+            raise wrong(
+                "wrong: each row of your softmax adds up to 1: you normalised over the examples "
+                "(axis=1); normalise over the classes, each column: axis=0, keepdims=True."
+            )
+        if np.isclose(answer.sum(), 1.0, rtol=0, atol=SUM_TOLERANCE):
+            raise wrong(
+                "wrong: your whole softmax adds up to 1: you divided by the sum of every entry; "
+                "divide each column by its own sum, axis=0, keepdims=True."
+            )
+    return (answer,)
+
+
+SOFTMAX = Step(
+    "softmax",
+    "softmax(z) -> each column's e^(z_j) / sum_i e^(z_i), of shape (k, m), finite for any logits",
+    ("z",),
+    _softmax_cases,
+    _read_softmax,
+    _mistakes(
+        (
+            lambda c: (np.exp(c["z"]),),
+            "wrong: you returned e^z without dividing it by each column's sum.",
+        ),
+        (
+            lambda c: (np.exp(c["z"] - c["z"].max(axis=0, keepdims=True)),),
+            "wrong: you returned e^(z - max) without dividing it by each column's sum.",
+        ),
+        (
+            lambda c: (_shifted_softmax(c["z"], c["z"].max(axis=1, keepdims=True)),),
+            "wrong: you subtracted each row's largest logit (axis=1); subtract each column's "
+            "(axis=0, keepdims=True): a shift cancels only when all of one example's logits move "
+            "together.",
+        ),
+        (
+            lambda c: (softmax(c["z"].T),),
+            "wrong: you normalised the rows of z, through its transpose: z is (k, m), one column "
+            "per example, so normalise each column of z as it is.",
+        ),
+        (
+            lambda c: (sigmoid(c["z"]),),
+            "wrong: you applied the sigmoid entry by entry; the softmax divides e^z by the sum "
+            "over each column's classes.",
+        ),
+    ),
+    hint="z is (k, m), one column per example; normalise each column: e / e.sum(axis=0, "
+    "keepdims=True).",
+    against="the formula e^(z_j) / sum_i e^(z_i) in each column",
+)
+
+
+# ----- the Jacobian of one example --------------------------------------------------------
+
+
+def _jacobian_cases(rng):
+    made = []
+    for k in JACOBIAN_SIZES:
+        z = _logits(rng, k, 1)
+        rows = [numerical_gradient(lambda v, i=i: float(softmax(v)[i, 0]), z).T for i in range(k)]
+        made.append(Case((z,), (np.vstack(rows),), ("ds/dz",), {"z": z, "s": softmax(z)}))
+    return made
+
+
+def _jacobian_of(s):
+    return np.diagflat(s) - s @ s.T
+
+
+def _read_jacobian(value, case):
+    k = case.context["z"].shape[0]
+    if isinstance(value, np.ndarray) and value.shape in ((k, 1), (k,), (1, k)):
+        raise wrong(
+            f"wrong: your Jacobian has shape {value.shape}, one number per class; it is a "
+            f"(k, k) matrix, here {(k, k)}: entry (i, j) is ds_i/dz_j."
+        )
+    return (read_array(value, case.expected[0], case.labels[0]),)
+
+
+def _off_diagonal_flipped(s):
+    right = _jacobian_of(s)
+    return np.where(np.eye(len(s), dtype=bool), right, -right)
+
+
+SOFTMAX_JACOBIAN = Step(
+    "softmax_jacobian",
+    "softmax_jacobian(z) -> diag(s) - s s^T with s = softmax(z), for one example z of shape "
+    "(k, 1): a (k, k) matrix",
+    ("z",),
+    _jacobian_cases,
+    _read_jacobian,
+    _mistakes(
+        (
+            lambda c: (np.diagflat(c["s"] * (1 - c["s"])),),
+            "wrong: you kept only the diagonal s_i (1 - s_i); each s_i depends on every logit, "
+            "so the off-diagonal entries are -s_i s_j.",
+        ),
+        (
+            lambda c: (_off_diagonal_flipped(c["s"]),),
+            "wrong: your off-diagonal entries have the wrong sign: raising z_j lowers every "
+            "other s_i, so ds_i/dz_j = -s_i s_j there.",
+        ),
+        (
+            lambda c: (-c["s"] @ c["s"].T,),
+            "wrong: you left out diag(s): the Jacobian is diag(s) - s s^T.",
+        ),
+        (
+            lambda c: (np.diagflat(c["s"]) + c["s"] @ c["s"].T,),
+            "wrong: you added s s^T; the Jacobian subtracts it: diag(s) - s s^T.",
+        ),
+        (
+            lambda c: (c["s"] @ c["s"].T,),
+            "wrong: you returned s s^T; the Jacobian is diag(s) - s s^T.",
+        ),
+        (
+            lambda c: (c["s"][0, 0] - c["s"] @ c["s"].T,),
+            "wrong: np.diag of a (k, 1) column gives its first entry, not a diagonal matrix; "
+            "use np.diagflat(s), or np.diag(s.ravel()).",
+        ),
+        (
+            lambda c: (_jacobian_of(softmax(c["s"])),),
+            "wrong: you took the softmax twice: softmax_jacobian takes the logits z, so compute "
+            "s = softmax(z) once.",
+        ),
+        (
+            lambda c: (_jacobian_of(c["z"]),),
+            "wrong: you used z itself as s; compute s = softmax(z) first.",
+        ),
+        (
+            lambda c: (np.diagflat(sigmoid(c["z"]) * (1 - sigmoid(c["z"]))),),
+            "wrong: you used the sigmoid's derivative entry by entry; the softmax's Jacobian is "
+            "diag(s) - s s^T, with s = softmax(z).",
+        ),
+    ),
+    {
+        -1.0: "wrong: your softmax_jacobian has the wrong sign: its diagonal s_i (1 - s_i) is "
+        "positive."
+    },
+    hint="z is one example, a column (k, 1); s = softmax(z) is (k, 1) and s @ s.T is (k, k).",
+    against="central differences of softmax(z), one row per output s_i",
+)
+
+STEPS = (SOFTMAX_JACOBIAN, SOFTMAX_CROSS_ENTROPY_DELTA, SOFTMAX)
+"""Notebook 08's checks, in the notebook's order."""

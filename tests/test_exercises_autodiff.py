@@ -1,0 +1,384 @@
+"""Notebook 07's checks: the local derivatives of one operation and the backward sweep.
+
+Right answers written in different ways pass; each known mistake, written as a student would
+write it (independently of the check's own catalogue), is rejected with its diagnosis; bad
+answers (None, NaN, an exception, NotImplementedError, changed inputs, an endless loop) get
+a message. Each row of LOCAL_MISTAKES and SWEEP_MISTAKES is (the wrong function, words its
+message must contain).
+"""
+
+import math
+import sys
+from collections import Counter, deque
+
+import numpy as np
+import pytest
+
+import backprop_lib as bp
+from backprop_lib import exercises
+from backprop_lib.autodiff import topological_order
+from backprop_lib.exercises import autodiff_checks
+from backprop_lib.exercises.checking import TOLERANCE
+
+SEEDS = (0, 20)
+"""The visible check's seed and the hidden tests' seed of notebook 07."""
+
+SHORT = 0.05
+"""A time limit short enough to keep the test of an endless function fast."""
+
+
+def _sig(a):
+    return 1.0 / (1.0 + math.exp(-a))
+
+
+# ----- local_derivatives -------------------------------------------------------------------
+
+
+def local_by_hand(op, a, b, slip=None):
+    """The table of notebook 07, with one optional slip (each slip concerns one operation)."""
+    t, s = math.tanh(a), _sig(a)
+    slips = {
+        "minus": ("-", (1.0, 1.0)),
+        "no_swap": ("*", (a, b)),
+        "sign": ("/", (1 / b, a / b**2)),
+        "square": ("/", (1 / b, -a / b)),
+        "log_itself": ("log", (math.log(a) if op == "log" else 0.0, 0.0)),  # log needs a > 0
+        "tanh_at_input": ("tanh", (1 - a**2, 0.0)),
+        "tanh_no_square": ("tanh", (1 - t, 0.0)),
+        "tanh_at_output": ("tanh", (1 - math.tanh(t) ** 2, 0.0)),
+        "sigmoid_at_output": ("sigmoid", (_sig(s) * (1 - _sig(s)), 0.0)),
+        "sigmoid_at_input": ("sigmoid", (a * (1 - a), 0.0)),
+        "comparison": ("relu", (float(a < 0), 0.0)),
+    }
+    if slip is not None and slips[slip][0] == op:
+        return slips[slip][1]
+    table = {
+        "+": (1.0, 1.0),
+        "-": (1.0, -1.0),
+        "*": (b, a),
+        "/": (1 / b, -a / b**2),
+        "exp": (math.exp(a), 0.0),
+        "log": (1 / a, 0.0),
+        "tanh": (1 - t * t, 0.0),
+        "sigmoid": (s * (1 - s), 0.0),
+        "relu": (float(a > 0), 0.0),
+    }
+    return table[op]
+
+
+def _slips(*slips):
+    """Several slips at once, each in its own operation."""
+
+    def fn(op, a, b):
+        for slip in slips:
+            answer = local_by_hand(op, a, b, slip)
+            if answer != local_by_hand(op, a, b):
+                return answer
+        return local_by_hand(op, a, b)
+
+    return fn
+
+
+def local_by_value(op, a, b):
+    """The same by the course's Value engine: build the operation, run backward()."""
+    x, y = bp.Value(a), bp.Value(b)
+    methods = {"+": x + y, "-": x - y, "*": x * y, "/": x / y}
+    out = methods[op] if op in methods else getattr(x, op)()
+    out.backward()
+    return x.grad, y.grad
+
+
+def local_with_numpy(op, a, b):
+    """Written with NumPy and the library's derivatives, returned as a list of numpy floats."""
+    z = np.array([[a]])
+    one = {"exp": np.exp(z), "log": 1 / z, "tanh": bp.tanh_prime(z), "sigmoid": bp.sigmoid_prime(z)}
+    one["relu"] = bp.relu_prime(z)
+    two = {"+": (1, 1), "-": (1, -1), "*": (b, a), "/": (1 / b, -a * b**-2)}
+    if op in two:
+        return [np.float64(v) for v in two[op]]
+    return [np.float64(one[op][0, 0]), np.float64(0.0)]
+
+
+@pytest.mark.parametrize("fn", [local_by_hand, local_by_value, local_with_numpy])
+def test_right_local_derivatives_pass(fn):
+    for seed in (*SEEDS, 3):
+        result = exercises.check("local_derivatives", fn, seed=seed)
+        assert result.passed, result.message
+
+
+def _slip(slip):
+    return lambda op, a, b: local_by_hand(op, a, b, slip)
+
+
+def _scaled(op_name, factor):
+    def fn(op, a, b):
+        da, db = local_by_hand(op, a, b)
+        return (factor * da, factor * db) if op == op_name else (da, db)
+
+    return fn
+
+
+SHOWN = "you returned (d/da, d/db) = "
+
+LOCAL_MISTAKES = [
+    (_slip("minus"), "a - b hands b the gradient with a minus sign"),
+    (_slip("no_swap"), "you gave each input of a * b its own value; multiply swaps"),
+    (_slip("sign"), "you lost the minus sign of d/db of a / b, which is -a/b^2"),
+    (_slip("square"), "you lost the square of d/db of a / b"),
+    (_slip("log_itself"), "you returned log(a) itself, not its derivative"),
+    (_slip("tanh_at_input"), "for tanh(a) you put a where the formula needs the output"),
+    (_slip("sigmoid_at_input"), "for sigmoid(a) you put a where the formula needs the output"),
+    (_slips("tanh_at_input", "sigmoid_at_input"), "not 1 - a^2; sigma'(a) = s (1 - s)"),
+    (_slip("tanh_no_square"), "you forgot the square: tanh'(a) = 1 - tanh(a)^2"),
+    (_slip("tanh_at_output"), "you took the derivative at the output, tanh(a), instead of at a"),
+    (_slip("sigmoid_at_output"), "the derivative at the output, sigmoid(a), instead of at a"),
+    (_slips("sigmoid_at_output", "tanh_at_output"), "tanh'(a) = 1 - tanh(a)^2 and sigma'(a)"),
+    (_slip("comparison"), "your comparison is the wrong way round"),
+    (_scaled("tanh", -1.0), "for tanh(a) at a = "),
+    (_scaled("/", 2.0), SHOWN),
+    (_slips("minus", "tanh_no_square"), "for a - b at a = "),  # two slips: the first is shown
+    (
+        lambda op, a, b: local_by_hand(op, a, b)[:1] if op == "tanh" else local_by_hand(op, a, b),
+        "return two numbers (d/da, d/db) for tanh(a), with d/db = 0.0 because b is not used; "
+        "got a tuple of 1.",
+    ),
+    (
+        lambda op, a, b: (math.exp(a), 1.0) if op == "exp" else local_by_hand(op, a, b),
+        "exp(a) does not depend on b, so its d/db is 0.0; you returned 1.",
+    ),
+    (
+        lambda op, a, b: (a > 0, 0.0) if op == "relu" else local_by_hand(op, a, b),
+        "you returned bool for d/da of relu(a); expected a number.",
+    ),
+    (lambda op, a, b: None, "return two numbers (d/da, d/db) for a + b; got None."),
+    (lambda op, a, b: (math.nan, 1.0), "your d/da of a + b is nan"),
+    (lambda op, a, b: local_by_hand(op, a, b) + 0.5, "raised TypeError"),
+    (lambda op, a, b: (b, a), "for a + b at a = "),
+]
+
+
+@pytest.mark.parametrize(("fn", "words"), LOCAL_MISTAKES, ids=[w for _, w in LOCAL_MISTAKES])
+def test_each_local_mistake_is_named(fn, words):
+    for seed in SEEDS:
+        result = exercises.check("local_derivatives", fn, seed=seed)
+        assert result.status == "wrong" and words in result.message, result.message
+
+
+def test_any_other_wrong_answer_is_shown_beside_the_right_one():
+    result = exercises.check("local_derivatives", _scaled("exp", 0.5), seed=0)
+    cases = autodiff_checks.LOCAL_DERIVATIVES.cases(np.random.default_rng(0))
+    _, a, b = next(case.args for case in cases if case.args[0] == "exp")
+    assert result.message == (
+        f"wrong: for exp(a) at a = {a:.3g}, b = {b:.3g} {SHOWN}({0.5 * math.exp(a):.3g}, 0); "
+        f"central differences give ({math.exp(a):.3g}, 0)."
+    )
+
+
+# ----- backward_sweep ----------------------------------------------------------------------
+
+
+def depth_first(output, flip=False):
+    """Each node after its inputs, by a depth-first search with an explicit stack."""
+    order, visited, stack = [], set(), [(output, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            parents = node.parents if flip else reversed(node.parents)
+            stack.extend((parent, False) for parent in parents)
+    return order
+
+
+def sweep(output, order, assign=False, reset=True, seed=True, local=True, upstream=True):
+    """The backward loop over ``order`` (the output first), with optional slips."""
+    if reset:
+        for node in order:
+            node.grad = 0.0
+    if seed:
+        output.grad = 1.0
+    for node in order:
+        for parent, slope in zip(node.parents, node.local_grads, strict=True):
+            share = (slope if local else 1.0) * (node.grad if upstream else 1.0)
+            parent.grad = share if assign else parent.grad + share
+
+
+def sweep_own_stack(output):
+    sweep(output, depth_first(output)[::-1])
+
+
+def sweep_library_order(output):
+    sweep(output, list(reversed(topological_order(output))))
+
+
+def sweep_counting_uses(output):
+    """Kahn's algorithm from the output: a node goes once all its uses have reported."""
+    nodes = depth_first(output)
+    uses = {node: 0 for node in nodes}
+    for node in nodes:
+        for parent in node.parents:
+            uses[parent] += 1
+        node.grad = 0.0
+    output.grad, ready = 1.0, deque([output])
+    while ready:
+        node = ready.popleft()
+        for parent, slope in zip(node.parents, node.local_grads, strict=True):
+            parent.grad += slope * node.grad
+            uses[parent] -= 1
+            if uses[parent] == 0:
+                ready.append(parent)
+
+
+def sweep_that_prints(output):
+    print("sweeping")
+    sweep_own_stack(output)
+
+
+@pytest.mark.parametrize(
+    "fn", [sweep_own_stack, sweep_library_order, sweep_counting_uses, sweep_that_prints]
+)
+def test_right_backward_sweeps_pass(fn):
+    for seed in (*SEEDS, 3):
+        result = exercises.check("backward_sweep", fn, seed=seed)
+        assert result.passed, result.message
+
+
+def by_distance(output):
+    """The nodes by distance from the output, each once (a queue)."""
+    order, seen, queue = [], {output}, deque([output])
+    while queue:
+        node = queue.popleft()
+        order.append(node)
+        for parent in node.parents:
+            if parent not in seen:
+                seen.add(parent)
+                queue.append(parent)
+    return order
+
+
+def recursive_order(output):
+    """The depth-first search written as a recursive function."""
+    order, visited = [], set()
+
+    def visit(node):
+        if node not in visited:
+            visited.add(node)
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+
+    visit(output)
+    sweep(output, order[::-1])
+
+
+def every_path(output):
+    """No order at all: push each share down every path, recursively."""
+    for node in topological_order(output):
+        node.grad = 0.0
+
+    def push(node, grad):
+        node.grad += grad
+        for parent, slope in zip(node.parents, node.local_grads, strict=True):
+            push(parent, slope * grad)
+
+    push(output, 1.0)
+
+
+def changes_data(output):
+    sweep_own_stack(output)
+    output.data = 0.0
+
+
+def endless(output):
+    while True:
+        pass
+
+
+def not_done(output):
+    raise NotImplementedError("Find the order, then sweep it backwards.")
+
+
+SWEEP_MISTAKES = [
+    (lambda out: sweep(out, depth_first(out)[::-1], assign=True), "add the shares"),
+    (lambda out: sweep(out, depth_first(out, flip=True)[::-1], assign=True), "add the shares"),
+    (lambda out: sweep(out, list(reversed(topological_order(out))), assign=True), "add the shares"),
+    (lambda out: sweep(out, depth_first(out)), "you swept from the inputs to the output"),
+    (lambda out: sweep(out, by_distance(out)), "by their distance from the output"),
+    (lambda out: sweep(out, depth_first(out)[::-1], reset=False), "earlier sweep left"),
+    (lambda out: sweep(out, depth_first(out)[::-1], seed=False), "every grad is 0.0"),
+    (lambda out: None, "every grad is 0.0"),
+    (lambda out: sweep(out, depth_first(out)[::-1], local=False), "without the local derivative"),
+    (lambda out: sweep(out, depth_first(out)[::-1], upstream=False), "local derivatives alone"),
+    (recursive_order, "backward_sweep raised RecursionError"),
+    (every_path, "backward_sweep raised RecursionError"),
+    (changes_data, "changed the .data of the output: set only the grads."),
+    (lambda out: setattr(out, "grad", None), "the grad of the output is None: every grad must"),
+    (
+        lambda out: [setattr(node, "grad", math.nan) for node in topological_order(out)],
+        "the grad of x is nan: every grad must be a finite number (start from 0.0).",
+    ),
+    (
+        lambda out: [setattr(node, "grad", "0") for node in topological_order(out)[1:]],
+        "the grad of a * node is a str: every grad must be a finite number",
+    ),
+    (lambda out: out.parents[2], "raised IndexError: tuple index out of range."),
+]
+
+
+@pytest.mark.parametrize(("fn", "words"), SWEEP_MISTAKES, ids=[w for _, w in SWEEP_MISTAKES])
+def test_each_sweep_mistake_is_named(fn, words):
+    for seed in SEEDS:
+        result = exercises.check("backward_sweep", fn, seed=seed)
+        assert result.status == "wrong" and words in result.message, result.message
+
+
+def test_an_unfinished_or_endless_answer_gets_a_message():
+    def local_not_done(op, a, b):
+        raise NotImplementedError
+
+    result = exercises.check("local_derivatives", local_not_done)
+    assert result.status == "not done" and "local_derivatives raised NotImplementedError" in (
+        result.message
+    )
+    result = exercises.check("backward_sweep", not_done)
+    assert result.status == "not done" and "Find the order, then sweep" in result.message
+    result = exercises.check("backward_sweep", endless, seconds=SHORT)
+    assert result.status == "wrong" and "did not finish within 0.05 s" in result.message
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_sweep_cases_hold_what_the_check_promises(seed):
+    """Shared nodes in every graph, stale grads in one, a chain far deeper than recursion
+    goes; and the reference answers (central differences) agree with backward() to 1e-7."""
+    cases = autodiff_checks.BACKWARD_SWEEP.cases(np.random.default_rng(seed))
+    assert any(len(set(parents)) < len(parents) for parents in cases[0].context["parents"])
+    for case in cases:
+        users = Counter(p for parents in case.context["parents"] for p in parents)
+        assert max(users.values()) >= 2
+    assert [any(case.context["before"]) for case in cases] == [False, False, False, True, False]
+    assert 5 * sys.getrecursionlimit() < autodiff_checks.CHAIN_STEPS
+    assert len(cases[-1].context["nodes"]) > autodiff_checks.CHAIN_STEPS
+    for case in cases:
+        case.args[0].backward()
+        grads = autodiff_checks._parts(case.context, [n.grad for n in case.context["nodes"]])
+        for got, want in zip(grads, case.expected, strict=True):
+            assert bp.relative_error(got, want) < 1e-7
+
+
+def test_the_local_cases_agree_with_the_formulas():
+    for case in autodiff_checks.LOCAL_DERIVATIVES.cases(np.random.default_rng(0)):
+        right = np.array(local_by_hand(*case.args))
+        assert np.max(np.abs(right - np.array(case.expected))) < TOLERANCE * max(
+            1, abs(right).max()
+        )
+
+
+def test_every_diagnosis_in_the_catalogues_is_reached_by_a_test():
+    messages = [exercises.check("local_derivatives", fn).message for fn, _ in LOCAL_MISTAKES]
+    messages += [exercises.check("backward_sweep", fn).message for fn, _ in SWEEP_MISTAKES]
+    for step in autodiff_checks.STEPS:
+        templates = [mistake.message for mistake in step.mistakes] + list(step.factors.values())
+        for template in templates:
+            assert any(m.startswith(template.split("{")[0]) for m in messages), template
