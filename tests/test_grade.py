@@ -3,7 +3,6 @@ small course of test_release.py: complete, untouched, wrong, hanging, crashing, 
 deleted, moved, not a notebook, another course's. One grading run (two at a time) serves
 most tests; each submission starts a kernel."""
 
-import asyncio
 import copy
 import csv
 import hashlib
@@ -312,7 +311,7 @@ def test_a_flood_of_printing_is_capped_and_the_error_after_it_kept(tmp_path):
     flood = "for _ in range(3000):\n    print('x' * 999)"  # 3 million characters
     cells = ["print('before')", flood, "raise ValueError('after the flood')"]
     notebook = nbformat.v4.new_notebook(cells=list(map(nbformat.v4.new_code_cell, cells)))
-    assert asyncio.run(grade._execute(notebook, tmp_path, 30, [0])) is None
+    assert grade.run(grade._execute(notebook, tmp_path, 30, [0])) is None
     assert [out["text"] for out in notebook.cells[0].outputs] == ["before\n"]
     printed = sum(len(out["text"]) for cell in notebook.cells[:2] for out in cell.outputs)
     assert printed <= grade.OUTPUT_LIMIT

@@ -3,31 +3,28 @@
 Grading runs the students' code. It is not a sandbox: a submission can do whatever its user
 may do on this machine, so run the grader as an unprivileged user or in a container.
 
-- **nbformat and nbclient, not nbgrader:** nbgrader's autograder needs its own course
-  database, folder layout and configuration; grading a list of files takes a few dozen lines
-  of nbclient, which nbconvert already installs. The notebooks follow nbgrader's markers and
-  metadata, so an instructor can still drop them into an nbgrader course unchanged.
+- **nbformat and nbclient, not nbgrader:** nbgrader's autograder needs its own database,
+  folder layout and configuration; grading a list of files is a few dozen lines of nbclient,
+  which nbconvert installs. The notebooks keep nbgrader's markers and metadata.
 - **Which notebook:** the one sharing the most ``grade_id`` values with the submission, else
   the one whose name (``01_single_neuron``) the file name contains.
-- **What runs:** the instructor's setup cell (the first code cell), then per exercise, in the
-  course's order, the student's solution cell (by ``grade_id``) and the instructor's check
-  cell with its hidden tests. Nothing else, so grading never trains the explorers; a solution
-  may use only the setup cell's names, its own and earlier solutions'.
-- **Points and feedback:** as in nbgrader, an exercise scores its check cell's points when
-  that cell raises nothing; else the feedback is the failed assertion's message (the check's
-  diagnosis), "not done yet" for a NotImplementedError, and any error of the solution cell.
-  Deleted solutions, moved cells and edited or deleted check and setup cells are reported
-  (the instructor's check and setup cells are always the ones run).
-- **Limits:** a fresh kernel (the environment's python3) per submission, in a new temporary
-  folder, ``--jobs`` at once on one asyncio loop. The time limit covers the kernel's start
-  and every cell (each gets the time left), and a watchdog kills the kernel at the limit plus
-  :data:`WALL_GRACE`. A hang, a dead kernel, a file that is not a notebook, or a failure of
-  the grader on one submission becomes rows that say so. Submissions are only read; the CSV
-  goes to a temporary file moved into place (os.replace): whole, or not at all.
+- **What runs:** the instructor's setup cell, then per exercise in the course's order the
+  student's solution cell (by ``grade_id``) and the instructor's check cell with its hidden
+  tests. Nothing else, so grading never trains the explorers.
+- **Points and feedback:** as in nbgrader, a check cell that raises nothing scores its
+  points; else the feedback is the failed assertion's message (the check's diagnosis), "not
+  done yet" for a NotImplementedError, or the solution cell's error. Deleted solutions, moved
+  cells and edited or deleted check and setup cells are reported (the instructor's are run).
+- **Limits:** a fresh python3 kernel per submission in a new temporary folder, ``--jobs`` at
+  once on one asyncio loop. The time limit covers the kernel's start and every cell, and a
+  watchdog kills the kernel at the limit plus :data:`WALL_GRACE`. A hang, a dead kernel, a
+  non-notebook or a failure of the grader becomes rows that say so. Submissions are only
+  read; the CSV goes to a temporary file moved into place: whole, or not at all.
 """
 
 import argparse
 import asyncio
+import concurrent.futures
 import csv
 import math
 import os
@@ -51,12 +48,10 @@ DEFAULT_TIMEOUT = 60.0
 """Seconds per submission: a kernel start and every check, with room for a loaded machine."""
 
 WALL_GRACE = 10.0
-"""Seconds past the time limit before the watchdog kills the kernel (nbclient's own timeout
-comes first; it then waits up to 4 s for the last outputs)."""
+"""Seconds past the time limit before the watchdog kills the kernel (nbclient's comes first)."""
 
 OUTPUT_LIMIT = 10**6
-"""Characters of printed or displayed output kept per submission; more is dropped, so that
-an endless print loop cannot fill the grader's memory (errors and results are all kept)."""
+"""Characters of output kept per submission: an endless print loop cannot fill the memory."""
 
 FEEDBACK_LENGTH = 600
 """Characters kept of one row's feedback (a long error message is cut)."""
@@ -66,10 +61,7 @@ STOPPED = {
     "dead": "lost its kernel (it died: os._exit, a crash or too much memory)",
 }
 EDITED_CHECK = "Its check cell was edited or deleted; the instructor's was used."
-NO_METADATA = (
-    "Not graded: none of its cells has this notebook's nbgrader metadata (an editor may have "
-    "dropped it); submit the notebook as Jupyter saved it."
-)
+NO_METADATA = "Not graded: no cell has its nbgrader metadata; submit it as Jupyter saved it."
 
 
 class Exercise(NamedTuple):
@@ -350,7 +342,17 @@ def grade(paths, instructor_dir=COURSE_NOTEBOOKS, timeout=DEFAULT_TIMEOUT, jobs=
     async def everything():
         return await asyncio.gather(*map(one, paths))
 
-    return [row for rows in asyncio.run(everything()) for row in rows]
+    return [row for rows in run(everything()) for row in rows]
+
+
+def run(coroutine):
+    """``asyncio.run``, in a worker thread where a loop already runs (Jupyter, a browser test)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
 
 
 def write_csv(rows, out):
