@@ -54,6 +54,7 @@ def test_checks_lists_every_step_the_issue_names():
         "softmax",
         "softmax_jacobian",
         "softmax_cross_entropy_delta",
+        "minibatch_gradients",
     }
     assert all(isinstance(text, str) and name in text for name, text in exercises.CHECKS.items())
 
@@ -291,6 +292,13 @@ REFERENCE = {name: getattr(bp, name, None) for name in exercises.CHECKS} | {
     "neuron_gradients": _neuron_reference,
     "two_layer_backward_pass": lambda model, X, Y: model.gradients(X, Y),
     "backward_pass": lambda model, X, Y: model.gradients(X, Y),
+    "minibatch_gradients": lambda model, X, Y, m: (
+        [
+            dW + model.l2_lambda * (1 / m - 1 / X.shape[1]) * W
+            for dW, W in zip(model.gradients(X, Y)[0], model.weights, strict=True)
+        ],
+        model.gradients(X, Y)[1],
+    ),
 }
 del REFERENCE["spiral_settings"]  # a tuning task: tested in test_exercises_networks.py
 # No library function answers these two: their right answers are in test_exercises_autodiff.py.

@@ -28,6 +28,7 @@ from .calling import CALL_SECONDS, run
 from .checking import CheckResult
 from .gradient_checks import STEPS as _GRADIENT_CHECKS
 from .layers import STEPS as _LAYERS
+from .minibatch_checks import STEPS as _MINIBATCH
 from .networks import STEPS as _NETWORKS
 from .neuron import STEPS as _NEURON
 from .softmax_checks import STEPS as _SOFTMAX
@@ -49,6 +50,7 @@ _STEPS = {
         *_LAYERS,
         *_GRADIENT_CHECKS,
         *_NETWORKS,
+        *_MINIBATCH,
         *_AUTODIFF,
         *_SOFTMAX,
     )
