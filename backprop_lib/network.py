@@ -29,7 +29,7 @@ from .losses import (
     get_loss,
     mean_cost,
 )
-from .validation import check_real, check_whole, is_whole
+from .validation import check_matrix, check_real, check_whole, is_whole
 
 
 class TrainingDiverged(RuntimeError):
@@ -60,17 +60,6 @@ class TrainingDiverged(RuntimeError):
             f"training diverged at epoch {epoch}: the cost blew up with learning rate "
             f"{learning_rate:g}. {advice}"
         )
-
-
-def _as_finite_matrix(name, value):
-    array = np.asarray(value, dtype=float)
-    if array.ndim != 2:
-        raise ValueError(
-            f"{name} must be a 2-D array with one column per example; got shape {array.shape}"
-        )
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or inf; every entry must be a finite number")
-    return array
 
 
 def _output_layer(output_activation, loss, n_L):
@@ -178,7 +167,7 @@ class MLP:
                 )
 
     def _check_X(self, X):
-        X = _as_finite_matrix("X", X)
+        X = check_matrix("X", X)
         n_0 = self.layer_sizes[0]
         if X.shape[0] != n_0:
             hint = " (examples must be columns: pass X.T)" if X.shape[1] == n_0 else ""
@@ -188,9 +177,11 @@ class MLP:
         self._check_parameters()
         return X
 
-    def _check_XY(self, X, Y):
+    def check_data(self, X, Y):
+        """X (n_0, m) and Y (n_L, m) as float arrays this network can take, or a ValueError
+        that says what is wrong (every public method checks its data with it, once)."""
         X = self._check_X(X)
-        Y = _as_finite_matrix("Y", Y)
+        Y = check_matrix("Y", Y)
         expected = (self.layer_sizes[-1], X.shape[1])
         if Y.shape != expected:
             labels = f"; for labels pass one_hot(labels, {expected[0]})" if self._softmax else ""
@@ -279,13 +270,13 @@ class MLP:
     def accuracy(self, X, Y):
         """Fraction of examples whose predicted labels all equal Y (sigmoid output), or whose
         predicted class is the 1 of their one-hot column of Y (softmax output)."""
-        X, Y = self._check_XY(X, Y)
+        X, Y = self.check_data(X, Y)
         target = np.argmax(Y, axis=0, keepdims=True) if self._softmax else Y
         return float(np.mean(np.all(self.predict(X) == target, axis=0)))
 
     def cost(self, X, Y):
         r"""The cost :math:`J = \frac1m \sum_i C^{(i)}` (+ the L2 term when l2_lambda > 0)."""
-        X, Y = self._check_XY(X, Y)
+        X, Y = self.check_data(X, Y)
         return self._cost(self._forward(X)[1][-1], Y, X.shape[1])
 
     def data_cost(self, X, Y):
@@ -294,7 +285,7 @@ class MLP:
         The L2 term :math:`\frac{\lambda}{2m}\sum_l \lVert W^l \rVert^2` depends on the
         number of examples m, so only this part compares between a training and a test set.
         """
-        X, Y = self._check_XY(X, Y)
+        X, Y = self.check_data(X, Y)
         return mean_cost(self.loss(self._forward(X)[1][-1], Y))
 
     def gradients(self, X, Y):
@@ -312,7 +303,7 @@ class MLP:
         dbs : list of ndarray
             ``dbs[l - 1]`` is dJ/db^l, shape (n_l, 1).
         """
-        X, Y = self._check_XY(X, Y)
+        X, Y = self.check_data(X, Y)
         Zs, As = self._forward(X)
         return self._backward(Zs, As, Y, X.shape[1])
 
@@ -337,7 +328,7 @@ class MLP:
 
         Returns the cost J before the step.
         """
-        X, Y = self._check_XY(X, Y)
+        X, Y = self.check_data(X, Y)
         check_real("learning_rate", learning_rate, positive=True)
         return self._step(X, Y, learning_rate, X.shape[1])
 
@@ -370,7 +361,7 @@ class MLP:
         TrainingDiverged
             If the cost or the weights stop being finite numbers.
         """
-        X, Y = self._check_XY(X, Y)
+        X, Y = self.check_data(X, Y)
         check_real("learning_rate", learning_rate, positive=True)
         check_whole("epochs", epochs, 1)
         m = X.shape[1]

@@ -1,12 +1,14 @@
 """Argument checks shared by the whole package, each with an error that says what it expected.
 
-Every function either returns the value as a plain Python number or raises a ValueError
-naming the argument, what it should be and what came. ``True`` and ``False`` are never
+Every function either returns the value (a plain Python number, or a float array) or raises
+a ValueError naming the argument, what it should be and what came. ``True`` and ``False`` are never
 numbers here, although Python counts them as integers.
 """
 
 import math
 import numbers
+
+import numpy as np
 
 
 def is_whole(value):
@@ -67,3 +69,15 @@ def check_real(name, value, low=None, high=None, positive=False):
     else:
         expected = f"a finite number {_range_text(low, high)}"
     raise ValueError(f"{name} must be {expected}; got {value!r}")
+
+
+def check_matrix(name, value):
+    """Return ``value`` as a 2-D float64 array of finite numbers, else raise ValueError."""
+    array = np.asarray(value, dtype=float)
+    if array.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D array with one column per example; got shape {array.shape}"
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or inf; every entry must be a finite number")
+    return array

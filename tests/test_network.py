@@ -556,13 +556,13 @@ def test_divergence_raises_training_diverged_with_the_finite_costs():
 )
 def test_data_are_checked_once_per_call(monkeypatch, train):
     calls = []
-    check = MLP._check_XY
+    check = MLP.check_data
 
     def counting_check(self, X, Y):
         calls.append(1)
         return check(self, X, Y)
 
-    monkeypatch.setattr(MLP, "_check_XY", counting_check)
+    monkeypatch.setattr(MLP, "check_data", counting_check)
     X, Y = data(seed=9, m=6)
     train(MLP([3, 4, 2], seed=0), X, Y)
     assert len(calls) == 1

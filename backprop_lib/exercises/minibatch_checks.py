@@ -41,7 +41,7 @@ def _case(rng, sizes, hidden, output, loss, l2_lambda, b, m):
         )
     finally:
         model.l2_lambda = l2_lambda
-    context = {**right.context, "b": b, "m": m, "m_total": m}
+    context = {**right.context, "b": b, "m": m}  # m: the training set's size, not b
     return Case((model, X, Y, m), expected, right.labels, context)
 
 
@@ -62,21 +62,20 @@ MINIBATCH_GRADIENTS = Step(
         Mistake(
             _with_l2(lambda c: 1.0),
             "wrong: your L2 term is (lambda / b) W^l, with b = {b} the batch's size: J's L2 "
-            "term is (lambda / 2m) sum ||W^l||^2 with m = {m_total}, the training set's, so "
+            "term is (lambda / 2m) sum ||W^l||^2 with m = {m}, the training set's, so "
             "its gradient is (lambda / m) W^l whatever the batch.",
         ),
         Mistake(
             _with_l2(lambda c: 0.0),
             "wrong: you left out the L2 term: add (lambda / m) W^l to each dJ/dW^l, with m = "
-            "{m_total} the training set's size.",
+            "{m} the training set's size.",
         ),
         Mistake(
             _with_l2(lambda c: c["b"]),
-            "wrong: your L2 term is lambda W^l: divide it by m = {m_total}, the training "
-            "set's size.",
+            "wrong: your L2 term is lambda W^l: divide it by m = {m}, the training set's size.",
         ),
         Mistake(
-            lambda c: backward_with(c["model"], c["X"], c["Y"], means=0, l2=c["b"] / c["m_total"]),
+            lambda c: backward_with(c["model"], c["X"], c["Y"], means=0, l2=c["b"] / c["m"]),
             "wrong: you summed the data term over the batch: divide it by b = {b}, the "
             "batch's size (it estimates J's mean over the examples).",
         ),

@@ -66,7 +66,7 @@ def scalar_cost(model, X, Y):
     ``biases`` (``weights[l - 1][j][k]`` is :math:`W^l_{jk}`, ``biases[l - 1][j]`` is
     :math:`b^l_j`) and ``z`` (``z[l - 1][j][i]`` is :math:`z^l_j` of example i).
     """
-    X, Y = model._check_XY(X, Y)  # the same checks, and errors, as MLP.gradients
+    X, Y = model.check_data(X, Y)  # the same checks, and errors, as MLP.gradients
     g, g_out, loss = _supported(model)
     weights = [[[Value(w) for w in row] for row in W.tolist()] for W in model.weights]
     biases = [[Value(b) for b in B[:, 0].tolist()] for B in model.biases]
@@ -190,7 +190,7 @@ def matrix_graph(model, X, Y):
     ``l2_gradient`` to each W^l. Returns a SimpleNamespace: ``cost`` (call
     ``cost.backward()``), ``weights``, ``biases`` and ``z`` (``z[l - 1]`` is z^l).
     """
-    X, Y = model._check_XY(X, Y)  # the same checks, and errors, as MLP.gradients
+    X, Y = model.check_data(X, Y)  # the same checks, and errors, as MLP.gradients
     _supported(model)
     g, g_prime = get_activation(model.hidden_activation)
     tape = []
@@ -304,7 +304,7 @@ def dual_cost(model, X, Y, weight_tangents, bias_tangents):
 def forward_mode_gradients(model, X, Y):
     """dWs, dbs (as :meth:`MLP.gradients`) by forward mode, one :func:`dual_cost` pass per
     parameter, and the number of passes run (P)."""
-    X, Y = model._check_XY(X, Y)
+    X, Y = model.check_data(X, Y)
     directions = [[np.zeros_like(p) for p in params] for params in (model.weights, model.biases)]
     gradients = [[np.zeros_like(p) for p in params] for params in (model.weights, model.biases)]
     passes = 0
