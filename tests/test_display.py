@@ -2,6 +2,7 @@
 and frames, the shared charts, the text tables and the Explorer with its sliders and
 message line."""
 
+import base64
 from types import SimpleNamespace
 
 import ipywidgets as widgets
@@ -22,6 +23,33 @@ def xor():
 
 
 # ----- figures and frames ---------------------------------------------------------------
+
+
+def test_describe_adds_the_titles_that_carry_the_numbers():
+    figure, (left, right) = figures.new_figure(ncols=2)
+    assert figures.describe(figure, " Two panels. ") == "Two panels."
+    left.set_title("cost 0.25")
+    figure.suptitle("epoch 7")
+    assert figures.describe(figure, "Two panels.") == "Two panels. Titles: epoch 7; cost 0.25."
+
+
+def test_show_sends_an_img_with_alt_text_and_the_same_text_as_plain_text(monkeypatch):
+    sent = []
+    monkeypatch.setattr(figures, "display", lambda bundle, raw: sent.append((bundle, raw)))
+    figure, ax = plt.subplots()
+    ax.set_title('a "quoted" <title>')
+    figures.show(figure, "A blank chart.")
+    [(bundle, raw)] = sent
+    assert raw is True
+    alt = 'A blank chart. Titles: a "quoted" <title>.'
+    assert bundle["text/plain"] == alt
+    prefix = '<img src="data:image/png;base64,'
+    html = bundle["text/html"]
+    assert html.startswith(prefix)
+    assert html.endswith('" alt="A blank chart. Titles: a &quot;quoted&quot; &lt;title&gt;.">')
+    png = base64.b64decode(html[len(prefix) : html.index('"', len(prefix))])
+    assert png[:8] == PNG_SIGNATURE
+    assert not plt.fignum_exists(figure.number)  # closed: the inline backend shows it once
 
 
 def test_new_figure_has_the_axes_asked_for_and_renders_to_png():
@@ -272,10 +300,11 @@ def line_explorer(fail_at=None, extras=None):
         if x == fail_at:
             raise ValueError(f"x must not be {fail_at}: try another value")
         line.set_ydata([0, x])
+        ax.set_title(f"slope {x}")
         return SimpleNamespace(x=x, note="x is above 3." if x > 3 else None)
 
     controls = {"x": explorer.slider("x", 1, 0, 5, 1)}
-    return explorer.Explorer(controls, update, figure, extras=extras), calls
+    return explorer.Explorer(controls, update, figure, "A line.", extras=extras), calls
 
 
 def test_explorer_keeps_what_update_returned_and_shows_its_note():
@@ -292,6 +321,18 @@ def test_explorer_keeps_what_update_returned_and_shows_its_note():
     assert shown.image.value != first
     shown.controls["x"].value = 2
     assert shown.message.value == ""
+
+
+def test_explorer_describes_its_figure_as_it_changes():
+    shown, _ = line_explorer(fail_at=5)
+    assert shown.image.tooltip == "A line. Titles: slope 1."
+    shown.controls["x"].value = 4
+    assert shown.image.tooltip == "A line. Titles: slope 4."
+    shown.controls["x"].value = 5  # a failed update keeps the last good figure and its text
+    assert shown.image.tooltip == "A line. Titles: slope 4."
+    # ipywidgets shows a tooltip (the <img>'s title) only beside an empty description
+    assert shown.image.description == ""
+    assert "description" in shown.image.get_state()
 
 
 def test_explorer_says_what_went_wrong_and_keeps_the_last_good_figure_and_result():

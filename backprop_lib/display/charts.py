@@ -159,6 +159,14 @@ class DecisionBoundary:
         Draw the a = 0.5 line (a new artist at each update: leave it out of animations).
     """
 
+    WHAT = (
+        "A map of the plane of the two inputs x1 and x2: class 0 as blue circles, class 1 as "
+        "vermillion triangles (test points outlined in black), over the model's probability "
+        "of class 1, shaded from blue at 0 through white to vermillion at 1, with a black "
+        "line where it is 0.5."
+    )
+    """What the view shows, for readers who cannot see it (alt text)."""
+
     def __init__(
         self,
         ax,
@@ -241,6 +249,9 @@ class TrainingView:
     Y : ndarray of shape (1, m)
         0/1 labels.
     """
+
+    WHAT = "Left: the cost J per epoch, on a log scale. Right: " + DecisionBoundary.WHAT
+    """What the view shows, for readers who cannot see it (alt text)."""
 
     def __init__(self, axes, X, Y):
         ax_cost, ax_boundary = axes

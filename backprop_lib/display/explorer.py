@@ -14,8 +14,9 @@ import html
 import math
 
 import ipywidgets as widgets
+from traitlets import Unicode
 
-from .figures import figure_png
+from .figures import describe, figure_png
 
 ERROR_COLOUR, NOTE_COLOUR = "#b00020", "#8a5a00"
 """Message-line colours: dark red for what went wrong, amber for a note about a run."""
@@ -24,6 +25,18 @@ ERROR_COLOUR, NOTE_COLOUR = "#b00020", "#8a5a00"
 def message_html(text, colour=ERROR_COLOUR):
     """``text`` escaped and coloured, for a message line (an ``ipywidgets.HTML``)."""
     return f'<span style="color:{colour}">{html.escape(text)}</span>'
+
+
+class DescribedImage(widgets.Image):
+    """An ``ipywidgets.Image`` whose ``tooltip`` is its text alternative.
+
+    The tooltip becomes the ``<img>``'s ``title``, which screen readers read as the image's
+    name when it has no ``alt`` (and accessibility checkers such as axe accept). ipywidgets
+    8.1 sets it only when the widget's ``description`` is empty, and ``Image`` has none: the
+    page then fails with "Cannot read properties of undefined". An empty one fixes that.
+    """
+
+    description = Unicode("").tag(sync=True)
 
 
 def slider(description, value, low, high, step, log=False):
@@ -84,6 +97,9 @@ class Explorer:
         above the figure.
     figure : matplotlib.figure.Figure
         The figure ``update`` draws on; rendered after every update.
+    what : str
+        What the figure shows, for readers who cannot see it: the image's text alternative
+        is :func:`~backprop_lib.display.figures.describe` of the figure after each update.
     extras : dict of str to ipywidgets.Widget, optional
         Shown between the controls and the message line, for example a progress bar that
         ``update`` moves; they are not passed to ``update``.
@@ -95,19 +111,21 @@ class Explorer:
     extras : dict of str to ipywidgets.Widget
     widget : ipywidgets.VBox
         What a notebook displays.
-    image : ipywidgets.Image
-        The rendered figure.
+    image : DescribedImage
+        The rendered figure; its ``tooltip`` (the ``title`` of the ``<img>``, which screen
+        readers read when there is no ``alt``) describes it.
     message : ipywidgets.HTML
         Empty, a note, or what went wrong and how to fix it.
     """
 
-    def __init__(self, controls, update, figure, extras=None):
+    def __init__(self, controls, update, figure, what, extras=None):
         self.controls = controls
+        self.what = what
         self.extras = dict(extras or {})
         self.figure = figure
         self.result = None
         self._update = update
-        self.image = widgets.Image(format="png")
+        self.image = DescribedImage(format="png")
         self.message = widgets.HTML()
         row = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
         self.widget = widgets.VBox([row, *self.extras.values(), self.message, self.image])
@@ -131,6 +149,7 @@ class Explorer:
         note = getattr(result, "note", None)
         self.message.value = "" if note is None else message_html(note, NOTE_COLOUR)
         self.image.value = figure_png(self.figure)
+        self.image.tooltip = describe(self.figure, self.what)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

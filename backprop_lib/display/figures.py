@@ -4,11 +4,18 @@ Every explorer draws on one reused :class:`matplotlib.figure.Figure` (never show
 inline backend) and shows it as a PNG in an ``ipywidgets.Image``, which works the same in
 JupyterLab, Voila and pytest. :class:`FrameRenderer` makes such PNGs fast enough for an
 animation by drawing again only the artists that move.
+
+Every figure a reader sees carries a text alternative for screen readers: :func:`show`
+puts a notebook's figure in the page as an ``<img>`` with ``alt`` text, and an explorer's
+image carries the same kind of description (see :func:`describe`).
 """
 
+import base64
+import html
 import io
 
 import numpy as np
+from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
@@ -42,6 +49,46 @@ def figure_png(figure):
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=FIGURE_DPI)
     return buffer.getvalue()
+
+
+def describe(figure, what):
+    """A text alternative of ``figure``: ``what`` it shows, then its titles.
+
+    The titles carry what changes from one drawing to the next (an epoch, a cost, an
+    accuracy), so a screen reader hears the same numbers a sighted reader sees.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+    what : str
+        One or two sentences: what the figure shows (axes, marks, colours and shapes).
+    """
+    titles = [figure.get_suptitle()] + [ax.get_title() for ax in figure.axes]
+    shown = "; ".join(title.strip() for title in titles if title.strip())
+    return f"{what.strip()} Titles: {shown}." if shown else what.strip()
+
+
+def show(figure, what):
+    """Show ``figure`` in a notebook as a PNG with alt text, and close it.
+
+    Jupyter shows a matplotlib figure as a bare ``<img>``, which a screen reader cannot
+    describe. This sends an ``<img>`` whose ``alt`` is :func:`describe` (the HTML output),
+    with the same text as the plain-text output, which nbval compares. A pyplot figure is
+    closed, so the inline backend does not show it a second time.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+    what : str
+        What the figure shows, for readers who cannot see it.
+    """
+    import matplotlib.pyplot as plt  # only here: the explorers' figures never use pyplot
+
+    alt = describe(figure, what)
+    png = base64.b64encode(figure_png(figure)).decode("ascii")
+    image = f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">'
+    display({"text/html": image, "text/plain": alt}, raw=True)
+    plt.close(figure)
 
 
 def animation_figure(size, nrows, ncols, margins):

@@ -136,6 +136,13 @@ class GraphView:
     fontsize : float
     """
 
+    WHAT = (
+        "A computation graph drawn left to right: inputs in sky blue, constants in grey, "
+        "operations in white and the output in orange, each box holding its name, its value "
+        "and its gradient, with arrows from each operand to the operation that uses it."
+    )
+    """What the view shows, for readers who cannot see it (alt text)."""
+
     def __init__(self, ax, fontsize=9):
         self.ax, self.fontsize = ax, fontsize
         self.texts, self._structure = [], None
@@ -272,4 +279,4 @@ def expression_explorer(expression="(x + y) · z", inputs=DEFAULT_INPUTS):
             result.note = f"{' and '.join(result.unused)} not used by this expression: gradient 0."
         return result
 
-    return Explorer(controls, update, figure)
+    return Explorer(controls, update, figure, GraphView.WHAT)

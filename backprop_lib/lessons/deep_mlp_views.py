@@ -127,6 +127,13 @@ class DeepMLPView:
     classes : sequence of two str
     """
 
+    WHAT = (
+        "Left: the cost per epoch on the training and the validation set, on a log scale. "
+        "Right: a grid of validation images, each titled with the network's prediction; "
+        "wrong ones come first, framed and titled in vermillion with the true class."
+    )
+    """What the view shows, for readers who cannot see it (alt text)."""
+
     def __init__(self, figure, X_val, Y_val, classes):
         left, right = figure.subfigures(1, 2, width_ratios=[1.0, 1.15])
         self.curves = cost_curves(left.subplots())
@@ -171,7 +178,7 @@ def starting_values(defaults, settings):
     return {**defaults, **settings}
 
 
-def training_explorer(X, Y, X_val, Y_val, controls, figure, show, seed, **training):
+def training_explorer(X, Y, X_val, Y_val, controls, figure, what, show, seed, **training):
     """Controls that retrain ``train_deep_mlp`` from one seeded start, a progress bar, a figure.
 
     Each released control retrains on X, Y and draws the result with ``show``. The message
@@ -185,6 +192,8 @@ def training_explorer(X, Y, X_val, Y_val, controls, figure, show, seed, **traini
     controls : dict of str to ipywidgets.ValueWidget
         One per keyword argument of ``train_deep_mlp`` they set; "epochs" among them.
     figure : matplotlib.figure.Figure
+    what : str
+        What the figure shows, for readers who cannot see it (alt text).
     show : callable
         ``show(result)`` draws a result on ``figure``.
     seed : int
@@ -214,7 +223,7 @@ def training_explorer(X, Y, X_val, Y_val, controls, figure, show, seed, **traini
         trained.note = join_notes(*notes)
         return trained
 
-    return Explorer(controls, update, figure, extras={"progress": progress})
+    return Explorer(controls, update, figure, what, extras={"progress": progress})
 
 
 def deep_mlp_explorer(X, Y, X_val, Y_val, classes, **settings):
@@ -248,6 +257,8 @@ def deep_mlp_explorer(X, Y, X_val, Y_val, classes, **settings):
         "epochs": slider("epochs", start["epochs"], 50, EPOCHS_MAX, 50),
         "l2_lambda": slider("L2 λ", start["l2_lambda"], 0.0, 20.0, 0.5),
     }
-    return training_explorer(
-        X, Y, X_val, Y_val, controls, figure, lambda run: view.update(run, X_val), start["seed"]
-    )
+
+    def show(run):
+        view.update(run, X_val)
+
+    return training_explorer(X, Y, X_val, Y_val, controls, figure, view.WHAT, show, start["seed"])

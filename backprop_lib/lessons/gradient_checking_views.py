@@ -198,6 +198,12 @@ class GradientNormView:
     ax : matplotlib Axes
     """
 
+    WHAT = (
+        "The size of each layer's weight gradient, on a log scale, against the layer number "
+        "from the input (1) to the output: one line of points per network."
+    )
+    """What the view shows, for readers who cannot see it (alt text)."""
+
     def __init__(self, ax):
         self.ax = ax
         self.lines = []
@@ -291,4 +297,4 @@ def vanishing_gradient_explorer(
     def update(hidden_layers, units, activation, init):
         return show_gradient_norms(view, X, Y, hidden_layers, activation, units, init, seed)
 
-    return Explorer(controls, update, figure)
+    return Explorer(controls, update, figure, GradientNormView.WHAT)

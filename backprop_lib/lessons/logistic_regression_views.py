@@ -39,7 +39,7 @@ def logistic_regression_explorer(X, Y, learning_rate=1.0, epochs=100, seed=0):
             model=model, costs=costs, accuracy=accuracy, note=cost_rise_note(costs)
         )
 
-    return Explorer(controls, update, figure)
+    return Explorer(controls, update, figure, TrainingView.WHAT)
 
 
 class LossComparison:
@@ -54,6 +54,13 @@ class LossComparison:
     colours : sequence of matplotlib colours, optional
         One per loss, in the same order; by default those of :data:`LOSS_COLOURS`.
     """
+
+    WHAT = (
+        "Two line charts against the epoch, one line per loss (squared error orange, "
+        "cross-entropy bluish green): left the training accuracy, right the length of the "
+        "gradient on a log scale."
+    )
+    """What the view shows, for readers who cannot see it (alt text)."""
 
     def __init__(self, axes, labels, colours=None):
         ax_accuracy, ax_gradient = axes
@@ -104,4 +111,4 @@ def loss_comparison_explorer(X, Y, start=-4.0, learning_rate=1.0, epochs=200):
         ]
         return SimpleNamespace(results=results, note=join_notes(*notes))
 
-    return Explorer(controls, update, figure)
+    return Explorer(controls, update, figure, LossComparison.WHAT)

@@ -84,4 +84,4 @@ def hidden_layer_explorer(X, Y, units=3, learning_rate=10.0, epochs=500, seed=0)
             model=model, costs=costs, accuracy=accuracy, note=cost_rise_note(costs)
         )
 
-    return Explorer(controls, update, figure)
+    return Explorer(controls, update, figure, TrainingView.WHAT)

@@ -19,8 +19,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..activations import ACTIVATIONS
-from ..display.explorer import message_html, slider
-from ..display.figures import FrameRenderer
+from ..display.explorer import DescribedImage, message_html, slider
+from ..display.figures import FrameRenderer, describe
 from . import playground
 from .playground import Playground, Settings
 from .playground_views import FIGURE_SIZE, PlaygroundView, playground_figure, status
@@ -134,8 +134,8 @@ class PlaygroundExplorer:
         "epoch N", the accuracies, the costs and the training settings.
     message : ipywidgets.HTML
         Empty, or what went wrong and how to fix it.
-    image : ipywidgets.Image
-        The figure, as PNG.
+    image : DescribedImage
+        The figure, as PNG, described in its ``tooltip`` for screen readers.
     widget : ipywidgets.VBox
         What a notebook displays.
     """
@@ -159,7 +159,7 @@ class PlaygroundExplorer:
         self.message = _dom(widgets.HTML(), "bp-message")
         width = round(FIGURE_SIZE[0] * self.figure.dpi)  # never wider: a blurred figure
         image_layout = widgets.Layout(max_width=f"{width}px")
-        self.image = _dom(widgets.Image(format="png", layout=image_layout), "bp-figure")
+        self.image = _dom(DescribedImage(format="png", layout=image_layout), "bp-figure")
         self._frame_end = -np.inf  # when the last frame was finished (see _on_tick)
         self._loading = False  # True while load() sets the controls one by one
         wrap = widgets.Layout(flex_flow="row wrap")  # narrow windows: controls go on a new line
@@ -202,6 +202,7 @@ class PlaygroundExplorer:
         self.view.show(self.session)
         self.epoch.value = html.escape(status(self.session))
         self.image.value = self.renderer.png(self.view.moving, self.view.layout())
+        self.image.tooltip = describe(self.figure, PlaygroundView.WHAT)
         self._frame_end = _now()
 
     def _act(self, action):

@@ -120,6 +120,17 @@ class PlaygroundView:
         Decision boundary, network (top row); costs, gradient norms (bottom row).
     """
 
+    WHAT = (
+        "Four panels. Top left: "
+        + DecisionBoundary.WHAT.removesuffix(", with a black line where it is 0.5.")
+        + ". Top right: the network, units in columns joined by one line "
+        "per weight, purple for a positive weight and orange for a negative one, thicker for "
+        "a larger one. Bottom left: the training and test cost per epoch, solid and dashed, on "
+        "a log scale. Bottom right: the size of each layer's weight gradient per epoch, one "
+        "line per layer, from dark green next to the input to light green at the output."
+    )
+    """What the view shows, for readers who cannot see it (alt text)."""
+
     def __init__(self, axes):
         (ax_boundary, ax_network), (ax_costs, ax_gradients) = axes
         self.boundary = DecisionBoundary(

@@ -35,6 +35,12 @@ class TangentLine:
         Fixed y range (so the curve can be compared between updates); default autoscale.
     """
 
+    WHAT = (
+        "A curve with a dashed tangent line touching it at one marked point; a box in the "
+        "corner gives the slope there."
+    )
+    """What the view shows, for readers who cannot see it (alt text)."""
+
     def __init__(self, ax, x, xlabel, ylabel, title, slope_label="slope", ylim=None):
         self.ax = ax
         self.x = np.asarray(x, dtype=float)
@@ -85,6 +91,13 @@ class DescentView:
         The cost at every (u, v), row i for ``v[i]``.
     xlabel, ylabel : str
     """
+
+    WHAT = (
+        "Left: the cost per epoch, on a log scale. Right: the cost over the two parameters "
+        "as a shaded map, darker where it is lower, with white contour lines, and the path "
+        "gradient descent took across it from a white circle (start) to a star (end)."
+    )
+    """What the view shows, for readers who cannot see it (alt text)."""
 
     def __init__(self, axes, u, v, cost, xlabel, ylabel):
         ax_cost, ax = axes
@@ -158,7 +171,8 @@ def neuron_cost_explorer(w=1.2, b=-0.4, a_prev=0.7, y=0.2):
     def update(w, b, a_prev, y):
         return show_neuron_cost(view, w, b, a_prev, y)
 
-    return Explorer(controls, update, figure)
+    what = "The cost C0 of one neuron against its weight w. " + TangentLine.WHAT
+    return Explorer(controls, update, figure, what)
 
 
 def neuron_descent_view(axes, a_prev, y):
@@ -191,4 +205,4 @@ def neuron_descent_explorer(a_prev, y, w=-2.0, b=2.0, learning_rate=2.0, epochs=
         view.update(costs, ws, bs)
         return SimpleNamespace(costs=costs, ws=ws, bs=bs, note=cost_rise_note(costs))
 
-    return Explorer(controls, update, figure)
+    return Explorer(controls, update, figure, DescentView.WHAT)

@@ -84,6 +84,13 @@ class SoftmaxDigitsView:
     classes : sequence of k str
     """
 
+    WHAT = (
+        "Left: the cost per epoch on the training and the validation set, on a log scale. "
+        "Right: the validation set's confusion matrix, true digit by row and predicted digit "
+        "by column, each cell holding its count and shaded darker for more examples."
+    )
+    """What the view shows, for readers who cannot see it (alt text)."""
+
     def __init__(self, figure, classes):
         ax_costs, ax_matrix = figure.subplots(1, 2, width_ratios=[1.2, 1.0])
         self.curves = cost_curves(ax_costs)
@@ -190,6 +197,7 @@ def softmax_digits_explorer(X, Y, X_val, Y_val, classes, **settings):
         Y_val,
         controls,
         figure,
+        view.WHAT,
         show,
         start["seed"],
         batch_size=BATCH_SIZE,
