@@ -64,7 +64,7 @@ def submissions(course, count, folder):
     """
     kinds = []
     for path, instructor in course.items():
-        student = release.student_notebook(instructor, release.COURSE_NOTEBOOKS, path.name)
+        student = release.student_notebook(instructor, path.name)
         points = [exercise.points for exercise in grade.load_assignment(path).exercises]
         kinds += [
             (partly_done(instructor, student, k), sum(points[:k])) for k in range(len(points) + 1)

@@ -26,7 +26,7 @@ def xor():
 
 
 def test_describe_adds_the_titles_that_carry_the_numbers():
-    figure, (left, right) = figures.new_figure(ncols=2)
+    figure, (left, _) = figures.new_figure(ncols=2)
     assert figures.describe(figure, " Two panels. ") == "Two panels."
     left.set_title("cost 0.25")
     figure.suptitle("epoch 7")

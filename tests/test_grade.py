@@ -66,7 +66,7 @@ def edit_setup(cells):
 def submissions(folder, notebooks):
     """Write the synthetic submissions; return {label: path}."""
     paths = {}
-    edition = release.student_notebook(instructor_notebook(), notebooks)
+    edition = release.student_notebook(instructor_notebook())
     notebooks_by_label = {
         "complete": instructor_notebook(),
         "untouched": edition,
@@ -340,7 +340,7 @@ def test_with_real_checks_the_feedback_is_the_hidden_checks_diagnosis(tmp_path):
     nbformat.write(checked_notebook(), notebooks / "02_neuron.ipynb")
     submitted = {
         "complete": checked_notebook(),
-        "untouched": release.student_notebook(checked_notebook(), notebooks),
+        "untouched": release.student_notebook(checked_notebook()),
     }
     for label, source in ANSWERS.items():
         submitted[label] = checked_notebook()

@@ -89,8 +89,9 @@ def instructor_notebook():
     stored = v4.new_output("stream", name="stdout", text="explorer drawn\n")
     cells = [
         v4.new_markdown_cell(
-            "# Demo\n![A diagram of the demo](../images/diagram.png)\n"
-            "![a remote picture](https://example.org/x.png)"
+            "# Demo\n![A diagram of the demo](attachment:diagram.png)\n"
+            "![a remote picture](https://example.org/x.png)",
+            attachments={"diagram.png": {"image/png": base64.b64encode(PNG).decode("ascii")}},
         ),
         v4.new_code_cell(SETUP, metadata=nbgrader("01_setup")),
         v4.new_markdown_cell("Twice a number: $2x$."),
@@ -119,11 +120,9 @@ def instructor_notebook():
 
 
 def make_course(folder):
-    """A course folder: notebooks/01_demo.ipynb and images/diagram.png; returns notebooks/."""
-    (folder / "images").mkdir(parents=True)
-    (folder / "images" / "diagram.png").write_bytes(PNG)
+    """A course folder: notebooks/01_demo.ipynb; returns notebooks/."""
     notebooks = folder / "notebooks"
-    notebooks.mkdir()
+    notebooks.mkdir(parents=True)
     nbformat.write(instructor_notebook(), notebooks / "01_demo.ipynb")
     return notebooks
 
@@ -135,7 +134,7 @@ def course(tmp_path):
 
 def student(notebooks):
     instructor = nbformat.read(notebooks / "01_demo.ipynb", as_version=4)
-    return release.student_notebook(instructor, notebooks, "01_demo.ipynb")
+    return release.student_notebook(instructor, "01_demo.ipynb")
 
 
 def test_a_solution_becomes_a_stub_that_raises_its_sentence_at_the_same_indentation(course):
@@ -170,21 +169,18 @@ def test_exercise_outputs_are_cleared_and_everything_else_is_kept(course):
     assert edition.metadata == instructor.metadata
 
 
-def test_relative_images_travel_as_attachments_and_remote_ones_stay(course):
-    cell = student(course).cells[0]
-    assert "![A diagram of the demo](attachment:diagram.png)" in cell.source
-    assert "![a remote picture](https://example.org/x.png)" in cell.source
-    assert "../images" not in cell.source
-    assert list(cell.attachments) == ["diagram.png"]
-    assert base64.b64decode(cell.attachments["diagram.png"]["image/png"]) == PNG
+def test_diagrams_travel_as_the_instructor_notebook_attached_them(course):
+    instructor = nbformat.read(course / "01_demo.ipynb", as_version=4)
+    assert student(course).cells[0] == instructor.cells[0]
+    assert base64.b64decode(instructor.cells[0].attachments["diagram.png"]["image/png"]) == PNG
 
 
 def test_the_transformation_is_pure_and_deterministic(course):
     instructor = nbformat.read(course / "01_demo.ipynb", as_version=4)
     before = copy.deepcopy(instructor)
-    first = release.student_notebook(instructor, course)
+    first = release.student_notebook(instructor)
     assert instructor == before
-    assert nbformat.writes(release.student_notebook(instructor, course)) == nbformat.writes(first)
+    assert nbformat.writes(release.student_notebook(instructor)) == nbformat.writes(first)
 
 
 LONG_STUB = (
@@ -197,7 +193,7 @@ def test_long_stubs_are_wrapped_and_the_student_edition_passes_the_projects_ruff
     source = "def outer():\n    def inner(x):\n        ### BEGIN SOLUTION\n        return x\n"
     source += "        ### END SOLUTION\n\n    return inner"
     cell = v4.new_code_cell(source, metadata={"backprop": {"stub": LONG_STUB}})
-    edition = release.student_notebook(v4.new_notebook(cells=[cell]), tmp_path)
+    edition = release.student_notebook(v4.new_notebook(cells=[cell]))
     assert max(len(line) for line in edition.cells[0].source.splitlines()) <= 100
     namespace = {}
     exec(edition.cells[0].source, namespace)
@@ -221,25 +217,22 @@ BAD_SOURCES = {
 
 
 @pytest.mark.parametrize("name", BAD_SOURCES)
-def test_malformed_exercise_cells_are_refused_with_the_cell_named(tmp_path, name):
+def test_malformed_exercise_cells_are_refused_with_the_cell_named(name):
     source, message = BAD_SOURCES[name]
     cell = v4.new_code_cell(source, metadata={"backprop": {"stub": "Write it."}})
     notebook = v4.new_notebook(cells=[v4.new_markdown_cell("x"), cell])
     with pytest.raises(ValueError, match=f"07_bad.ipynb, cell 2: .*{message}"):
-        release.student_notebook(notebook, tmp_path, "07_bad.ipynb")
+        release.student_notebook(notebook, "07_bad.ipynb")
 
 
-def test_a_solution_without_a_stub_sentence_or_a_missing_image_is_refused(tmp_path):
+def test_a_solution_without_a_stub_sentence_is_refused():
     solution = v4.new_code_cell(
         "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION"
     )
     with pytest.raises(
         ValueError, match=r"cell 1: a solution region but no metadata backprop\.stub"
     ):
-        release.student_notebook(v4.new_notebook(cells=[solution]), tmp_path)
-    image = v4.new_markdown_cell("![a figure](../images/gone.png)")
-    with pytest.raises(ValueError, match=r"image \.\./images/gone\.png not found"):
-        release.student_notebook(v4.new_notebook(cells=[image]), tmp_path)
+        release.student_notebook(v4.new_notebook(cells=[solution]))
 
 
 def test_the_comparison_finds_a_current_edition_and_names_every_difference(course):
@@ -278,7 +271,7 @@ def test_the_release_runs_each_student_notebook_in_the_student_folder(course):
     assert shown == ["'not done yet: Return twice x.'", "'not done yet: Return x times x.'"]
     assert outputs[8][0]["text"] == "student\n"  # the kernel ran in notebooks/student
     assert [cell.metadata for cell in edition.cells] == [
-        cell.metadata for cell in release.student_notebook(instructor_notebook(), course).cells
+        cell.metadata for cell in release.student_notebook(instructor_notebook()).cells
     ]  # nbgrader metadata kept, no execution timestamps added
     assert set(edition.metadata) <= set(release.KEPT_NOTEBOOK_METADATA)
     assert edition.metadata["kernelspec"]["name"] == "python3"
@@ -339,7 +332,7 @@ def checked_notebook():
 
 
 def test_with_real_checks_the_student_edition_runs_to_the_end_saying_not_done(tmp_path):
-    edition = release.student_notebook(checked_notebook(), tmp_path)
+    edition = release.student_notebook(checked_notebook())
     ran = release.run_notebook(edition, tmp_path)
     [shown] = ran.cells[2].outputs
     message = (

@@ -62,9 +62,12 @@ def describe(figure, what):
     figure : matplotlib.figure.Figure
     what : str
         One or two sentences: what the figure shows (axes, marks, colours and shapes).
+
+    Titles are read from the figure, its subfigures and all their axes, each on one line.
     """
-    titles = [figure.get_suptitle()] + [ax.get_title() for ax in figure.axes]
-    shown = "; ".join(title.strip() for title in titles if title.strip())
+    parts = [figure, *figure.subfigs]
+    titles = [part.get_suptitle() for part in parts] + [ax.get_title() for ax in figure.axes]
+    shown = "; ".join(" ".join(title.split()) for title in titles if title.strip())
     return f"{what.strip()} Titles: {shown}." if shown else what.strip()
 
 

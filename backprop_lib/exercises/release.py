@@ -5,14 +5,12 @@ between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` and a check cell whose h
 sit between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` (nbgrader's markers and
 cell metadata). This module writes notebooks/student/ from it in two steps:
 
-1. :func:`student_notebook`, a pure and deterministic function of one instructor notebook
-   (and of the images it links to):
+1. :func:`student_notebook`, a pure and deterministic function of one instructor notebook:
    each solution region (markers included) becomes ``raise NotImplementedError("...")`` at
    the marker's indentation, with the sentence of the cell's ``backprop.stub`` metadata; each
    hidden-test region (markers included) is removed; the outputs of solution and check cells
-   are cleared; Markdown images ``![alt](../images/x.png)`` become cell attachments, because
-   a student copy (or an nbgrader release) travels without ../images; everything else
-   (text, figures, stored outputs, metadata) is kept.
+   are cleared; everything else (text, diagrams, which the instructor notebooks carry as
+   attachments (images/attach_diagrams.py), figures, stored outputs, metadata) is kept.
 2. :func:`run_notebook` runs the result top to bottom in the student folder, so that the
    stored outputs are what a student sees (every check says "not done yet").
 
@@ -26,10 +24,7 @@ nbgrader's conventions, so an instructor can drop them into an nbgrader course u
 """
 
 import argparse
-import base64
 import copy
-import mimetypes
-import re
 import sys
 from pathlib import Path
 from subprocess import DEVNULL
@@ -58,9 +53,6 @@ KERNEL = "python3"
 """The kernel of the current environment."""
 
 RELEASE_COMMAND = "python -m backprop_lib.exercises.release"
-
-IMAGE = re.compile(r'!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?P<title>\s+"[^"]*")?\)')
-"""A Markdown image: ![alt](src "optional title")."""
 
 
 def _regions(source, markers, where):
@@ -144,39 +136,13 @@ def _stub_solutions(cell, where):
     return "".join(parts)
 
 
-def _attach_images(cell, folder, where):
-    """Turn the cell's relative Markdown images into attachments, in place."""
-    attachments = cell.get("attachments", {})
-
-    def attach(match):
-        src = match["src"]
-        if ":" in src:  # http:, data:, attachment: ... stay as they are
-            return match[0]
-        path = folder / src
-        if not path.is_file():
-            raise ValueError(f"{where}: image {src} not found (looked for {path})")
-        name = path.name
-        mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        data = {mime: base64.b64encode(path.read_bytes()).decode("ascii")}
-        if attachments.get(name, data) != data:
-            raise ValueError(f"{where}: two different images are called {name}")
-        attachments[name] = data
-        return f"![{match['alt']}](attachment:{name}{match['title'] or ''})"
-
-    cell.source = IMAGE.sub(attach, cell.source)
-    if attachments:
-        cell.attachments = attachments
-
-
-def student_notebook(instructor, folder, name="notebook"):
+def student_notebook(instructor, name="notebook"):
     """The student edition of one instructor notebook (no execution; input not modified).
 
     Parameters
     ----------
     instructor : nbformat.NotebookNode
         The instructor notebook (version 4).
-    folder : pathlib.Path
-        Its folder, against which Markdown image paths are resolved.
     name : str
         Its name, used in error messages.
 
@@ -184,7 +150,7 @@ def student_notebook(instructor, folder, name="notebook"):
     -------
     nbformat.NotebookNode
         A new notebook: solutions stubbed, hidden tests removed, exercise outputs cleared,
-        images attached, everything else as in ``instructor``.
+        everything else as in ``instructor``.
 
     Raises
     ------
@@ -195,8 +161,6 @@ def student_notebook(instructor, folder, name="notebook"):
     student = copy.deepcopy(instructor)
     for index, cell in enumerate(student.cells):
         where = f"{name}, cell {index + 1}"
-        if cell.cell_type == "markdown":
-            _attach_images(cell, Path(folder), where)
         if cell.cell_type != "code":
             continue
         cell.source = strip_hidden_tests(_stub_solutions(cell, where), where)
@@ -213,7 +177,7 @@ def instructor_notebooks(folder):
 
 def _fresh_student_notebook(path):
     """The student edition of the instructor notebook at ``path``, not run."""
-    return student_notebook(nbformat.read(path, as_version=4), path.parent, path.name)
+    return student_notebook(nbformat.read(path, as_version=4), path.name)
 
 
 def run_notebook(notebook, folder, timeout=None):

@@ -124,6 +124,10 @@ class DescentView:
         self.end.set_data(us[-1:], vs[-1:])
 
 
+NEURON_COST_WHAT = "The cost C0 of one neuron against its weight w. " + TangentLine.WHAT
+"""What :func:`neuron_cost_view` shows, for readers who cannot see it (alt text)."""
+
+
 def neuron_cost_view(ax):
     """The figure of :func:`neuron_cost_explorer` on ``ax``: C0 against w, with a tangent."""
     return TangentLine(
@@ -171,8 +175,7 @@ def neuron_cost_explorer(w=1.2, b=-0.4, a_prev=0.7, y=0.2):
     def update(w, b, a_prev, y):
         return show_neuron_cost(view, w, b, a_prev, y)
 
-    what = "The cost C0 of one neuron against its weight w. " + TangentLine.WHAT
-    return Explorer(controls, update, figure, what)
+    return Explorer(controls, update, figure, NEURON_COST_WHAT)
 
 
 def neuron_descent_view(axes, a_prev, y):
