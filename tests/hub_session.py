@@ -128,6 +128,8 @@ class Hub:
     ----------
     url : str
         The proxy's address, where students go.
+    pid : int
+        The hub's process id (its proxy and the students' servers are its children).
     homes : Path
         The students' homes, one folder each.
     log : Path
@@ -158,6 +160,7 @@ class Hub:
         self.log = folder / "hub.log"
         self._server = Server(command, "/hub/api", folder, env, self.log)
         self.url = self._server.url
+        self.pid = self._server.process.pid
 
     def stop(self):
         """Stop the hub (it stops the students' servers and its proxy), then kill whatever
