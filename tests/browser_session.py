@@ -26,7 +26,7 @@ PLAYGROUND = "notebooks/06_playground.ipynb"
 
 # The playground's controls and figure, by the CSS classes its widgets carry.
 LEARNING_RATE = ".bp-learning-rate"
-PLAY_BUTTON = ".bp-play button >> nth=0"  # while playing, the same button pauses
+PLAY_BUTTON = ".bp-play"  # a toggle button: "play", and while playing "pause"
 FIGURE = ".bp-figure"  # an <img> whose src becomes a new blob: URL with each new PNG
 EPOCH = ".bp-epoch"
 

@@ -426,7 +426,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 DOM_HOOKS = {
     "bp-learning-rate": lambda e: e.controls["learning_rate"],
-    "bp-play": lambda e: e.play,
+    "bp-play": lambda e: e.play_button,
     "bp-step": lambda e: e.step,
     "bp-reset": lambda e: e.reset,
     "bp-figure": lambda e: e.image,
@@ -569,11 +569,25 @@ def test_a_new_network_starts_again_and_a_new_learning_rate_goes_on(explorer):
     assert explorer.image.value != before
 
 
+def test_the_named_play_button_starts_and_pauses_the_hidden_clock(explorer):
+    assert explorer.play.layout.display == "none"  # its buttons are icons without names
+    assert (explorer.play_button.description, explorer.play_button.icon) == ("play", "play")
+    explorer.play_button.value = True
+    assert explorer.play.playing is True
+    assert (explorer.play_button.description, explorer.play_button.icon) == ("pause", "pause")
+    explorer.play.value += 1
+    assert explorer.session.epoch == 1
+    explorer.play.playing = False  # as when the clock stops in the browser
+    assert explorer.play_button.value is False
+    assert explorer.play_button.description == "play"
+
+
 def test_a_divergent_learning_rate_pauses_and_says_what_to_do(explorer):
     explorer.controls["dataset"].value = "xor"
     explorer.controls["learning_rate"].value = 10.0
     tick(explorer, 20)
     assert explorer.play.playing is False
+    assert explorer.play_button.description == "play"
     assert "diverged" in explorer.message.value
     assert "Lower the learning rate" in explorer.message.value
     stopped_at = explorer.session.epoch
@@ -640,7 +654,7 @@ def test_show_lists_the_only_controls_shown(slow_clock):
     visible = [name for name, control in explorer.controls.items() if control in shown]
     assert sorted(visible) == ["hidden_layers", "learning_rate"]
     assert explorer.presets not in shown
-    assert {explorer.play, explorer.step, explorer.reset, explorer.image} <= set(shown)
+    assert {explorer.play_button, explorer.step, explorer.reset, explorer.image} <= set(shown)
     boxes = [w for w in shown if isinstance(w, widgets.HBox)]
     assert all(box.children for box in boxes)  # no empty rows for the hidden groups
 

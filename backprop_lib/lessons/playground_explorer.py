@@ -123,9 +123,12 @@ class PlaygroundExplorer:
         The current run.
     controls : dict of str to ipywidgets.ValueWidget
         One per field of :class:`Settings`, shown or not.
+    play_button : ipywidgets.ToggleButton
+        "play" / "pause": starts and pauses ``play`` (its ``value`` is linked to ``playing``).
     play : ipywidgets.Play
-        Each tick trains a few epochs (at most :data:`MAX_EPOCHS_PER_TICK`, and after the
-        first epoch at most :data:`TICK_SECONDS`) and redraws.
+        Hidden; the clock. Each tick trains a few epochs (at most
+        :data:`MAX_EPOCHS_PER_TICK`, and after the first epoch at most :data:`TICK_SECONDS`)
+        and redraws.
     step, reset : ipywidgets.Button
         One epoch; a new run from the same settings.
     presets : ipywidgets.Dropdown
@@ -146,10 +149,15 @@ class PlaygroundExplorer:
         self.view = PlaygroundView(axes)
         self.renderer = FrameRenderer(self.figure)
         self.controls = playground_controls(settings)
-        self.play = _dom(
-            widgets.Play(value=0, min=0, max=PLAY_TICKS, interval=PLAY_INTERVAL_MS),
-            "bp-play",
+        # The Play widget is the clock (its ticks come from the browser) but its buttons are
+        # icons without names, which a screen reader cannot announce: it is hidden, and a
+        # named toggle button starts and pauses it.
+        hidden = widgets.Layout(display="none")
+        self.play = widgets.Play(
+            value=0, min=0, max=PLAY_TICKS, interval=PLAY_INTERVAL_MS, layout=hidden
         )
+        self.play_button = _dom(widgets.ToggleButton(description="play", icon="play"), "bp-play")
+        widgets.link((self.play_button, "value"), (self.play, "playing"))
         self.step = _dom(widgets.Button(description="step one epoch"), "bp-step")
         self.reset = _dom(widgets.Button(description="reset"), "bp-reset")
         self.presets = widgets.Dropdown(
@@ -169,15 +177,16 @@ class PlaygroundExplorer:
             for group in groups
             if group
         ]
-        buttons = [self.play, self.step, self.reset]
+        buttons = [self.play_button, self.step, self.reset]
         if "presets" not in hide:
             buttons.append(self.presets)
         self.widget = widgets.VBox(
-            [*rows, widgets.HBox(buttons), self.epoch, self.message, self.image]
+            [*rows, widgets.HBox(buttons), self.play, self.epoch, self.message, self.image]
         )
         for control in self.controls.values():
             control.observe(self._on_control, names="value")
         self.play.observe(self._on_tick, names="value")
+        self.play.observe(self._on_playing, names="playing")
         self.step.on_click(self._on_step)
         self.reset.on_click(self._on_reset)
         self.presets.observe(self._on_preset, names="value")
@@ -243,9 +252,13 @@ class PlaygroundExplorer:
         if not self._loading:
             self._act(self._apply_controls)
 
+    def _on_playing(self, change):
+        word = "pause" if change["new"] else "play"
+        self.play_button.description, self.play_button.icon = word, word
+
     def _on_tick(self, change):
-        # The stop button rewinds the counter: not a tick. A tick that comes right after the
-        # last frame was waiting while that frame was computed: skip it.
+        # A counter that goes back is not a tick. A tick that comes right after the last
+        # frame was waiting while that frame was computed: skip it.
         if not self.play.playing or change["new"] <= change["old"]:
             return
         if _now() - self._frame_end < STALE_TICK_SECONDS:
