@@ -30,6 +30,19 @@ PLAY_BUTTON = ".bp-play"  # a toggle button: "play", and while playing "pause"
 FIGURE = ".bp-figure"  # an <img> whose src becomes a new blob: URL with each new PNG
 EPOCH = ".bp-epoch"
 
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+"""A screenshot of each browser test's page, and the servers' logs (git-ignored)."""
+
+RUN_ALL_TIMEOUT_MS = 300_000
+"""How long running a whole notebook may take (Run All in JupyterLab, or loading its Voila
+page, which runs it first): nbval allows each cell 120 s; here whole notebooks take 5-30 s,
+several times that on a busy two-core CI machine."""
+
+WIDGET_TIMEOUT_MS = 60_000
+"""How long a widget may take to appear or to redraw after a change (a redraw takes
+well under a second here, a retraining explorer a few seconds; the margin is for a busy
+machine)."""
+
 VIEWPORT = {"width": 1400, "height": 1000}
 """The browser window: wide enough for the playground's rows of controls."""
 

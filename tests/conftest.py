@@ -1,10 +1,21 @@
 """Shared fixtures: a network and data on which central differences are a trustworthy
-reference for backpropagation (used by test_network.py and test_gradcheck.py)."""
+reference for backpropagation (used by test_network.py and test_gradcheck.py); and for the
+real-browser tests (test_browser.py, test_apps.py) one served copy of the repository, one
+JupyterLab and one Chromium for the whole session, and a fresh page per test."""
 
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
+
+from tests.browser_session import (
+    SCREENSHOTS,
+    WIDGET_TIMEOUT_MS,
+    launch_chromium,
+    local_context,
+    served_copy,
+    start_lab,
+)
 
 LAYER_SIZES = [3, 4, 5, 2]
 N_EXAMPLES = 6
@@ -82,3 +93,46 @@ def gradient_check_case():
         )
 
     return make
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory):
+    """A temporary folder holding the copy of the repository that the servers serve."""
+    folder = tmp_path_factory.mktemp("browser")
+    served_copy(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def screenshots():
+    """tests/screenshots/: a screenshot of each test's page, and the servers' logs."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def lab(served, screenshots):
+    server = start_lab(served, screenshots / "jupyterlab.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright  # only the browser tests need it
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, screenshots, request):
+    """A fresh page that can reach only this machine; its screenshot is saved at the end."""
+    context = local_context(browser)
+    context.set_default_timeout(WIDGET_TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    page.screenshot(path=screenshots / f"{request.node.name}.png")
+    context.close()

@@ -14,7 +14,6 @@ import re
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from playwright.sync_api import sync_playwright
 
 from tests.browser_session import (
     EPOCH,
@@ -23,10 +22,8 @@ from tests.browser_session import (
     PLAY_BUTTON,
     PLAYGROUND,
     ROOT,
-    launch_chromium,
-    local_context,
-    served_copy,
-    start_lab,
+    RUN_ALL_TIMEOUT_MS,
+    WIDGET_TIMEOUT_MS,
     start_voila,
     step_slider,
 )
@@ -34,15 +31,6 @@ from tests.browser_session import (
 pytestmark = pytest.mark.browser
 
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
-SCREENSHOTS = ROOT / "tests" / "screenshots"
-
-RUN_ALL_TIMEOUT_MS = 300_000
-"""How long Run All may take: nbval allows each cell 120 s; here whole notebooks take
-5-30 s, several times that on a busy two-core CI machine."""
-
-WIDGET_TIMEOUT_MS = 60_000
-"""How long a widget may take to appear or to redraw after a change (a redraw takes
-well under a second here; the margin is for a busy machine)."""
 
 PLAY_FRAMES = 3
 """Distinct figures that must appear after pressing play: more than one step happened."""
@@ -71,51 +59,10 @@ RUN_FINISHED = """prompts => document.querySelector(
 
 
 @pytest.fixture(scope="session")
-def served(tmp_path_factory):
-    """A temporary folder holding the copy of the repository that the servers serve."""
-    folder = tmp_path_factory.mktemp("browser")
-    served_copy(folder)
-    return folder
-
-
-@pytest.fixture(scope="session")
-def screenshots():
-    """tests/screenshots/: a screenshot of each test's page, and the servers' logs."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    return SCREENSHOTS
-
-
-@pytest.fixture(scope="session")
-def lab(served, screenshots):
-    server = start_lab(served, screenshots / "jupyterlab.log")
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
 def voila(served, screenshots):
     server = start_voila(served, PLAYGROUND, screenshots / "voila.log")
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, screenshots, request):
-    """A fresh page that can reach only this machine; its screenshot is saved at the end."""
-    context = local_context(browser)
-    context.set_default_timeout(WIDGET_TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    page.screenshot(path=screenshots / f"{request.node.name}.png")
-    context.close()
 
 
 def open_notebook(page, lab, name):

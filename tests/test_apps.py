@@ -1,0 +1,281 @@
+"""Every notebook is an app that everyone can use, checked in a real browser (Chromium).
+
+- Voila serves every notebook of the instructor edition on its own (``voila
+  notebooks/NN_topic.ipynb``, as the README says) and, like every notebook of both editions,
+  inside JupyterLab's server (``/voila/render/...``, as on Binder): every image on the page
+  (diagrams, stored figures, explorers) loads, and none is missing.
+- axe-core (the engine of most accessibility audits) finds no serious or critical violation
+  on the app page of any notebook, with its explorers drawn, except those listed in
+  :data:`NOT_OURS`, which come from ipywidgets itself.
+- Every control of every explorer is reached with Tab and works from the keyboard (arrows
+  on sliders and menus, Enter on buttons, Space on the play button), and the figure changes.
+
+The session fixtures (tests/conftest.py) install Chromium when it is missing and start one
+JupyterLab and one Chromium; each standalone app gets a Voila server of its own.
+"""
+
+import nbformat
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.browser_session import ROOT, RUN_ALL_TIMEOUT_MS, WIDGET_TIMEOUT_MS, start_voila
+
+pytestmark = pytest.mark.browser
+
+INSTRUCTOR = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+STUDENT = sorted((ROOT / "notebooks" / "student").glob("[0-9][0-9]_*.ipynb"))
+
+
+def name(path):
+    """The notebook's path in the repository, as Voila's URLs take it."""
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_id(path):
+    """student-01_single_neuron.ipynb or 01_single_neuron.ipynb: a test id without slashes
+    (it names the screenshot)."""
+    return name(path).removeprefix("notebooks/").replace("/", "-")
+
+
+SERIOUS = {"serious", "critical"}
+"""axe's two highest impacts: what blocks or seriously hinders a reader."""
+
+NOT_OURS = {
+    "aria-input-field-name": (
+        "noUi-handle",
+        "the handle of an ipywidgets slider (noUiSlider) has role=slider but no aria-label: "
+        "ipywidgets 8.1 shows the slider's description in a <label> that it does not tie to "
+        "the handle",
+    ),
+}
+"""Violations that come from ipywidgets itself: rule -> (a class the element carries, why)."""
+
+EXPLORER_FIGURE = ".widget-image"
+"""Every explorer shows its figure as an ipywidgets Image, the last child of its box."""
+
+FOCUSABLE = (
+    "button, select, input, textarea, [contenteditable='true'], [tabindex]:not([tabindex='-1'])"
+)
+
+TAG_CONTROLS = """([figure, focusable]) => {
+    const shown = e => !e.disabled && e.getClientRects().length > 0;
+    const controls = [];
+    document.querySelectorAll(figure).forEach((image, explorer) => {
+        image.parentElement.querySelectorAll(focusable).forEach(element => {
+            if (!shown(element)) return;
+            const key = `${explorer}-${controls.length}`;
+            element.dataset.bpKey = key;
+            const kind = element.classList.contains('noUi-handle') ? 'slider'
+                : element.isContentEditable ? 'readout'
+                : element.tagName === 'SELECT' ? 'menu'
+                : element.classList.contains('widget-toggle-button') ? 'toggle'
+                : element.tagName === 'BUTTON' ? 'button'
+                : element.type === 'checkbox' ? 'checkbox'
+                : 'text';
+            const label = element.closest('.widget-inline-hbox, .widget-hbox, .jupyter-widgets');
+            controls.push({key, explorer, kind, label: (label || element).innerText.trim()});
+        });
+    });
+    return controls;
+}"""
+"""Mark every control of every explorer with a data-bp-key and list them: key, the
+explorer's index, the kind of control and the text beside it."""
+
+MAX_TABS = 500
+"""Tab presses allowed to go once through a page (the apps have a few dozen stops: headings'
+anchors, explorers' controls and readouts)."""
+
+PLAY_FRAMES = 3
+"""New figures that must appear while the play button is on: more than one step happened."""
+
+
+def open_app(page, url, path):
+    """Load the app of the notebook at ``path`` and wait until the page holds as many images
+    as the notebook shows (Voila sends the page as its cells run) and every explorer has
+    drawn; record images that fail to load. Returns the list of failures it fills."""
+    failures = []
+    page.on(
+        "requestfailed",
+        lambda request: (
+            request.resource_type == "image"
+            and failures.append(f"{request.url[:80]}: {request.failure}")
+        ),
+    )
+    page.on("response", lambda response: record_image(response, failures))
+    page.goto(url, timeout=RUN_ALL_TIMEOUT_MS)
+    page.wait_for_function(
+        """([figure, count]) => document.images.length >= count
+            && [...document.querySelectorAll(figure)].every(i => i.getAttribute('src'))""",
+        arg=[EXPLORER_FIGURE, expected_images(path)],
+        timeout=RUN_ALL_TIMEOUT_MS,
+    )
+    return failures
+
+
+def record_image(response, failures):
+    if response.request.resource_type == "image" and (
+        response.status != 200 or not response.body()
+    ):
+        failures.append(f"{response.url[:80]}: HTTP {response.status}, {len(response.body())} B")
+
+
+def expected_images(path):
+    """How many images the app of the notebook at ``path`` shows: its Markdown diagrams, its
+    stored figures and its explorers (the committed notebooks are run top to bottom)."""
+    notebook = nbformat.read(path, as_version=4)
+    markdown = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
+    diagrams = sum(source.count("](attachment:") for source in markdown)
+    outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
+    figures = sum("<img " in o.get("data", {}).get("text/html", "") for o in outputs)
+    explorers = sum(
+        "application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs
+    )
+    return diagrams + figures + explorers
+
+
+def check_images(page, path, failures):
+    """Every image on the page decoded (so it arrived, non-empty), as many as the notebook
+    has, each with a text alternative; no image request failed."""
+    images = page.eval_on_selector_all(
+        "img",
+        """images => images.map(i => ({ok: i.complete && i.naturalWidth > 0,
+            text: i.alt || i.title, src: i.src.slice(0, 60)}))""",
+    )
+    broken = [image["src"] for image in images if not image["ok"]]
+    assert not broken, f"images that did not load: {broken}"
+    assert not failures, f"image requests that failed: {failures}"
+    assert len(images) == expected_images(path), f"{len(images)} images on the page"
+    unnamed = [image["src"] for image in images if not image["text"]]
+    assert not unnamed, f"images without alt text: {unnamed}"
+
+
+def assert_no_errors(page):
+    """No error output and no widget that failed to render."""
+    errors = page.locator('[data-mime-type="application/vnd.jupyter.stderr"]').all_inner_texts()
+    assert not errors, f"error output on the page: {errors}"
+    assert "Error displaying widget" not in page.locator("body").inner_text()
+
+
+@pytest.fixture
+def app(request, page, served, screenshots):
+    """The standalone Voila app of the instructor notebook ``request.param``, loaded in
+    ``page``; yields (page, path, image failures)."""
+    path = request.param
+    server = start_voila(served, name(path), screenshots / f"voila_{path.stem}.log")
+    try:
+        failures = open_app(page, server.url, path)
+        yield page, path, failures
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("app", INSTRUCTOR, ids=test_id, indirect=True)
+def test_the_app_shows_every_image_and_axe_finds_nothing_serious_of_ours(app):
+    page, path, failures = app
+    check_images(page, path, failures)
+    assert_no_errors(page)
+    violations = Axe().run(page).response["violations"]
+    ours = [
+        f"{v['id']} ({v['impact']}): {v['help']}: {node['html'][:120]}"
+        for v in violations
+        if v["impact"] in SERIOUS
+        for node in v["nodes"]
+        if not (v["id"] in NOT_OURS and NOT_OURS[v["id"]][0] in node["html"])
+    ]
+    assert not ours, "\n".join(ours)
+
+
+@pytest.mark.parametrize("path", INSTRUCTOR + STUDENT, ids=test_id)
+def test_the_app_inside_jupyterlab_shows_every_image(page, lab, path):
+    """Voila's server extension, as on Binder: /voila/render/<notebook> of a Jupyter server."""
+    failures = open_app(page, f"{lab.url}/voila/render/{name(path)}", path)
+    check_images(page, path, failures)
+    assert_no_errors(page)
+
+
+def figure_src(page, explorer):
+    return page.evaluate(
+        "([figure, k]) => document.querySelectorAll(figure)[k].getAttribute('src')",
+        [EXPLORER_FIGURE, explorer],
+    )
+
+
+def wait_for_new_figure(page, explorer, old, after):
+    """Wait until explorer ``explorer``'s figure is no longer ``old``; return the new src."""
+    try:
+        page.wait_for_function(
+            """([figure, k, old]) =>
+                document.querySelectorAll(figure)[k].getAttribute('src') !== old""",
+            arg=[EXPLORER_FIGURE, explorer, old],
+            timeout=WIDGET_TIMEOUT_MS,
+        )
+    except PlaywrightTimeoutError:
+        pytest.fail(f"the figure did not change within {WIDGET_TIMEOUT_MS} ms after {after}")
+    return figure_src(page, explorer)
+
+
+def tab_through(page, keys):
+    """Press Tab from the top of the page until every control in ``keys`` had the focus, or
+    :data:`MAX_TABS` times; return the keys that never had it."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    missing = set(keys)
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        missing.discard(page.evaluate("() => document.activeElement.dataset.bpKey"))
+        if not missing:
+            break
+    return missing
+
+
+def keys_for(page, control):
+    """The keys that change ``control``: arrows away from the end a slider or menu is at,
+    Enter on a button, Space on a checkbox, ArrowUp then Enter in a number box."""
+    selector = f"[data-bp-key='{control['key']}']"
+    if control["kind"] == "slider":
+        at_max = page.eval_on_selector(
+            selector, "e => e.getAttribute('aria-valuenow') === e.getAttribute('aria-valuemax')"
+        )
+        return ["ArrowLeft" if at_max else "ArrowRight"]
+    if control["kind"] == "menu":
+        at_end = page.eval_on_selector(selector, "e => e.selectedIndex === e.options.length - 1")
+        return ["ArrowUp" if at_end else "ArrowDown"]
+    return {"button": ["Enter"], "checkbox": ["Space"], "text": ["ArrowUp", "Enter"]}[
+        control["kind"]
+    ]
+
+
+def play_and_pause(page, control):
+    """Space starts the play button: the figure keeps changing; Space again pauses it."""
+    button = page.locator(f"[data-bp-key='{control['key']}']")
+    button.focus()
+    src = figure_src(page, control["explorer"])
+    page.keyboard.press("Space")
+    for frame in range(PLAY_FRAMES):
+        src = wait_for_new_figure(page, control["explorer"], src, f"play, frame {frame + 1}")
+    page.keyboard.press("Space")
+    page.wait_for_function("e => e.innerText.trim() === 'play'", arg=button.element_handle())
+
+
+@pytest.mark.parametrize("app", INSTRUCTOR, ids=test_id, indirect=True)
+def test_every_explorer_control_works_from_the_keyboard(app):
+    page, path, _ = app
+    controls = page.evaluate(TAG_CONTROLS, [EXPLORER_FIGURE, FOCUSABLE])
+    assert controls, f"{name(path)} has no explorer controls"
+    missing = tab_through(page, [control["key"] for control in controls])
+    assert not missing, f"never reached with Tab: {[c for c in controls if c['key'] in missing]}"
+    # Menus last: in 07 the expression menu disables the sliders it does not use, in 06 the
+    # presets menu sets every control.
+    for control in sorted(controls, key=lambda c: c["kind"] == "menu"):
+        if control["kind"] == "readout":  # the slider's number, typed into: its handle is tried
+            continue
+        if control["kind"] == "toggle":
+            play_and_pause(page, control)
+            continue
+        keys = keys_for(page, control)
+        src = figure_src(page, control["explorer"])
+        page.locator(f"[data-bp-key='{control['key']}']").focus()
+        for key in keys:
+            page.keyboard.press(key)
+        wait_for_new_figure(page, control["explorer"], src, f"{'+'.join(keys)} on {control}")
+    assert_no_errors(page)
