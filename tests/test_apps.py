@@ -104,10 +104,13 @@ def open_app(page, url, path):
     )
     page.on("response", lambda response: record_image(response, failures))
     page.goto(url, timeout=RUN_ALL_TIMEOUT_MS)
+    total, explorers = expected_images(path)
     page.wait_for_function(
-        """([figure, count]) => document.images.length >= count
-            && [...document.querySelectorAll(figure)].every(i => i.getAttribute('src'))""",
-        arg=[EXPLORER_FIGURE, expected_images(path)],
+        """([figure, total, explorers]) => {
+            const drawn = [...document.querySelectorAll(figure)].filter(i => i.getAttribute('src'));
+            return document.images.length >= total && drawn.length >= explorers;
+        }""",
+        arg=[EXPLORER_FIGURE, total, explorers],
         timeout=RUN_ALL_TIMEOUT_MS,
     )
     return failures
@@ -122,7 +125,12 @@ def record_image(response, failures):
 
 def expected_images(path):
     """How many images the app of the notebook at ``path`` shows: its Markdown diagrams, its
-    stored figures and its explorers (the committed notebooks are run top to bottom)."""
+    stored figures and its explorers (the committed notebooks are run top to bottom).
+
+    Returns
+    -------
+    total, explorers : int
+    """
     notebook = nbformat.read(path, as_version=4)
     markdown = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
     diagrams = sum(source.count("](attachment:") for source in markdown)
@@ -131,7 +139,7 @@ def expected_images(path):
     explorers = sum(
         "application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs
     )
-    return diagrams + figures + explorers
+    return diagrams + figures + explorers, explorers
 
 
 def check_images(page, path, failures):
@@ -145,7 +153,7 @@ def check_images(page, path, failures):
     broken = [image["src"] for image in images if not image["ok"]]
     assert not broken, f"images that did not load: {broken}"
     assert not failures, f"image requests that failed: {failures}"
-    assert len(images) == expected_images(path), f"{len(images)} images on the page"
+    assert len(images) == expected_images(path)[0], f"{len(images)} images on the page"
     unnamed = [image["src"] for image in images if not image["text"]]
     assert not unnamed, f"images without alt text: {unnamed}"
 
