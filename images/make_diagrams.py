@@ -18,6 +18,8 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.transforms import Bbox
 
+from backprop_lib.display.palette import BLACK, BLUE, SKY_BLUE, VERMILLION, distinct
+
 HERE = Path(__file__).parent
 DPI = 150
 FS = 14  # node labels and formulas
@@ -25,15 +27,18 @@ FS_SMALL = 12  # edge labels and captions
 R = 0.38  # node radius, inches
 
 INK = "#333333"
-FORWARD = "#34495e"
-BACKWARD = "#b03a48"
+# Colours that mean different things in one diagram stay apart in every colour vision
+# (tests/test_colours.py): the forward and the backward pass, and the kinds of node by their
+# edge (the fills are tints, too light to tell apart for everyone).
+FORWARD, BACKWARD = distinct("diagram passes", ("#34495e", VERMILLION))
 PALETTE = {  # kind: (fill, edge)
-    "input": ("#dcebf7", "#2f6690"),
-    "hidden": ("#dff1e4", "#3a7d50"),
-    "output": ("#fde7d3", "#b9651b"),
-    "loss": ("#f7dde1", "#b03a48"),
-    "param": ("#eeeeee", "#707070"),
+    "input": ("#dcebf7", BLUE),
+    "hidden": ("#ddf0fb", SKY_BLUE),
+    "output": ("#fde7d3", BLACK),
+    "loss": ("#f7dde1", VERMILLION),
+    "param": ("#eeeeee", "0.6"),
 }
+distinct("diagram node kinds", [edge for _, edge in PALETTE.values()])
 HIGHLIGHT = ("#fff7d6", "#d9b44a", "#8a6d1a")  # fill, edge, text
 LABEL_BOX = {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none"}
 

@@ -10,9 +10,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgba
+from matplotlib.markers import MarkerStyle
 
 from backprop_lib import MLP, data, format_relative_error, sigmoid
-from backprop_lib.display import charts, explorer, figures, tables
+from backprop_lib.display import charts, explorer, figures, palette, tables
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -145,19 +146,40 @@ def test_a_fixed_y_range_stays_and_steady_curves_move_their_limits_in_steps():
 # ----- decision boundaries ----------------------------------------------------------------
 
 
-def test_decision_boundary_colours_the_points_by_class():
+def test_decision_boundary_gives_each_class_its_colour_and_marker_and_edges_test_points():
     fig, ax = plt.subplots()
     X, Y = np.array([[0.0, 1.0, 2.0, 3.0], [0.0, 1.0, 0.0, 1.0]]), np.array([[0, 1, 1, 0]])
     X_test, Y_test = np.array([[0.5, 2.5], [0.5, 0.5]]), np.array([[1, 0]])
     view = charts.DecisionBoundary(ax)
     view.set_data(X, Y, X_test, Y_test)
-    class_0, class_1 = (to_rgba(colour) for colour in figures.CLASS_COLOURS)
-    assert class_0 != class_1  # the classes are told apart
-    train = [tuple(c) for c in view.train.get_facecolors()]
-    assert train == [class_0, class_1, class_1, class_0]
-    test = [tuple(c) for c in view.test.get_facecolors()]
-    assert test == [class_1, class_0]
-    np.testing.assert_array_equal(view.test.get_offsets(), X_test.T)
+    class_0, class_1 = view.classes
+    # class 0: training points 1 and 4, then test point 2; class 1: 2 and 3, then test point 1
+    np.testing.assert_array_equal(class_0.get_offsets(), [[0, 0], [3, 1], [2.5, 0.5]])
+    np.testing.assert_array_equal(class_1.get_offsets(), [[1, 1], [2, 0], [0.5, 0.5]])
+    white, black = to_rgba("white"), to_rgba("black")
+    for points, colour, marker in zip(
+        view.classes, palette.CLASS_COLOURS, palette.CLASS_MARKERS, strict=True
+    ):
+        assert [tuple(c) for c in points.get_facecolors()] == [to_rgba(colour)]
+        expected = MarkerStyle(marker)
+        path = expected.get_path().transformed(expected.get_transform())
+        np.testing.assert_allclose(points.get_paths()[0].vertices, path.vertices)
+        assert [tuple(c) for c in points.get_edgecolors()] == [white, white, black]
+        train_width, _, test_width = points.get_linewidths()
+        assert test_width > train_width  # a test point's black edge is thicker
+    assert palette.CLASS_MARKERS[0] != palette.CLASS_MARKERS[1]  # shapes differ, not only hues
+    plt.close(fig)
+
+
+def test_decision_boundary_map_runs_from_class_0_through_white_to_class_1():
+    fig, ax = plt.subplots()
+    view = charts.DecisionBoundary(ax)
+    cmap = view.image.get_cmap()
+    low, middle, high = (to_rgba(cmap(value)) for value in (0.0, 0.5, 1.0))
+    assert low == pytest.approx(to_rgba(palette.CLASS_COLOURS[0]))
+    assert middle == pytest.approx(to_rgba("white"), abs=0.01)
+    assert high == pytest.approx(to_rgba(palette.CLASS_COLOURS[1]))
+    assert view.image.get_alpha() == 0.5
     plt.close(fig)
 
 

@@ -103,6 +103,20 @@ def test_plot_check_results_marks_each_cell():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["layer 1", "layer 2"]
 
 
+def test_check_results_use_cividis_with_text_that_stands_out_on_each_cell():
+    _, ax = new_figure()
+    views.plot_check_results(ax, ["a"], [[1e-11, 1.0]])
+    assert ax.images[0].get_cmap().name == "cividis"  # the same in every colour vision
+    right, wrong = ax.texts  # dark blue for a tiny error, yellow for the largest
+    assert (right.get_text(), right.get_color()) == ("ok", "white")
+    assert (wrong.get_text(), wrong.get_color()) == ("WRONG", "black")
+    assert views.text_colour((0.0, 0.0, 0.0)) == "white"
+    assert views.text_colour((1.0, 1.0, 1.0, 1.0)) == "black"
+    # greys of relative luminance 0.17 and 0.19, either side of the point of equal contrast
+    assert views.text_colour((0.45, 0.45, 0.45)) == "white"
+    assert views.text_colour((0.47, 0.47, 0.47)) == "black"
+
+
 # ----- vanishing gradients -------------------------------------------------------------------
 
 

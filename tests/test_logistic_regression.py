@@ -11,7 +11,7 @@ from matplotlib.colors import to_hex
 import backprop_lib as bp
 from backprop_lib import data
 from backprop_lib.display.explorer import NOTE_COLOUR, cost_rise_note, message_html
-from backprop_lib.display.figures import CLASS_COLOURS
+from backprop_lib.display.palette import CLASS_COLOURS
 from backprop_lib.lessons import logistic_regression as lr
 from backprop_lib.lessons import logistic_regression_views as views
 from tests.explorer_checks import (

@@ -12,7 +12,8 @@ from matplotlib.colors import to_rgba
 
 import backprop_lib as bp
 from backprop_lib import MLP, TrainingDiverged, gradcheck
-from backprop_lib.display.figures import CLASS_COLOURS, FrameRenderer
+from backprop_lib.display.figures import FrameRenderer
+from backprop_lib.display.palette import CLASS_COLOURS
 from backprop_lib.lessons import playground
 from backprop_lib.lessons import playground_explorer as pe
 from backprop_lib.lessons import playground_views as pv

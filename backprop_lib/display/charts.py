@@ -9,12 +9,27 @@ code. Each lists in ``moving`` the artists that change from update to update, fo
 import itertools
 
 import numpy as np
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import MaxNLocator, NullFormatter
 
-from .figures import CLASS_COLOURS
+from .palette import CLASS_COLOURS, CLASS_MARKERS, CURVE_COLOURS
 
-COST_COLOUR = "0.2"
-"""A cost curve beside a decision boundary is dark grey: no class colour means a cost."""
+CURVE_STYLES = tuple(
+    {"color": colour, "linestyle": style}
+    for colour, style in zip(CURVE_COLOURS, ("-", "--", ":"), strict=True)
+)
+"""Colour and line style of the lines of :class:`Curves`, in turn: lines that mean different
+things differ in style as well as colour."""
+
+PROBABILITY_COLOURS = LinearSegmentedColormap.from_list(
+    "class_probability", [CLASS_COLOURS[0], "white", CLASS_COLOURS[1]]
+)
+"""The probability of class 1 on a decision boundary's map: class 0's blue at 0 through white
+at 0.5 to class 1's vermillion at 1, so the map's colours are the classes' own."""
+
+POINT_EDGES = {"train": ("white", 0.6), "test": ("black", 1.2)}
+"""Edge colour and width of training and test points: a test point is edged in black, and
+more thickly, so the two stay apart in any colour vision."""
 
 BOUNDARY_MARGIN = 0.3
 """How far a decision-boundary map extends past the data on each side (input units)."""
@@ -72,13 +87,29 @@ class Curves:
         Move the axes' limits in steps (:func:`nice_limit` epochs, whole decades of y)
         rather than with every epoch, so the tick labels rarely need drawing again (for an
         animation).
+    styles : sequence of dict, optional
+        Line properties (``color``, ``linestyle``) of the lines in turn, repeated when there
+        are more lines; by default :data:`CURVE_STYLES`.
     """
 
-    def __init__(self, ax, ylabel, title, labels=("cost",), log=False, ylim=None, steady=False):
+    def __init__(
+        self,
+        ax,
+        ylabel,
+        title,
+        labels=("cost",),
+        log=False,
+        ylim=None,
+        steady=False,
+        styles=CURVE_STYLES,
+    ):
         self.ax = ax
         self.log, self.ylim, self.steady = log, ylim, steady
         # a dot marks each line's latest value (and shows a first, lone value at all)
-        self.lines = [ax.plot([], [], marker="o", markersize=3, markevery=[-1])[0] for _ in labels]
+        self.lines = [
+            ax.plot([], [], marker="o", markersize=3, markevery=[-1], **style)[0]
+            for style, _ in zip(itertools.cycle(styles), labels)
+        ]
         self.labels, self.legend = None, None
         self._label(list(labels))
         if log:
@@ -144,8 +175,11 @@ class Curves:
 class DecisionBoundary:
     """A classifier's probability map over the plane, with the data coloured by class.
 
-    Training points are circles, test points triangles. The map covers the data and
-    :data:`BOUNDARY_MARGIN` around it; a black line marks a = 0.5 when ``contour``.
+    Class 0 points are blue circles, class 1 points vermillion triangles
+    (:data:`~backprop_lib.display.palette.CLASS_COLOURS`, ``CLASS_MARKERS``); training points
+    are edged in white, test points in black (:data:`POINT_EDGES`). The map
+    (:data:`PROBABILITY_COLOURS`) covers the data and :data:`BOUNDARY_MARGIN` around it; a
+    black line marks a = 0.5 when ``contour``.
 
     Parameters
     ----------
@@ -181,20 +215,22 @@ class DecisionBoundary:
             np.full((grid_points, grid_points), 0.5),
             origin="lower",
             aspect="auto",
-            cmap="RdBu_r",
+            cmap=PROBABILITY_COLOURS,
             vmin=0.0,
             vmax=1.0,
             alpha=0.5,
             interpolation="bilinear",
         )
-        style = {"s": 18, "linewidths": 0.6}
-        self.train = ax.scatter([], [], marker="o", edgecolors="white", **style)
-        self.test = ax.scatter([], [], marker="^", edgecolors="black", **style)
+        # one scatter per class, holding its training points and then its test points
+        self.classes = [
+            ax.scatter([], [], s=18, color=colour, marker=marker)
+            for colour, marker in zip(CLASS_COLOURS, CLASS_MARKERS, strict=True)
+        ]
         self.contour, self.grid = None, None
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
         ax.set_title(title)
-        self.moving = [self.image, self.train, self.test]
+        self.moving = [self.image, *self.classes]
         if X is not None:
             self.set_data(X, Y)
 
@@ -205,7 +241,7 @@ class DecisionBoundary:
         ----------
         X, X_test : ndarray of shape (2, m), (2, m_test)
         Y, Y_test : ndarray of shape (1, m), (1, m_test)
-            0/1 labels, which colour the points.
+            0/1 labels, which give the points their colour and shape.
         """
         if X_test is None:
             X_test, Y_test = np.empty((2, 0)), np.empty((1, 0))
@@ -217,10 +253,14 @@ class DecisionBoundary:
         uu, vv = np.meshgrid(self.u, self.v)
         self.grid = np.vstack([uu.ravel(), vv.ravel()])  # (2, points): columns are examples
         self.image.set_extent((low[0], high[0], low[1], high[1]))
-        for points, X_part, Y_part in ((self.train, X, Y), (self.test, X_test, Y_test)):
-            points.set_offsets(X_part.T)
-            colours = np.where(np.ravel(Y_part) > 0.5, CLASS_COLOURS[1], CLASS_COLOURS[0])
-            points.set_facecolors(colours)
+        labels = np.concatenate([np.ravel(Y), np.ravel(Y_test)]) > 0.5
+        split = np.repeat(["train", "test"], [X.shape[1], X_test.shape[1]])
+        for label, points in enumerate(self.classes):
+            mine = labels == label
+            points.set_offsets(everything[:, mine].T)
+            edges = [POINT_EDGES[part] for part in split[mine]]
+            points.set_edgecolors([colour for colour, _ in edges])
+            points.set_linewidths([width for _, width in edges])
         self.ax.set_xlim(low[0], high[0])
         self.ax.set_ylim(low[1], high[1])
 
@@ -255,7 +295,6 @@ class TrainingView:
 
     def __init__(self, axes, X, Y):
         ax_cost, ax_boundary = axes
-        ax_cost.set_prop_cycle(color=[COST_COLOUR])  # blue and red belong to the classes
         self.cost_curve = Curves(ax_cost, "cost J", "Cost J per epoch", log=True)
         self.boundary = DecisionBoundary(ax_boundary, X, Y)
 

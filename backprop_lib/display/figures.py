@@ -1,4 +1,4 @@
-"""Figures drawn off screen and sent to the browser as PNG bytes, and the course's colours.
+"""Figures drawn off screen and sent to the browser as PNG bytes.
 
 Every explorer draws on one reused :class:`matplotlib.figure.Figure` (never shown by the
 inline backend) and shows it as a PNG in an ``ipywidgets.Image``, which works the same in
@@ -23,9 +23,6 @@ from PIL import Image
 FIGURE_DPI = 100
 """Resolution of the figures the explorers send to the browser: sharp enough on a
 projector, small enough (tens of kB) to redraw at once."""
-
-CLASS_COLOURS = ("#1f77b4", "#d62728")
-"""Class 0 and class 1 (blue, red), in points and in probability maps."""
 
 PNG_COMPRESS_LEVEL = 1
 """zlib level of animation frames: level 1 encodes several times faster than the default 6,

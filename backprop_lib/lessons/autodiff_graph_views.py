@@ -15,19 +15,26 @@ import numpy as np
 from ..autodiff import Value, topological_order
 from ..display.explorer import Explorer, slider
 from ..display.figures import new_figure
+from ..display.palette import BLACK, BLUE, ORANGE, SKY_BLUE, distinct
 from .autodiff_graph import METHODS
 
-NODE_COLOURS = {"input": "#56B4E9", "constant": "0.88", "operation": "white", "output": "#E69F00"}
+NODE_COLOURS = distinct(
+    "graph nodes (notebook 07)",
+    {"input": SKY_BLUE, "constant": "0.7", "operation": "white", "output": ORANGE},
+)
 """Fill of each kind of node: Okabe-Ito sky blue for inputs and parameters (what gradients
-are wanted for), light grey for constants and data, white for operations, Okabe-Ito orange
-for the output. Text stays black on all four, and the kinds differ in lightness too."""
+are wanted for), grey for constants and data, white for operations, Okabe-Ito orange for the
+output. Text stays black on all four, and the kinds differ in lightness too."""
 
 METHOD_STYLES = {
-    "reverse mode": ("#0072B2", "o", "-"),
-    "forward mode": ("#009E73", "s", "--"),
-    "central differences": ("#D55E00", "^", ":"),
+    "reverse mode": (BLUE, "o", "-"),
+    "forward mode": (BLACK, "s", "--"),
+    "central differences": (ORANGE, "^", ":"),
 }
-"""Colour (Okabe-Ito), marker and line style of each way of computing a gradient."""
+"""Colour (Okabe-Ito), marker and line style of each way of computing a gradient: central
+differences orange, as in notebook 05."""
+
+distinct("gradient modes (notebook 07)", [colour for colour, _, _ in METHOD_STYLES.values()])
 
 EXPRESSIONS = {
     "(x + y) · z": lambda x, y, z: (x + y) * z,

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from ..display.charts import Curves
 from ..display.explorer import Explorer, cost_rise_note, join_notes, slider
+from ..display.palette import VERMILLION, distinct
 from .deep_mlp import (
     DEFAULTS,
     EPOCHS_MAX,
@@ -34,12 +35,15 @@ PROGRESS_UPDATES = 50
 """How often per training the explorer's progress bar moves: smooth to the eye, and few
 enough messages to the browser not to slow training down."""
 
-MISTAKE_COLOUR = "#d62728"
-"""Frame and title colour of a misclassified image (red)."""
+MISTAKE_COLOUR, RIGHT_FRAME_COLOUR = distinct(
+    "prediction frames (notebooks 04, 08)", (VERMILLION, "0.7")
+)
+"""Frame colour of a misclassified image (vermillion, also its title's) and of a correctly
+classified one (light grey); a mistake's frame is thicker too."""
 
 
 class PredictionGrid:
-    """Images with the network's predictions; misclassified ones framed in red.
+    """Images with the network's predictions; misclassified ones framed in vermillion.
 
     Parameters
     ----------
@@ -81,7 +85,7 @@ class PredictionGrid:
             image.set_data(self.X[:, index].reshape(self.shape))
             said = self.classes[int(predictions[index])]
             wrong = predictions[index] != self.labels[index]
-            colour = MISTAKE_COLOUR if wrong else "0.7"
+            colour = MISTAKE_COLOUR if wrong else RIGHT_FRAME_COLOUR
             title = f"{said} (true {self.classes[int(self.labels[index])]})" if wrong else said
             ax.set_title(title, color=MISTAKE_COLOUR if wrong else "black", fontsize=7, pad=2)
             for spine in ax.spines.values():
@@ -144,7 +148,7 @@ class DeepMLPView:
         """Show a ``train_deep_mlp`` result: its costs, accuracies and validation predictions."""
         show_costs(self.curves, result)
         mistakes = self.grid.update(result.model.predict(X_val))
-        where = ", framed in red and shown first" if mistakes else ""
+        where = ", framed in vermillion and shown first" if mistakes else ""
         self.grid_figure.suptitle(
             f"Validation images and predictions: {mistakes} of {X_val.shape[1]} wrong{where}",
             fontsize=9,

@@ -10,6 +10,7 @@ import numpy as np
 from ..activations import ACTIVATIONS
 from ..display.explorer import Explorer, slider
 from ..display.figures import new_figure
+from ..display.palette import BLACK, BLUE, ORANGE, SKY_BLUE, VERMILLION, distinct
 from ..gradcheck import RIGHT_BELOW, verdict
 from ..initialisation import BY_ACTIVATION, INITIALISATIONS
 from .gradient_checking import (
@@ -21,26 +22,37 @@ from .gradient_checking import (
 )
 from .gradient_cost import METHODS as GRADIENT_METHODS
 
-ACTIVATION_COLOURS = {
-    "sigmoid": "C0",
-    "tanh": "C2",
-    "relu": "C3",
-    "leaky_relu": "C4",
-    "identity": "C7",
-}
-"""One colour per hidden activation, the same in every figure of notebook 05."""
+ACTIVATION_COLOURS = distinct(
+    "activations (notebook 05)",
+    {"sigmoid": BLUE, "tanh": SKY_BLUE, "relu": VERMILLION, "leaky_relu": BLACK, "identity": "0.6"},
+)
+"""One colour per hidden activation, the same in every figure of notebook 05: five that stay
+apart in every colour vision, identity's a neutral grey."""
 
 METHOD_COLOURS = {
-    "forward": "C9",
-    "central": "C1",
-    "central differences": "C1",
-    "backpropagation": "C5",
+    "forward": SKY_BLUE,
+    "central": ORANGE,
+    "central differences": ORANGE,
+    "backpropagation": BLUE,
 }
-"""One colour per way of computing a derivative, the same in every figure of notebook 05 and
-none of them an activation's colour."""
+"""One colour per way of computing a derivative, the same in every figure of notebook 05. No
+figure shows a method beside an activation, so they share colours: the palette has too few
+that stay apart in every colour vision for both."""
 
-THRESHOLD_COLOUR = "k"
+THRESHOLD_COLOUR = BLACK
 """The 1e-7 line below which a gradient is called right."""
+
+GUIDE_COLOUR = "0.4"
+"""The round-off guide line, which belongs to neither difference."""
+
+distinct(
+    "finite differences (notebook 05)",
+    (METHOD_COLOURS["forward"], METHOD_COLOURS["central"], GUIDE_COLOUR, THRESHOLD_COLOUR),
+)
+distinct(
+    "gradient methods (notebook 05)",
+    (METHOD_COLOURS["central differences"], METHOD_COLOURS["backpropagation"]),
+)
 
 
 def plot_error_versus_epsilon(ax, epsilons, errors):
@@ -73,7 +85,7 @@ def plot_error_versus_epsilon(ax, epsilons, errors):
             r"$\propto \varepsilon$ (truncation)",
         ),
         (central[-1] * (epsilons / epsilons[-1]) ** 2, central_colour, r"$\propto \varepsilon^2$"),
-        (forward[0] * epsilons[0] / epsilons, "0.4", r"$\propto 1/\varepsilon$ (round-off)"),
+        (forward[0] * epsilons[0] / epsilons, GUIDE_COLOUR, r"$\propto 1/\varepsilon$ (round-off)"),
     ]
     for values, colour, label in guides:
         ax.loglog(epsilons, values, "--", color=colour, linewidth=1, label=label)
@@ -86,6 +98,24 @@ def plot_error_versus_epsilon(ax, epsilons, errors):
     ax.set_title("Finite differences: truncation (right) against round-off (left)")
     ax.grid(alpha=0.3, which="major")
     ax.legend(fontsize=8, loc="upper center", ncols=2)
+
+
+ERROR_COLOURS = "cividis"
+"""The colour map of :func:`plot_check_results`: cividis, made to read the same in every
+colour vision (dark blue for small errors to yellow for large ones); each cell also says its
+verdict in words."""
+
+EQUAL_CONTRAST_LUMINANCE = 0.179
+"""The relative luminance L (WCAG 2) on which black and white text have the same contrast,
+(L + 0.05) / 0.05 = 1.05 / (L + 0.05): a darker cell takes white text."""
+
+
+def text_colour(cell):
+    """Black or white, whichever stands out more on the colour ``cell`` (RGB or RGBA, 0-1)."""
+    rgb = np.asarray(cell, dtype=float)[:3]
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    luminance = linear @ np.array([0.2126, 0.7152, 0.0722])
+    return "white" if luminance < EQUAL_CONTRAST_LUMINANCE else "black"
 
 
 LOG_ERROR_RANGE = (-12, 0)
@@ -109,10 +139,12 @@ def plot_check_results(ax, labels, errors):
     errors = np.asarray(errors, dtype=float)
     low, high = LOG_ERROR_RANGE
     shown = np.log10(np.maximum(errors, 10.0**low))  # an exact 0 gets the lowest colour
-    image = ax.imshow(shown, cmap="RdYlGn_r", vmin=low, vmax=high, aspect="auto")
+    image = ax.imshow(shown, cmap=ERROR_COLOURS, vmin=low, vmax=high, aspect="auto")
     marks = {"right": "ok", "wrong": "WRONG", "look closer": "?"}
     for (row, column), error in np.ndenumerate(errors):
-        ax.text(column, row, marks[verdict(error)], ha="center", va="center", fontsize=8)
+        colour = text_colour(image.to_rgba(shown[row, column]))
+        mark = marks[verdict(error)]
+        ax.text(column, row, mark, ha="center", va="center", fontsize=8, color=colour)
     ax.set_xticks(range(errors.shape[1]), [f"layer {l}" for l in range(1, errors.shape[1] + 1)])
     ax.set_yticks(range(len(labels)), labels)
     ax.set_title("Gradient check per layer (colour: log10 of the relative error)")

@@ -5,12 +5,15 @@ from types import SimpleNamespace
 from ..display.charts import Curves, TrainingView
 from ..display.explorer import Explorer, cost_rise_note, join_notes, slider
 from ..display.figures import new_figure
+from ..display.palette import BLUISH_GREEN, ORANGE, distinct
 from .logistic_regression import LOSS_LABELS, compare_losses, fit_logistic_regression
 
-LOSS_COLOURS = {"squared_error": "#E69F00", "cross_entropy": "#009E73"}
+LOSS_COLOURS = distinct(
+    "losses (notebook 02)", {"squared_error": ORANGE, "cross_entropy": BLUISH_GREEN}
+)
 """The colour of each loss in every figure of notebook 02 that compares them: Okabe-Ito orange
-and bluish green, neither of them a class colour (blue and red), so that in the notebook a
-colour means one thing."""
+and bluish green, neither of them a class colour (blue and vermillion), so that in the
+notebook a colour means one thing."""
 
 
 def logistic_regression_explorer(X, Y, learning_rate=1.0, epochs=100, seed=0):
@@ -64,14 +67,18 @@ class LossComparison:
 
     def __init__(self, axes, labels, colours=None):
         ax_accuracy, ax_gradient = axes
-        colours = list(LOSS_COLOURS.values()) if colours is None else list(colours)
-        for ax in axes:
-            ax.set_prop_cycle(color=colours)  # the lines take their colours in turn
+        colours = LOSS_COLOURS.values() if colours is None else colours
+        styles = [{"color": colour} for colour in colours]
         self.accuracy = Curves(
-            ax_accuracy, "training accuracy", "Accuracy", labels, ylim=(-0.02, 1.02)
+            ax_accuracy, "training accuracy", "Accuracy", labels, ylim=(-0.02, 1.02), styles=styles
         )
         self.gradient = Curves(
-            ax_gradient, "length of the gradient", "How hard descent pushes", labels, log=True
+            ax_gradient,
+            "length of the gradient",
+            "How hard descent pushes",
+            labels,
+            log=True,
+            styles=styles,
         )
 
     def update(self, results):

@@ -14,6 +14,7 @@ from matplotlib.collections import LineCollection
 
 from ..display.charts import Curves, DecisionBoundary
 from ..display.figures import animation_figure
+from ..display.palette import ORANGE, distinct
 from .playground import RANGES
 
 GRID_POINTS = 80
@@ -23,10 +24,11 @@ GRID_POINTS = 80
 MAX_LINE_WIDTH = 5.0
 """Line width (points) of the largest |w| in the network diagram; the others scale with it."""
 
-WEIGHT_COLOURS = ("#E69F00", "#5E3C99")
+WEIGHT_COLOURS = distinct("weight signs (notebook 06)", (ORANGE, "#5E3C99"))
 """Negative and positive weights in the network diagram: orange (Okabe-Ito) and dark purple
-(ColorBrewer's PuOr). Not the class colours (blue and red mean the classes in the same
-figure), and far apart in lightness, so that they stay apart for every colour vision."""
+(ColorBrewer's PuOr, made for colour-vision deficiencies). Not the class colours (blue and
+vermillion mean the classes in the same figure), and far apart in lightness, so that they
+stay apart for every colour vision."""
 
 WEIGHT_COLOUR_NAMES = ("orange", "purple")
 """The names of :data:`WEIGHT_COLOURS`, for the diagram's title."""
@@ -34,7 +36,7 @@ WEIGHT_COLOUR_NAMES = ("orange", "purple")
 MAX_LAYERS = RANGES["hidden_layers"][1] + 1
 """Most weight matrices a playground network has (hidden layers + the output layer)."""
 
-COST_LINES = {"color": ("black", "black"), "linestyle": ("-", "--")}
+COST_LINES = ({"color": "black", "linestyle": "-"}, {"color": "black", "linestyle": "--"})
 """The train and the test cost: black, solid and dashed (no colour of the figure that
 means something else: the classes, the signs of the weights, the layers)."""
 
@@ -135,14 +137,13 @@ class PlaygroundView:
         (ax_boundary, ax_network), (ax_costs, ax_gradients) = axes
         self.boundary = DecisionBoundary(
             ax_boundary,
-            title="Probability of red: train ●, test ▲",
+            title="Probability of class 1 (▲); test edged black",
             grid_points=GRID_POINTS,
             contour=False,
         )
         ax_boundary.set_xticks([])  # its limits then change nothing but the moving artists
         ax_boundary.set_yticks([])
         self.network = NetworkDiagram(ax_network)
-        ax_costs.set_prop_cycle(**COST_LINES)  # the lines take their styles in turn
         self.costs = Curves(
             ax_costs,
             "cross-entropy, without the λ term",
@@ -150,8 +151,8 @@ class PlaygroundView:
             ["train", "test"],
             log=True,
             steady=True,
+            styles=COST_LINES,
         )
-        ax_gradients.set_prop_cycle(color=layer_colours(MAX_LAYERS))
         self.gradients = Curves(
             ax_gradients,
             r"$\Vert\partial J/\partial W^l\Vert$ (J with its λ term)",
@@ -159,6 +160,7 @@ class PlaygroundView:
             [f"$W^{l}$" for l in range(1, MAX_LAYERS + 1)],
             log=True,
             steady=True,
+            styles=[{"color": colour} for colour in layer_colours(MAX_LAYERS)],
         )
         self._shown = None
 

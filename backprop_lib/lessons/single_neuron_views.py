@@ -10,6 +10,7 @@ import numpy as np
 from ..display.charts import Curves
 from ..display.explorer import Explorer, cost_rise_note, slider
 from ..display.figures import new_figure
+from ..display.palette import BLUE, VERMILLION, distinct
 from .single_neuron import (
     DESCENT_BIASES,
     DESCENT_WEIGHTS,
@@ -18,6 +19,12 @@ from .single_neuron import (
     neuron_cost_and_slope,
     neuron_cost_surface,
 )
+
+CURVE_COLOUR, TANGENT_COLOUR = distinct("curve and tangent (notebook 01)", (BLUE, VERMILLION))
+"""A function's curve in blue, its tangent (dashed) and the point it touches in vermillion."""
+
+PATH_COLOUR = VERMILLION
+"""Gradient descent's path across the blue cost map, and its end."""
 
 
 class TangentLine:
@@ -46,9 +53,11 @@ class TangentLine:
         self.x = np.asarray(x, dtype=float)
         self.slope_label = slope_label
         self.half_width = 0.12 * (self.x[-1] - self.x[0])
-        (self.curve,) = ax.plot(self.x, np.zeros_like(self.x), color="C0", label=ylabel)
-        (self.tangent,) = ax.plot([], [], "--", color="C3", linewidth=1.6, label="tangent")
-        (self.point,) = ax.plot([], [], "o", color="C3", markersize=7)
+        (self.curve,) = ax.plot(self.x, np.zeros_like(self.x), color=CURVE_COLOUR, label=ylabel)
+        (self.tangent,) = ax.plot(
+            [], [], "--", color=TANGENT_COLOUR, linewidth=1.6, label="tangent"
+        )
+        (self.point,) = ax.plot([], [], "o", color=TANGENT_COLOUR, markersize=7)
         box = {"facecolor": "white", "edgecolor": "0.8", "boxstyle": "round"}
         self.text = ax.text(0.03, 0.95, "", transform=ax.transAxes, va="top", bbox=box)
         self.ylim = ylim
@@ -106,9 +115,9 @@ class DescentView:
         ax.imshow(cost, origin="lower", extent=extent, aspect="auto", cmap="Blues_r")
         levels = np.unique(np.quantile(cost, np.linspace(0.0, 1.0, 9)[1:-1]))
         ax.contour(u, v, cost, levels=levels, colors="white", linewidths=0.7)
-        (self.path,) = ax.plot([], [], "-", color="C3", linewidth=1.5, label="path")
+        (self.path,) = ax.plot([], [], "-", color=PATH_COLOUR, linewidth=1.5, label="path")
         (self.start,) = ax.plot([], [], "o", color="white", markeredgecolor="black", label="start")
-        (self.end,) = ax.plot([], [], "*", color="C3", markersize=13, label="end")
+        (self.end,) = ax.plot([], [], "*", color=PATH_COLOUR, markersize=13, label="end")
         ax.set_xlim(u[0], u[-1])
         ax.set_ylim(v[0], v[-1])
         ax.set_xlabel(xlabel)
