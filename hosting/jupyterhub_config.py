@@ -70,8 +70,8 @@ KERNEL_CULL_INTERVAL = seconds("BACKPROP_KERNEL_CULL_INTERVAL", 60)
 
 SERVER_HTTP_TIMEOUT = 120
 """Seconds a just-started server may take to answer the hub. JupyterHub's default, 30 s, is
-too short when a whole class logs in at once on two cores: 30 servers starting together took
-up to tens of seconds here (benchmarks/bench_hosting.py)."""
+tight when a whole class logs in at once: with 30 students starting together on two cores,
+login to a running kernel took 59 s (median) here (benchmarks/bench_hosting.py)."""
 
 SERVER_START_TIMEOUT = 180
 """Seconds a server may take to start at all (the default 60 s, raised for the same reason)."""
