@@ -90,7 +90,9 @@ c.ConfigurableHTTPProxy.command = [str(PROXY) if PROXY.exists() else "configurab
 # --- Who may log in -----------------------------------------------------------------------
 # The machine's own accounts (PAM): what a single machine uses for real, with no service to
 # register. Give each student a system account in the group below (e.g.
-# `useradd -m -G backprop-students alice`); their homes keep students apart.
+# `useradd -m -G backprop-students alice`); their homes keep students apart. Both groups must
+# exist, or every login fails. The accounts must be able to run this clone's .venv: make it
+# from a system Python (/usr/bin/python3), not one under root's home.
 c.JupyterHub.authenticator_class = "pam"
 c.PAMAuthenticator.allowed_groups = {"backprop-students"}
 c.PAMAuthenticator.admin_groups = {"backprop-instructors"}
