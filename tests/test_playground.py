@@ -176,6 +176,23 @@ def test_history_starts_untrained_and_grows_by_one_per_epoch():
         assert len(history) == 4
 
 
+def test_a_full_history_keeps_every_other_record_and_the_untrained_one(monkeypatch):
+    full = Playground()
+    full.run(30)  # the same run, recorded in full (MAX_RECORDS is far above 30)
+    monkeypatch.setattr(playground, "MAX_RECORDS", 4)
+    thinned = Playground()
+    for epoch in range(1, 31):
+        thinned.run(1)
+        assert len(thinned.epochs) <= 4
+        assert (thinned.epochs[0], thinned.epochs[-1]) == (0, epoch)
+    assert thinned.epochs == sorted(set(thinned.epochs))
+    assert len(thinned.epochs) > 2  # thinned, not emptied
+    for k, epoch in enumerate(thinned.epochs):  # each kept record is that epoch's own
+        assert thinned.train_costs[k] == pytest.approx(full.train_costs[epoch], abs=0)
+        assert thinned.test_costs[k] == pytest.approx(full.test_costs[epoch], abs=0)
+        np.testing.assert_array_equal(thinned.gradient_norms[k], full.gradient_norms[epoch])
+
+
 def test_recorded_costs_are_the_cross_entropy_of_each_set():
     run = Playground(Settings(l2_lambda=0.1))  # the L2 term is left out of the recorded costs
     run.run(2)

@@ -4,7 +4,8 @@ A :class:`Settings` holds every choice a student can make (data set, network, tr
 a :class:`Playground` builds the data split and the network from it and trains it a few
 epochs at a time, keeping the history that the views draw: the train and test cost and
 the size of each layer's weight gradient :math:`\\lVert \\partial J / \\partial W^l \\rVert`
-after every epoch. Nothing here draws or knows about widgets
+after every epoch (thinned to at most :data:`MAX_RECORDS` epochs, so that the memory of a long
+play stays flat). Nothing here draws or knows about widgets
 (:mod:`backprop_lib.lessons.playground_views` and
 :mod:`backprop_lib.lessons.playground_explorer` do).
 
@@ -44,6 +45,12 @@ RANGES = {
     "seed": (0, 9999),
 }
 """Smallest and largest value of each numeric setting (both allowed)."""
+
+MAX_RECORDS = 2000
+"""Epochs whose history a run keeps at most. When the history is full, every other record
+goes (the untrained one and the latest stay), so a run that plays for an hour (a few hundred
+thousand epochs) holds the same few hundred kB as one of 2,000 epochs; 1,000 to 2,000 points
+are more than a curve a few hundred pixels wide can show."""
 
 DIVERGED_COST_RATIO = 10.0
 """A training cost this many times the untrained network's counts as divergence: a
@@ -250,7 +257,8 @@ class Playground:
     epoch : int
         Epochs trained so far.
     epochs : list of int
-        The epochs at which the history was recorded: 0 (untrained), 1, 2, ...
+        The epochs at which the history was recorded: 0 (untrained), 1, 2, ..., and after
+        :data:`MAX_RECORDS` records every other one of those, then every epoch again.
     train_costs, test_costs : list of float
         The cross-entropy on each set, without the L2 term, after each epoch.
     gradient_norms : list of ndarray of shape (L,)
@@ -279,7 +287,13 @@ class Playground:
         self.epochs, self.train_costs, self.test_costs, self.gradient_norms = [], [], [], []
         self._record()
 
+    def _histories(self):
+        return (self.epochs, self.train_costs, self.test_costs, self.gradient_norms)
+
     def _record(self):
+        if len(self.epochs) >= MAX_RECORDS:
+            for history in self._histories():
+                history[:] = history[::2]  # keeps the first record: the untrained cost
         self.epochs.append(self.epoch)
         self.train_costs.append(self.model.data_cost(self.X_train, self.Y_train))
         self.test_costs.append(self.model.data_cost(self.X_test, self.Y_test))
@@ -348,7 +362,7 @@ class Playground:
             self.train_costs[-1] <= DIVERGED_COST_RATIO * self.train_costs[0]
         ):
             return True
-        for history in (self.epochs, self.train_costs, self.test_costs, self.gradient_norms):
+        for history in self._histories():
             history.pop()
         self.epoch -= 1
         return False
