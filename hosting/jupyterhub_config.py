@@ -127,6 +127,8 @@ c.Spawner.notebook_dir = "~"
 c.Spawner.default_url = f"/lab/tree/{COURSE_FOLDER}/01_single_neuron.ipynb"
 c.Spawner.http_timeout = SERVER_HTTP_TIMEOUT
 c.Spawner.start_timeout = SERVER_START_TIMEOUT
+# The course's server setting (jupyter-config/): Voila inside a student's server shows diagrams.
+c.Spawner.environment = {"JUPYTER_CONFIG_PATH": str(ROOT / "jupyter-config")}
 c.Spawner.args = [
     f"--MappingKernelManager.cull_idle_timeout={KERNEL_IDLE_TIMEOUT}",
     f"--MappingKernelManager.cull_interval={KERNEL_CULL_INTERVAL}",

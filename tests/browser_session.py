@@ -168,7 +168,8 @@ def served_copy(folder):
 def jupyter_env(folder):
     """Environment variables that keep Jupyter's configuration, settings, workspaces and
     runtime files in ``folder / "jupyter"``, away from the user's own and from the served
-    copy, with the JupyterLab settings :data:`LAB_SETTINGS`."""
+    copy, with the JupyterLab settings :data:`LAB_SETTINGS` and the course's server
+    configuration (jupyter-config/, as the README's command uses it)."""
     folder = Path(folder) / "jupyter"
     settings = folder / "config" / "lab" / "user-settings"
     for name, text in LAB_SETTINGS.items():
@@ -178,6 +179,7 @@ def jupyter_env(folder):
     return {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(folder / "config"),
+        "JUPYTER_CONFIG_PATH": str(ROOT / "jupyter-config"),
         "JUPYTER_DATA_DIR": str(folder / "data"),
         "JUPYTER_RUNTIME_DIR": str(folder / "runtime"),
         "IPYTHONDIR": str(folder / "ipython"),
