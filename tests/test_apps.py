@@ -32,7 +32,7 @@ def name(path):
     return path.relative_to(ROOT).as_posix()
 
 
-def test_id(path):
+def case_id(path):
     """student-01_single_neuron.ipynb or 01_single_neuron.ipynb: a test id without slashes
     (it names the screenshot)."""
     return name(path).removeprefix("notebooks/").replace("/", "-")
@@ -178,7 +178,7 @@ def app(request, page, served, screenshots):
         server.stop()
 
 
-@pytest.mark.parametrize("app", INSTRUCTOR, ids=test_id, indirect=True)
+@pytest.mark.parametrize("app", INSTRUCTOR, ids=case_id, indirect=True)
 def test_the_app_shows_every_image_and_axe_finds_nothing_serious_of_ours(app):
     page, path, failures = app
     check_images(page, path, failures)
@@ -194,7 +194,7 @@ def test_the_app_shows_every_image_and_axe_finds_nothing_serious_of_ours(app):
     assert not ours, "\n".join(ours)
 
 
-@pytest.mark.parametrize("path", INSTRUCTOR + STUDENT, ids=test_id)
+@pytest.mark.parametrize("path", INSTRUCTOR + STUDENT, ids=case_id)
 def test_the_app_inside_jupyterlab_shows_every_image(page, lab, path):
     """Voila's server extension, as on Binder: /voila/render/<notebook> of a Jupyter server."""
     failures = open_app(page, f"{lab.url}/voila/render/{name(path)}", path)
@@ -265,7 +265,7 @@ def play_and_pause(page, control):
     page.wait_for_function("e => e.innerText.trim() === 'play'", arg=button.element_handle())
 
 
-@pytest.mark.parametrize("app", INSTRUCTOR, ids=test_id, indirect=True)
+@pytest.mark.parametrize("app", INSTRUCTOR, ids=case_id, indirect=True)
 def test_every_explorer_control_works_from_the_keyboard(app):
     page, path, _ = app
     controls = page.evaluate(TAG_CONTROLS, [EXPLORER_FIGURE, FOCUSABLE])
