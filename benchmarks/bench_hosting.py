@@ -217,28 +217,41 @@ def crowd(sizes):
 
 
 def playground_memory(minutes):
-    """Part (d): notebook 06's explorer playing for ``minutes``, RSS every ~10 s."""
+    """Part (d): notebook 06's explorer playing for ``minutes``: the kernel's RSS and its
+    Python heap (blocks allocated, ``sys.getallocatedblocks``) every ~10 s."""
     from backprop_lib.lessons.playground_explorer import PLAY_INTERVAL_MS
 
     print(f"(d) notebook 06 playing for {minutes:g} min; {load_average()}")
     kernel = LocalKernel()
     try:
         kernel.run_notebook("06_playground.ipynb")
+        kernel.execute("import sys as _sys")
         chunk = PLAY_FOR.format(seconds=SAMPLE_SECONDS, interval=PLAY_INTERVAL_MS)
-        samples = [(0.0, kernel.memory()[0])]
+
+        def sample():
+            blocks = int(kernel.execute("_sys.getallocatedblocks()"))
+            return (time.perf_counter() - start) / 60, kernel.memory()[0] / MIB, blocks
+
         start = time.perf_counter()
+        samples = [sample()]
         while time.perf_counter() - start < minutes * 60:
             kernel.execute(chunk)
-            samples.append(((time.perf_counter() - start) / 60, kernel.memory()[0]))
+            samples.append(sample())
         epoch = kernel.execute("explorer.session.epoch")
     finally:
         kernel.shut_down()
-    rss = [value / MIB for _, value in samples]
-    times = [t for t, _ in samples]
-    slope = statistics.linear_regression(times, rss).slope
+    print("  minute  RSS MiB  Python blocks")
+    for whole in range(int(minutes) + 1):
+        t, rss, blocks = min(samples, key=lambda s: abs(s[0] - whole))
+        print(f"  {t:6.1f} {rss:8.1f} {blocks:14}")
+    times, rss, _ = zip(*samples, strict=True)
+    later = [s for s in samples if s[0] >= minutes / 2]
+    late_slope = statistics.linear_regression([s[0] for s in later], [s[1] for s in later])
     print(
         f"epochs trained {epoch}; RSS first {rss[0]:.1f} MiB, last {rss[-1]:.1f} MiB, "
-        f"max {max(rss):.1f} MiB, slope {slope:+.2f} MiB per minute ({len(rss)} samples)"
+        f"max {max(rss):.1f} MiB; slope {statistics.linear_regression(times, rss).slope:+.2f} "
+        f"MiB per minute over the run, {late_slope.slope:+.2f} over its second half "
+        f"({len(samples)} samples)"
     )
     print(f"(d) done; {load_average()}\n")
 
