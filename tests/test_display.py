@@ -44,6 +44,7 @@ def test_show_sends_an_img_with_alt_text_and_the_same_text_as_plain_text(monkeyp
     assert raw is True
     alt = 'A blank chart. Titles: a "quoted" <title>.'
     assert bundle["text/plain"] == alt
+    assert base64.b64decode(bundle["image/png"])[:8] == PNG_SIGNATURE  # a figure to every viewer
     prefix = '<img src="data:image/png;base64,'
     html = bundle["text/html"]
     assert html.startswith(prefix)

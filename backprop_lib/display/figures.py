@@ -72,9 +72,11 @@ def show(figure, what):
     """Show ``figure`` in a notebook as a PNG with alt text, and close it.
 
     Jupyter shows a matplotlib figure as a bare ``<img>``, which a screen reader cannot
-    describe. This sends an ``<img>`` whose ``alt`` is :func:`describe` (the HTML output),
-    with the same text as the plain-text output, which nbval compares. A pyplot figure is
-    closed, so the inline backend does not show it a second time.
+    describe. This sends the PNG as usual (``image/png``, which every notebook viewer and
+    tool knows as a figure), an ``<img>`` of it whose ``alt`` is :func:`describe` (the HTML
+    output, which JupyterLab, nbconvert and Voila prefer) and the same text as plain text,
+    which nbval compares. A pyplot figure is closed, so the inline backend does not show it
+    a second time.
 
     Parameters
     ----------
@@ -87,7 +89,7 @@ def show(figure, what):
     alt = describe(figure, what)
     png = base64.b64encode(figure_png(figure)).decode("ascii")
     image = f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">'
-    display({"text/html": image, "text/plain": alt}, raw=True)
+    display({"image/png": png, "text/html": image, "text/plain": alt}, raw=True)
     plt.close(figure)
 
 
