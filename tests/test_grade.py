@@ -1,366 +1,351 @@
-"""The grader (backprop_lib/exercises/grade.py) end to end, on synthetic submissions of the
-small course of test_release.py: complete, untouched, wrong, hanging, crashing, edited,
-deleted, moved, not a notebook, another course's. One grading run (two at a time) serves
-most tests; each submission starts a kernel."""
+"""The grader end to end (python -m backprop_lib.grading), on a small course with two real
+exercises, sigmoid_prime (2 points) and hidden_delta (3 points), and submissions a class
+hands in: complete, untouched, wrong, delegating to the library, patching the checks,
+reading files, hard-coding the visible answers, hanging, overwriting another's file, not a
+notebook. One grading run (two at a time) serves most tests; each submission starts one
+process."""
 
-import copy
 import csv
 import hashlib
-import json
+import os
+import shutil
+import stat
+import tempfile
+from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
+from nbformat import v4
 
-import backprop_lib as bp
-from backprop_lib import exercises
-from backprop_lib.exercises import grade, release
+from backprop_lib.exercises import STEPS, release
+from backprop_lib.grading import __main__ as command
+from backprop_lib.grading import assignment, submission
 
-from .test_release import checked_notebook, instructor_notebook, make_course
+TIME_LIMIT = 12
+"""Seconds per submission in these tests: the runner's start and the two checks take ~2 s."""
 
-TIME_LIMIT = 4
-"""Seconds per submission in these tests: a kernel start and the small checks fit easily."""
+SETUP = "import numpy as np\n\nimport backprop_lib as bp\nfrom backprop_lib import exercises"
+SIGMOID_PRIME = '''def sigmoid_prime(z):
+    """sigma'(z)."""
+    ### BEGIN SOLUTION
+    s = 1 / (1 + np.exp(-z))
+    return s * (1 - s)
+    ### END SOLUTION'''
+HIDDEN_DELTA = '''def hidden_delta(W_next, delta_next, g_prime_z):
+    """delta^l."""
+    ### BEGIN SOLUTION
+    return g_prime_z * (W_next.T @ delta_next)
+    ### END SOLUTION'''
 
 
-def variant(change):
-    """The instructor notebook changed by ``change(cells)``, which edits the cell list."""
-    notebook = instructor_notebook()
-    change(notebook.cells)
+def nbgrader(grade_id, solution=False, grade=False, points=None, stub=""):
+    metadata = {
+        "nbgrader": {
+            "grade": grade,
+            "grade_id": grade_id,
+            "locked": not solution,
+            "schema_version": 3,
+            "solution": solution,
+            "task": False,
+        }
+    }
+    if points is not None:
+        metadata["nbgrader"]["points"] = points
+    if stub:
+        metadata["backprop"] = {"stub": stub}
+    return metadata
+
+
+def check_cell(name):
+    return (
+        "### BEGIN HIDDEN TESTS\n"
+        f'hidden = exercises.check("{name}", {name}, seed=7)\n'
+        "assert hidden.passed, hidden.message\n"
+        "### END HIDDEN TESTS\n"
+        f'exercises.check("{name}", {name})'
+    )
+
+
+def instructor_notebook():
+    cells = [
+        v4.new_markdown_cell("# Demo"),
+        v4.new_code_cell(SETUP, metadata=nbgrader("01_setup")),
+        v4.new_code_cell(SIGMOID_PRIME, metadata=nbgrader("01_sigmoid", True, stub="Write it.")),
+        v4.new_code_cell(
+            check_cell("sigmoid_prime"), metadata=nbgrader("01_sigmoid_check", grade=True, points=2)
+        ),
+        v4.new_code_cell("print('an explorer')"),
+        v4.new_code_cell(HIDDEN_DELTA, metadata=nbgrader("01_delta", True, stub="Write it too.")),
+        v4.new_code_cell(
+            check_cell("hidden_delta"), metadata=nbgrader("01_delta_check", grade=True, points=3)
+        ),
+    ]
+    notebook = v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return notebook
 
 
-def wrong(cells):
-    cells[3].source = "def double(x):\n    return x + 2"
+def with_sources(sigmoid=None, delta=None, extra=None):
+    """The instructor notebook with the two solution cells replaced (None keeps one)."""
+    notebook = instructor_notebook()
+    if sigmoid is not None:
+        notebook.cells[2].source = sigmoid
+    if delta is not None:
+        notebook.cells[5].source = delta
+    if extra is not None:
+        extra(notebook.cells)
+    return notebook
 
 
-def hang(cells):
-    cells[3].source = "import time\n\nwhile True:\n    time.sleep(0.05)"
-
-
-def crash(cells):
-    cells[3].source = "import os\n\nos._exit(1)"
-
-
-def edit_checks(cells):
-    wrong(cells)
-    cells[4].source = "print('all good')"  # would let the wrong answer pass
-    del cells[7]  # square's check, deleted: the right answer still scores
-
-
-def delete_solution(cells):
-    del cells[6]
-
-
-def move(cells):
-    cells[3:5], cells[6:8] = cells[6:8], cells[3:5]
-
-
-def import_error(cells):
-    cells[6].source = "import no_such_module_for_the_test\n\n" + cells[6].source
-
-
-def edit_setup(cells):
-    cells[1].source = "FACTOR = 3"
-
-
-def submissions(folder, notebooks):
-    """Write the synthetic submissions; return {label: path}."""
-    paths = {}
-    edition = release.student_notebook(instructor_notebook())
-    notebooks_by_label = {
-        "complete": instructor_notebook(),
-        "untouched": edition,
-        "wrong": variant(wrong),
-        "hanging": variant(hang),
-        "crashing": variant(crash),
-        "edited checks": variant(edit_checks),
-        "deleted solution": variant(delete_solution),
-        "moved": variant(move),
-        "import error": variant(import_error),
-        "edited setup": variant(edit_setup),
+def visible_lookup():
+    """A sigmoid_prime that returns the visible check's answers from a table."""
+    table = {
+        repr(case.args[0].round(12).tolist()): case.expected[0].tolist()
+        for case in STEPS["sigmoid_prime"].cases(np.random.default_rng(0))
     }
-    for index, (label, notebook) in enumerate(notebooks_by_label.items()):
-        paths[label] = folder / f"student{index}.ipynb"
+    return f"TABLE = {table!r}\n\ndef sigmoid_prime(z):\n    return np.array(TABLE[repr(z.round(12).tolist())])"
+
+
+def submissions(folder):
+    """{label: path} of the class's submissions, written into ``folder``."""
+    victim = folder / "student_victim.ipynb"
+    notebooks = {
+        "complete": instructor_notebook(),
+        "untouched": release.student_notebook(instructor_notebook()),
+        "wrong": with_sources(sigmoid="def sigmoid_prime(z):\n    return 1 / (1 + np.exp(-z))"),
+        "delegating": with_sources(
+            sigmoid="def sigmoid_prime(z):\n    return bp.sigmoid_prime(z)",
+            delta="from backprop_lib.backprop import hidden_delta as h\n\n"
+            "def hidden_delta(W, d, g):\n    return h(W, d, g)",
+        ),
+        "patching the check": with_sources(
+            sigmoid="exercises.check = lambda *a, **k: None\n\ndef sigmoid_prime(z):\n    return z"
+        ),
+        "reading the instructor edition": with_sources(
+            sigmoid="source = open(bp.__file__).read()\n\ndef sigmoid_prime(z):\n    return z"
+        ),
+        "hard-coded visible answers": with_sources(sigmoid=visible_lookup()),
+        "endless loop in a function": with_sources(
+            delta="def hidden_delta(W, d, g):\n    while True:\n        pass"
+        ),
+        "endless loop in a cell": with_sources(sigmoid="while True:\n    pass"),
+        "overwriting another": with_sources(
+            sigmoid=f"{SIGMOID_PRIME}\n\n\nnp.savetxt({str(victim)!r}, [0.0])"
+        ),
+        "victim": instructor_notebook(),
+        "helper in another cell": with_sources(
+            delta="def hidden_delta(W, d, g):\n    return helper(W, d, g)",
+            extra=lambda cells: cells.insert(
+                5, v4.new_code_cell("def helper(W, d, g):\n    return g * (W.T @ d)")
+            ),
+        ),
+        "edited check, deleted solution": with_sources(
+            sigmoid="def sigmoid_prime(z):\n    return z",
+            extra=lambda cells: (
+                cells.__setitem__(3, v4.new_code_cell("print('ok')", metadata=cells[3].metadata)),
+                cells.pop(5),
+            ),
+        ),
+    }
+    paths = {}
+    for index, (label, notebook) in enumerate(notebooks.items()):
+        paths[label] = victim if label == "victim" else folder / f"student{index}.ipynb"
         nbformat.write(notebook, paths[label])
-    other = copy.deepcopy(edition)
-    for cell in other.cells:
-        cell.metadata = {}
-    paths["renamed, no metadata"] = folder / "alice_01_demo.ipynb"
-    nbformat.write(other, paths["renamed, no metadata"])
-    foreign = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
-    foreign.cells[0].metadata = {"nbgrader": {"grade_id": "99_other", "solution": True}}
-    paths["another course"] = folder / "other.ipynb"
-    nbformat.write(foreign, paths["another course"])
-    paths["not a notebook"] = folder / "essay.ipynb"
+    paths["not a notebook"] = folder / "01_demo_essay.ipynb"
     paths["not a notebook"].write_text("My answers are in the attached PDF.")
-    paths["json, not a notebook"] = folder / "data.ipynb"
-    paths["json, not a notebook"].write_text(json.dumps({"cells": 3}))
-    paths["missing"] = folder / "never_sent.ipynb"
+    paths["another course"] = folder / "other.ipynb"
+    paths["another course"].write_text(nbformat.writes(v4.new_notebook()))
     return paths
 
 
 def digest(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """(course folder, {label: path}, {label: rows}, digests before, digests after)."""
-    notebooks = make_course(tmp_path_factory.mktemp("course"))
-    paths = submissions(tmp_path_factory.mktemp("submitted"), notebooks)
+def course(tmp_path_factory):
+    notebooks = tmp_path_factory.mktemp("course") / "notebooks"
+    notebooks.mkdir()
+    nbformat.write(instructor_notebook(), notebooks / "01_demo.ipynb")
+    return notebooks
+
+
+@pytest.fixture(scope="module")
+def graded(course, tmp_path_factory):
+    """({label: path}, {label: rows}, digests before, digests of the course before)."""
+    folder = tmp_path_factory.mktemp("submitted")
+    paths = submissions(folder)
     before = {label: digest(path) for label, path in paths.items()}
-    rows = grade.grade(list(paths.values()), notebooks, timeout=TIME_LIMIT, jobs=2)
-    after = {label: digest(path) for label, path in paths.items()}
+    course_before = digest(course / "01_demo.ipynb")
+    rows = command.grade_all(list(paths.values()), course, timeout=TIME_LIMIT, jobs=2)
     by_label = {label: [r for r in rows if r["file"] == str(path)] for label, path in paths.items()}
-    assert [row["file"] for row in rows] == sorted(
-        (row["file"] for row in rows), key=[str(p) for p in paths.values()].index
-    )  # submissions in the order given
-    return notebooks, paths, by_label, before, after
+    return paths, by_label, before, course_before
 
 
 def scores(rows):
     return [(row["exercise"], row["points"], row["max_points"]) for row in rows]
 
 
-FULL = [("01_double", 2, 2), ("01_square", 3, 3)]
+FULL = [("01_sigmoid", 2, 2), ("01_delta", 3, 3)]
+NOTHING = [("01_sigmoid", 0, 2), ("01_delta", 0, 3)]
 
 
-def test_the_instructor_edition_scores_full_marks_with_the_checks_messages(graded):
-    rows = graded[2]["complete"]
-    assert scores(rows) == FULL
-    assert [row["notebook"] for row in rows] == ["01_demo", "01_demo"]
-    assert [row["feedback"] for row in rows] == ["'right'", "'right'"]
+def feedback(rows, exercise):
+    return next(row["feedback"] for row in rows if row["exercise"] == exercise)
 
 
-def test_the_untouched_student_edition_scores_zero_and_says_not_done(graded):
-    rows = graded[2]["untouched"]
-    assert scores(rows) == [("01_double", 0, 2), ("01_square", 0, 3)]
-    assert [row["feedback"] for row in rows] == [
-        "not done yet: Return twice x.",
-        "not done yet: Return x times x.",
+def test_the_instructor_edition_scores_full_marks_and_the_student_edition_none(graded):
+    rows = graded[1]
+    assert scores(rows["complete"]) == FULL
+    assert feedback(rows["complete"], "01_sigmoid").startswith("right: sigmoid_prime passed")
+    assert scores(rows["untouched"]) == NOTHING
+    assert feedback(rows["untouched"], "01_delta") == (
+        "not done yet: hidden_delta raised NotImplementedError: Write it too. Replace the raise "
+        "line with your code and run the cell again."
+    )
+
+
+def test_a_wrong_answer_scores_nothing_and_says_why(graded):
+    rows = graded[1]["wrong"]
+    assert scores(rows) == [("01_sigmoid", 0, 2), ("01_delta", 3, 3)]
+    assert "you returned sigma(z) itself" in feedback(rows, "01_sigmoid")
+
+
+def test_answers_that_call_the_library_score_nothing(graded):
+    rows = graded[1]["delegating"]
+    assert scores(rows) == NOTHING
+    assert "called backprop_lib.activations.sigmoid_prime" in feedback(rows, "01_sigmoid")
+    assert "called backprop_lib.backprop.hidden_delta" in feedback(rows, "01_delta")
+
+
+def test_patching_the_check_or_reading_files_scores_nothing(graded):
+    for label in ("patching the check", "reading the instructor edition"):
+        rows = graded[1][label]
+        assert scores(rows) == [("01_sigmoid", 0, 2), ("01_delta", 3, 3)], label
+        assert "which the exercises do not allow" in feedback(rows, "01_sigmoid"), label
+
+
+def test_answers_that_hard_code_the_visible_check_fail_the_hidden_one(graded):
+    rows = graded[1]["hard-coded visible answers"]
+    assert scores(rows)[0] == ("01_sigmoid", 0, 2)
+    assert "KeyError" in feedback(rows, "01_sigmoid")
+
+
+def test_an_endless_loop_is_stopped_per_call_or_per_submission(graded):
+    rows = graded[1]["endless loop in a function"]
+    assert scores(rows) == [("01_sigmoid", 2, 2), ("01_delta", 0, 3)]
+    assert "did not finish within 2 s" in feedback(rows, "01_delta")
+    rows = graded[1]["endless loop in a cell"]
+    assert scores(rows) == NOTHING
+    assert f"reached its time limit of {TIME_LIMIT} s" in feedback(rows, "01_delta")
+
+
+def test_one_submission_cannot_touch_another_or_the_course(graded, course):
+    paths, rows, before, course_before = graded
+    assert scores(rows["overwriting another"]) == FULL
+    assert scores(rows["victim"]) == FULL  # read before any submission ran
+    assert digest(course / "01_demo.ipynb") == course_before
+    if os.geteuid() == 0:  # the student's code ran as a user who may not write there
+        assert digest(paths["victim"]) == before["victim"]
+    changed = [
+        label for label in paths if label != "victim" and digest(paths[label]) != before[label]
     ]
+    assert not changed
 
 
-def test_a_wrong_answer_scores_zero_with_the_checks_diagnosis(graded):
-    rows = graded[2]["wrong"]
-    assert scores(rows) == [("01_double", 0, 2), ("01_square", 3, 3)]
-    assert rows[0]["feedback"] == "wrong: double(21) gave 23, expected 42"
+def test_a_helper_from_another_cell_is_named(graded):
+    rows = graded[1]["helper in another cell"]
+    assert scores(rows)[1] == ("01_delta", 0, 3)
+    assert "helper is defined in cell 6, outside the exercise's cell" in feedback(rows, "01_delta")
 
 
-def test_a_hanging_submission_is_stopped_at_the_time_limit(graded):
-    rows = graded[2]["hanging"]
-    assert scores(rows) == [("01_double", 0, 2), ("01_square", 0, 3)]
-    assert rows[0]["feedback"] == (
-        f"Stopped: the notebook reached its time limit of {TIME_LIMIT} s while running this "
-        "exercise."
+def test_an_edited_check_is_ignored_and_a_deleted_solution_reported(graded):
+    rows = graded[1]["edited check, deleted solution"]
+    assert scores(rows) == NOTHING
+    assert "has the opposite sign" not in feedback(rows, "01_sigmoid")
+    assert feedback(rows, "01_sigmoid").startswith("wrong:")
+    assert feedback(rows, "01_delta").startswith("Its solution cell is missing")
+
+
+def test_a_file_that_is_no_notebook_counts_zero_of_its_full_points(graded):
+    rows = graded[1]
+    assert scores(rows["not a notebook"]) == NOTHING
+    assert all(
+        "Not graded: not a Jupyter notebook" in r["feedback"] for r in rows["not a notebook"]
     )
-    assert rows[1]["feedback"] == (
-        f"Not run: the notebook reached its time limit of {TIME_LIMIT} s in exercise 01_double."
+    [row] = rows["another course"]
+    assert (row["points"], row["max_points"]) == (0, 0)
+    assert "not one of the course's notebooks" in row["feedback"]
+
+
+def test_patches_that_slip_past_the_rules_still_change_nothing(course, tmp_path, monkeypatch):
+    """With the rules switched off in the grader, a cell that patches the checks, NumPy and the
+    built-ins in the student's process still scores nothing: the verdict is made here."""
+    monkeypatch.setattr(submission, "findings", lambda source, modules: [])
+    patched = with_sources(
+        sigmoid="import builtins\n"
+        "exercises.checking.matches = lambda *a: True\n"
+        "exercises.judging.judge = lambda *a: exercises.CheckResult('x', 'right', 'right')\n"
+        "np.max = lambda *a, **k: 0.0\n"
+        "builtins.print = lambda *a, **k: None\n\n"
+        "def sigmoid_prime(z):\n    return z",
     )
+    path = tmp_path / "patched.ipynb"
+    nbformat.write(patched, path)
+    rows = command.grade_all([path], course, timeout=TIME_LIMIT, jobs=1)
+    assert scores(rows) == [("01_sigmoid", 0, 2), ("01_delta", 3, 3)]
+    assert "differs from central differences" in feedback(rows, "01_sigmoid")
 
 
-def test_a_submission_that_kills_its_kernel_gets_rows_that_say_so(graded):
-    rows = graded[2]["crashing"]
-    assert scores(rows) == [("01_double", 0, 2), ("01_square", 0, 3)]
-    assert rows[0]["feedback"].startswith("Stopped: the notebook lost its kernel (it died")
-    assert rows[1]["feedback"].startswith("Not run: the notebook lost its kernel")
-    assert rows[1]["feedback"].endswith("in exercise 01_double.")
-
-
-def test_edited_and_deleted_checks_are_replaced_by_the_instructors(graded):
-    rows = graded[2]["edited checks"]
-    assert scores(rows) == [("01_double", 0, 2), ("01_square", 3, 3)]
-    note = "Its check cell was edited or deleted; the instructor's was used."
-    assert rows[0]["feedback"] == f"wrong: double(21) gave 23, expected 42 {note}"
-    assert rows[1]["feedback"] == f"'right' {note}"
-
-
-def test_a_deleted_solution_cell_scores_zero_and_the_others_are_graded(graded):
-    rows = graded[2]["deleted solution"]
-    assert scores(rows) == [("01_double", 2, 2), ("01_square", 0, 3)]
-    assert rows[1]["feedback"] == "Its solution cell is missing (deleted, or its metadata changed)."
-
-
-def test_moved_cells_are_graded_in_the_courses_order_and_the_feedback_says_so(graded):
-    rows = graded[2]["moved"]
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can run a submission as another user")
+def test_as_root_a_submission_runs_as_an_unprivileged_user_of_its_own(course, tmp_path):
+    shared = Path(tempfile.mkdtemp(prefix="shared-", dir="/tmp"))  # pytest's tmp_path is 700
+    shared.chmod(stat.S_IRWXU | stat.S_IRWXG | stat.S_IRWXO | stat.S_ISVTX)
+    writer = with_sources(
+        sigmoid=f"np.savetxt({str(shared / 'mark.txt')!r}, [1.0])\n\n{SIGMOID_PRIME}"
+    )
+    path = tmp_path / "a.ipynb"
+    nbformat.write(writer, path)
+    rows = command.grade_all([path], course, timeout=TIME_LIMIT, jobs=1)
     assert scores(rows) == FULL
-    assert all(row["feedback"].endswith("graded in the course's order.") for row in rows)
+    owner = (shared / "mark.txt").stat().st_uid
+    shutil.rmtree(shared)
+    assert owner >= submission.UID_BASE
 
 
-def test_an_error_in_a_solution_cell_is_reported_as_such(graded):
-    rows = graded[2]["import error"]
-    assert scores(rows) == [("01_double", 2, 2), ("01_square", 0, 3)]
-    assert rows[1]["feedback"] == (
-        "Your solution cell raised ModuleNotFoundError: No module named "
-        "'no_such_module_for_the_test'. The check raised NameError: name 'square' is not "
-        "defined."
+def test_the_command_line_writes_one_csv_whole(course, tmp_path, graded):
+    paths = graded[0]
+    out = tmp_path / "grades.csv"
+    assert (
+        command.main([str(paths["complete"]), "--out", str(out), "--instructor", str(course)]) == 0
     )
-
-
-def test_an_edited_setup_cell_is_replaced_by_the_instructors(graded):
-    rows = graded[2]["edited setup"]
-    assert scores(rows) == FULL  # with FACTOR = 3, double would have failed
-    assert all("The setup cell was edited or deleted" in row["feedback"] for row in rows)
-
-
-def test_a_submission_without_metadata_is_matched_by_its_file_name_and_told_why_not_graded(
-    graded,
-):
-    rows = graded[2]["renamed, no metadata"]
-    assert scores(rows) == [("01_double", 0, 2), ("01_square", 0, 3)]
-    assert [row["notebook"] for row in rows] == ["01_demo", "01_demo"]
-    assert {row["feedback"] for row in rows} == {grade.NO_METADATA}
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["points"] for row in rows] == ["2", "3"]
+    assert list(rows[0]) == list(command.FIELDS)
 
 
 @pytest.mark.parametrize(
-    ("label", "feedback"),
+    "arguments, said",
     [
-        ("another course", "Not graded: not one of the course's notebooks (01_demo)."),
-        ("not a notebook", "Not graded: not a Jupyter notebook (NotJSONError: "),
-        ("json, not a notebook", "Not graded: not a Jupyter notebook ("),
-        ("missing", "Not graded: cannot read the file ("),
+        (["--out", "/no/such/folder/g.csv"], "does not exist"),
+        (["--out", "g.csv", "--timeout", "0"], "--timeout must be > 0"),
     ],
 )
-def test_what_is_not_a_notebook_of_the_course_gets_one_row_that_says_so(graded, label, feedback):
-    [row] = graded[2][label]
-    assert (row["notebook"], row["exercise"], row["points"], row["max_points"]) == ("", "", 0, 0)
-    assert row["feedback"].startswith(feedback)
+def test_the_command_line_rejects_bad_options_with_a_message(arguments, said, capsys):
+    with pytest.raises(SystemExit):
+        command.main(["submission.ipynb", *arguments])
+    assert said in capsys.readouterr().err
 
 
-def test_grading_never_modifies_a_submission(graded):
-    _, _, _, before, after = graded
-    assert before == after
-    assert sum(value is not None for value in before.values()) == len(before) - 1
-
-
-def test_a_failure_of_the_grader_on_one_submission_becomes_a_row(graded, monkeypatch):
-    notebooks, paths, *_ = graded
-
-    async def broken(*args):
-        raise RuntimeError("the disk is full")
-
-    monkeypatch.setattr(grade, "_grade_notebook", broken)
-    [row] = grade.grade([paths["complete"]], notebooks)
-    assert row["notebook"] == "01_demo"
-    assert row["feedback"] == "Not graded: the grader failed (RuntimeError: the disk is full)."
-
-
-def test_the_command_writes_one_row_per_submission_and_exercise(graded, tmp_path, capsys):
-    notebooks, paths, *_ = graded
-    out = tmp_path / "grades.csv"
-    chosen = [str(paths["complete"]), str(paths["not a notebook"])]
-    assert grade.main([*chosen, "--out", str(out), "--instructor", str(notebooks)]) == 0
-    with out.open(newline="", encoding="utf-8") as handle:
-        table = list(csv.reader(handle))
-    assert table[0] == list(grade.FIELDS)
-    assert [row[:5] for row in table[1:]] == [
-        [chosen[0], "01_demo", "01_double", "2", "2"],
-        [chosen[0], "01_demo", "01_square", "3", "3"],
-        [chosen[1], "", "", "0", "0"],
+def test_the_hidden_seed_and_names_come_from_the_instructors_check_cell(course):
+    [loaded] = assignment.load_course(course)
+    assert [(e.check, e.function, e.seed, e.points) for e in loaded.exercises] == [
+        ("sigmoid_prime", "sigmoid_prime", 7, 2),
+        ("hidden_delta", "hidden_delta", 7, 3),
     ]
-    assert capsys.readouterr().out.splitlines() == [
-        f"{chosen[0]}: 5 / 5",
-        f"{chosen[1]}: 0 / 0",
-        f"wrote 3 rows to {out}",
-    ]
-    assert [path.name for path in tmp_path.iterdir()] == ["grades.csv"]  # no temporary left
-
-
-def test_an_interrupted_grading_leaves_the_old_csv_untouched(graded, tmp_path, monkeypatch):
-    notebooks, paths, *_ = graded
-    out = tmp_path / "grades.csv"
-    out.write_text("the old grades\n")
-
-    async def interrupted(*args):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(grade, "grade_submission", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        grade.main([str(paths["complete"]), "--out", str(out), "--instructor", str(notebooks)])
-    assert out.read_text() == "the old grades\n"
-    with pytest.raises(ValueError, match="dict contains fields not in fieldnames"):
-        grade.write_csv([{"file": "x", "surprise": 1}], out)  # fails halfway through writing
-    assert out.read_text() == "the old grades\n"
-    assert [path.name for path in tmp_path.iterdir()] == ["grades.csv"]
-
-
-@pytest.mark.parametrize(
-    ("arguments", "message"),
-    [
-        (["--out", "no/such/folder/grades.csv"], "--out: the folder no/such/folder does not exist"),
-        (["--out", "grades.csv", "--jobs", "0"], "--jobs >= 1"),
-        (["--out", "grades.csv", "--instructor", "."], "no course notebook in . has exercises"),
-    ],
-)
-def test_bad_arguments_get_a_clear_error_before_any_grading(arguments, message, capsys):
-    with pytest.raises(SystemExit) as stopped:
-        grade.main(["submission.ipynb", *arguments])
-    assert stopped.value.code == 2
-    assert message in capsys.readouterr().err
-
-
-def test_an_instructor_notebook_whose_check_has_no_solution_is_refused(tmp_path):
-    notebook = instructor_notebook()
-    del notebook.cells[3]
-    nbformat.write(notebook, tmp_path / "01_demo.ipynb")
-    with pytest.raises(ValueError, match="check cell '01_double_check' has no solution cell"):
-        grade.load_course(tmp_path)
-
-
-def test_a_flood_of_printing_is_capped_and_the_error_after_it_kept(tmp_path):
-    flood = "for _ in range(3000):\n    print('x' * 999)"  # 3 million characters
-    cells = ["print('before')", flood, "raise ValueError('after the flood')"]
-    notebook = nbformat.v4.new_notebook(cells=list(map(nbformat.v4.new_code_cell, cells)))
-    assert grade.run(grade._execute(notebook, tmp_path, 30, [0])) is None
-    assert [out["text"] for out in notebook.cells[0].outputs] == ["before\n"]
-    printed = sum(len(out["text"]) for cell in notebook.cells[:2] for out in cell.outputs)
-    assert printed <= grade.OUTPUT_LIMIT
-    assert grade._error(notebook.cells[2]) == ("ValueError", "after the flood")
-
-
-def test_the_watchdog_kills_a_kernel_that_outlives_the_time_limit(graded, monkeypatch):
-    notebooks, paths, *_ = graded
-    monkeypatch.setattr(grade, "WALL_GRACE", -27.0)  # the watchdog fires 3 s in, long
-    rows = grade.grade([paths["hanging"]], notebooks, timeout=30)  # before nbclient's timeout
-    assert scores(rows) == [("01_double", 0, 2), ("01_square", 0, 3)]
-    assert "reached its time limit of 30 s" in rows[0]["feedback"]
-
-
-ANSWERS = {
-    "at a, not z": "def sigmoid_prime(z):\n    return z * (1 - z)",
-    "changes z": "def sigmoid_prime(z):\n    s = bp.sigmoid(z)\n    z *= 0\n    return s * (1 - s)",
-    "another formula": "def sigmoid_prime(z):\n    e = np.exp(-z)\n    return e / (1 + e) ** 2",
-}
-"""Answers to notebook 02_neuron's exercise, as a student's solution cell."""
-
-
-def test_with_real_checks_the_feedback_is_the_hidden_checks_diagnosis(tmp_path):
-    notebooks = tmp_path / "course"
-    notebooks.mkdir()
-    nbformat.write(checked_notebook(), notebooks / "02_neuron.ipynb")
-    submitted = {
-        "complete": checked_notebook(),
-        "untouched": release.student_notebook(checked_notebook()),
-    }
-    for label, source in ANSWERS.items():
-        submitted[label] = checked_notebook()
-        submitted[label].cells[1].source = source
-    paths = []
-    for label, notebook in submitted.items():
-        paths.append(tmp_path / f"{label}.ipynb")
-        nbformat.write(notebook, paths[-1])
-    rows = dict(zip(submitted, grade.grade(paths, notebooks, 20, 2), strict=True))
-    assert {label: row["points"] for label, row in rows.items()} == {
-        "complete": 4,
-        "untouched": 0,
-        "at a, not z": 0,
-        "changes z": 0,
-        "another formula": 4,
-    }
-    assert rows["complete"]["feedback"].startswith("right: sigmoid_prime passed")
-    assert rows["untouched"]["feedback"].startswith("not done yet: sigmoid_prime raised")
-    for label in ("at a, not z", "changes z"):
-        namespace = {"bp": bp, "np": np}
-        exec(ANSWERS[label], namespace)
-        hidden = exercises.check("sigmoid_prime", namespace["sigmoid_prime"], seed=7)
-        assert rows[label]["feedback"] == hidden.message and hidden.message.startswith("wrong")

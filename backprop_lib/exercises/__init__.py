@@ -22,15 +22,23 @@ Layers: this subpackage uses the core (and, for notebook 06's tuning task only,
 and the grader (``release`` and ``grade``) are separate modules, not imported here.
 """
 
+import inspect
+import linecache
+import sys
+import types
+
 from .. import validation
 from .autodiff_checks import STEPS as _AUTODIFF
-from .calling import CALL_SECONDS, run
+from .calling import CALL_SECONDS
 from .checking import CheckResult
 from .gradient_checks import STEPS as _GRADIENT_CHECKS
+from .integrity import FINGERPRINT, SealedModule
+from .judging import run
 from .layers import STEPS as _LAYERS
 from .minibatch_checks import STEPS as _MINIBATCH
 from .networks import STEPS as _NETWORKS
 from .neuron import STEPS as _NEURON
+from .rules import findings, message
 from .softmax_checks import STEPS as _SOFTMAX
 from .steps import STEPS as _ELEMENTWISE
 from .tuning import (
@@ -42,7 +50,7 @@ from .tuning import (
     check_spiral_settings,
 )
 
-_STEPS = {
+STEPS = {
     step.name: step
     for step in (
         *_ELEMENTWISE,
@@ -56,10 +64,32 @@ _STEPS = {
     )
 }
 
-CHECKS = {name: step.signature for name, step in _STEPS.items()} | {
+CHECKS = {name: step.signature for name, step in STEPS.items()} | {
     SPIRAL_SETTINGS.name: SPIRAL_SETTINGS.signature
 }
 """Name -> the signature the check expects of ``fn`` and what it must return."""
+
+
+def cell_source(fn):
+    """The code a student wrote ``fn`` in: its whole notebook cell, or else its own source."""
+    filename = getattr(getattr(fn, "__code__", None), "co_filename", "")
+    if "ipykernel_" in filename or filename.startswith("<ipython-input"):
+        return "".join(linecache.getlines(filename))
+    try:
+        return inspect.getsource(fn)
+    except (OSError, TypeError):
+        return ""
+
+
+def _modules(fn):
+    """Names in ``fn``'s globals that hold modules or the library's classes."""
+    namespace = getattr(fn, "__globals__", {})
+    return [
+        name
+        for name, value in namespace.items()
+        if isinstance(value, types.ModuleType)
+        or (isinstance(value, type) and value.__module__.startswith("backprop_lib"))
+    ]
 
 
 def check(name, fn, seed=0, seconds=CALL_SECONDS):
@@ -81,7 +111,10 @@ def check(name, fn, seed=0, seconds=CALL_SECONDS):
     -------
     CheckResult
         ``.passed``, ``.status`` ("right", "wrong" or "not done"), ``.message``; shown as
-        its message when it is a cell's last expression.
+        its message when it is a cell's last expression. Code that reads or changes the
+        library or the checks (:mod:`~backprop_lib.exercises.rules`), a call of the
+        library's own answer (:mod:`~backprop_lib.exercises.guard`) and checks changed in
+        this kernel (:mod:`~backprop_lib.exercises.integrity`) are "wrong".
 
     Raises
     ------
@@ -92,10 +125,24 @@ def check(name, fn, seed=0, seconds=CALL_SECONDS):
     if name not in CHECKS:
         raise ValueError(f"unknown check {name!r}; expected one of {', '.join(CHECKS)}")
     validation.check_whole("seed", seed, 0)
+    changed = FINGERPRINT.changes()
+    if changed:
+        return CheckResult(
+            name,
+            "wrong",
+            f"wrong: code the checks rely on was changed in this kernel ({', '.join(changed[:3])})"
+            ": restart the kernel and run the notebook from the top. The grader checks your "
+            "functions in a process of its own.",
+        )
+    found = findings(cell_source(fn), _modules(fn)) if callable(fn) else []
+    if found:
+        return CheckResult(name, "wrong", message(name, found))
     if name == SPIRAL_SETTINGS.name:
         return check_spiral_settings(fn, seed, seconds)
-    return run(_STEPS[name], fn, seed, seconds)
+    return run(STEPS[name], fn, seed, seconds)
 
+
+sys.modules[__name__].__class__ = SealedModule
 
 __all__ = [
     "CALL_SECONDS",
@@ -104,6 +151,7 @@ __all__ = [
     "SPIRAL_NOISE",
     "SPIRAL_TARGET",
     "SPIRAL_TRAIN_FRACTION",
+    "STEPS",
     "CheckResult",
     "check",
 ]

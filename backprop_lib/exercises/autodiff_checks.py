@@ -14,8 +14,8 @@ import math
 import numpy as np
 
 from ..autodiff import Value, topological_order
-from .calling import described, read_number
 from .checking import EPSILON, Case, Mistake, Step, wrong
+from .reading import described, read_number
 
 
 def _sigmoid(u):
@@ -289,11 +289,17 @@ def _sweep_cases(rng):
     return [*made, chain]
 
 
+def _observe_sweep(value, case):
+    """What the sweep left in the graph: every node's grad and data, in topological order."""
+    nodes = case.context["nodes"]
+    return {"grads": [node.grad for node in nodes], "data": [node.data for node in nodes]}
+
+
 def _read_sweep(value, case):
-    c, grads = case.context, [node.grad for node in case.context["nodes"]]
+    c, grads = case.context, value["grads"]
     for i, node in enumerate(c["nodes"]):
         name = node.label or ("the output" if i == len(grads) - 1 else f"a {node.op} node")
-        if node.data != c["data"][i]:
+        if value["data"][i] != c["data"][i]:
             raise wrong(f"wrong: backward_sweep changed the .data of {name}: set only the grads.")
         number = isinstance(grads[i], int | float | np.number) and not isinstance(grads[i], bool)
         if not (number and math.isfinite(grads[i])):
@@ -393,6 +399,7 @@ BACKWARD_SWEEP = Step(
     hint="Find an order in which each node comes after its inputs (for example "
     "topological_order(output)) and walk it backwards, with your own stack rather than recursion.",
     against="central differences of the output in each node",
+    observe=_observe_sweep,
 )
 
 STEPS = (LOCAL_DERIVATIVES, BACKWARD_SWEEP)

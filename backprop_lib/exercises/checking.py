@@ -51,11 +51,14 @@ class CheckResult:
     status : {"right", "wrong", "not done"}
     message : str
         One or two sentences that start with the status ("right:", "wrong:", "not done yet:").
+    printed : str
+        What the student's function printed in the call the message is about ("" if nothing).
     """
 
     name: str
     status: str
     message: str
+    printed: str = ""
 
     @property
     def passed(self):
@@ -63,13 +66,18 @@ class CheckResult:
         return self.status == "right"
 
     def __repr__(self):
-        return self.message
+        if not self.printed:
+            return self.message
+        return f"{self.message}\nYour function printed:\n{self.printed.rstrip()}"
 
     __str__ = __repr__
 
     def _repr_html_(self):
         colour = STATUS_COLOURS[self.status]
-        return f'<span style="color: {colour}">{html.escape(self.message)}</span>'
+        said = f'<span style="color: {colour}">{html.escape(self.message)}</span>'
+        if not self.printed:
+            return said
+        return f"{said}<br>Your function printed:<pre>{html.escape(self.printed.rstrip())}</pre>"
 
 
 class Verdict(Exception):
@@ -145,6 +153,9 @@ class Step:
         Added when the function raises, e.g. how the shapes fit together.
     against : str
         What the answers were compared with, for the message of a right answer.
+    observe : callable
+        ``observe(value, case) -> what to judge``, taken right after the call: the return
+        value (the default), or what the function left in its arguments.
     """
 
     name: str
@@ -156,6 +167,7 @@ class Step:
     factors: dict = dataclasses.field(default_factory=dict)
     hint: str = ""
     against: str = "central differences"
+    observe: Callable = lambda value, case: value
 
 
 # ----- judging it ----------------------------------------------------------------------------
@@ -189,23 +201,38 @@ def _factor(answer, expected):
     return k if gap(a, k * e) < TOLERANCE else None
 
 
-def _factor_message(step, k, context, label):
-    m = context.get("m", 1)
+def _common_factor(failures, passed):
+    """The factor every wrong answer is off by: "m" or "1/m" (each case's own m; a case with
+    m = 1 may pass), a number k (and no case passed), or None when there is none."""
+    ks = [_factor(answer, case.expected) for answer, case in failures]
+    if None in ks:
+        return None
+    ms = [case.context.get("m", 1) for _, case in failures]
+    single = all(case.context.get("m", 1) == 1 for case in passed)
+    for kind, of_m in (("m", lambda m: m), ("1/m", lambda m: 1 / m)):
+        if single and all(m > 1 and np.isclose(k, of_m(m)) for k, m in zip(ks, ms, strict=True)):
+            return kind
+    if not passed and np.allclose(ks, ks[0]):
+        return ks[0]
+    return None
+
+
+def _factor_message(step, factor, context, label):
     fields = {"label": label, **context}
-    if k == 0:
-        return f"wrong: your {label} is zero everywhere."
-    if m > 1 and np.isclose(k, m):
+    if factor == "m":
         return step.factors.get("m", "wrong: your {label} is m = {m} times too large.").format(
             **fields
         )
-    if m > 1 and np.isclose(k, 1 / m):
+    if factor == "1/m":
         return step.factors.get("1/m", "wrong: your {label} is m = {m} times too small.").format(
             **fields
         )
-    for factor, default in FACTORS.items():
-        if np.isclose(k, factor):
-            return step.factors.get(factor, default).format(**fields)
-    return f"wrong: your {label} is {k:.3g} times the right value."
+    if factor == 0:
+        return f"wrong: your {label} is zero everywhere."
+    for known, default in FACTORS.items():
+        if np.isclose(factor, known):
+            return step.factors.get(known, default).format(**fields)
+    return f"wrong: your {label} is {factor:.3g} times the right value in every case."
 
 
 def _explains(mistake, failures):
@@ -221,7 +248,56 @@ def _explains(mistake, failures):
     return True
 
 
-def diagnose(step, failures):
+def _names(cases):
+    """How a message names some cases: by their m ("m = 1, 4"), else by their inputs' shapes."""
+    cases = list(cases)
+    if all("m" in case.context for case in cases):
+        return "m = " + ", ".join(dict.fromkeys(str(case.context["m"]) for case in cases))
+    shapes = [
+        " and ".join(str(np.shape(a)) for a in case.args if isinstance(a, np.ndarray))
+        for case in cases
+    ]
+    return (
+        "inputs of shape " + ", ".join(dict.fromkeys(s for s in shapes if s))
+        if any(shapes)
+        else "some cases"
+    )
+
+
+SHOWN_ENTRIES = 12
+"""A failing case is shown entry by entry when its inputs hold at most this many numbers."""
+
+
+def _shown(array):
+    text = np.array2string(np.asarray(array, dtype=float), precision=4, separator=", ")
+    return " ".join(text.split())
+
+
+def smallest_case(step, failures):
+    """A sentence showing the smallest failing case: inputs, expected and got."""
+    sizes = [
+        sum(np.size(a) for a in case.args if isinstance(a, np.ndarray)) for _, case in failures
+    ]
+    answer, case = failures[int(np.argmin(sizes))]
+    if min(sizes) > SHOWN_ENTRIES or not min(sizes):
+        return ""
+    bad = next(
+        i
+        for i, (a, e) in enumerate(zip(answer, case.expected, strict=True))
+        if gap(a, e) >= TOLERANCE
+    )
+    inputs = ", ".join(
+        f"{name} = {_shown(value)}"
+        for name, value in zip(step.parameters, case.args, strict=False)
+        if isinstance(value, np.ndarray | float)
+    )
+    return (
+        f" The smallest failing case: {inputs}; expected {case.labels[bad]} = "
+        f"{_shown(case.expected[bad])}, got {_shown(answer[bad])}."
+    )
+
+
+def diagnose(step, failures, passed=()):
     """The message for answers that differ from the right ones.
 
     Parameters
@@ -229,12 +305,15 @@ def diagnose(step, failures):
     step : Step
     failures : list of (answer, Case)
         Every case whose answer was read but is wrong, in order (at least one).
+    passed : sequence of Case
+        The cases whose answers were right.
 
     Returns
     -------
     str
-        The first mistake of the catalogue that gives every one of these answers; else what
-        the first wrong answer shows: a factor, a transpose, or which part is off and how far.
+        The first mistake of the catalogue that gives every one of these answers; else a
+        factor, when one and the same explains every case; else a transpose; else which
+        cases are right and which wrong, with the smallest failing case shown.
     """
     answer, case = failures[0]
     for mistake in step.mistakes:
@@ -246,19 +325,23 @@ def diagnose(step, failures):
         if gap(a, e) >= TOLERANCE
     )
     label, part, right = case.labels[bad], answer[bad], case.expected[bad]
-    k = _factor(answer, case.expected)
-    if k is not None:
+    factor = _common_factor(failures, passed)
+    if factor is not None:
         label = step.name if len(answer) == 1 else "answer"
-        return _factor_message(step, k, case.context, label)
+        return _factor_message(step, factor, case.context, label)
     if part.ndim == 2 and part.shape[0] == part.shape[1] > 1 and gap(part, right.T) < TOLERANCE:
         return f"wrong: your {label} is the transpose of the right one."
     fine = [
         name for i, name in enumerate(case.labels) if gap(answer[i], case.expected[i]) < TOLERANCE
     ]
     said = f" ({', '.join(fine)} {'is' if len(fine) == 1 else 'are'} right)" if fine else ""
-    shapes = ", ".join(str(np.shape(arg)) for arg in case.args if isinstance(arg, np.ndarray))
-    where = f" for inputs of shapes {shapes}" if shapes else ""
+    wrong_for = _names(c for _, c in failures)
+    where = (
+        f"right for {_names(passed)}, wrong for {wrong_for}"
+        if passed
+        else f"wrong in every case ({wrong_for})"
+    )
     return (
-        f"wrong: your {label} differs from {step.against}{where}: its largest error is "
-        f"{gap(part, right):.2g} of the largest entry{said}."
+        f"wrong: your {label} differs from {step.against}{said}: {where}; its largest error "
+        f"is {gap(part, right):.2g} of the largest entry.{smallest_case(step, failures)}"
     )

@@ -14,8 +14,8 @@ entries at once (the last term couples them) each give a different, recognisable
 import numpy as np
 
 from ..gradcheck import DEFAULT_EPSILON
-from .calling import read_array, read_number
 from .checking import Case, Mistake, Step, wrong
+from .reading import read_array, read_number
 
 NUMERICAL_CASES = (((3,), 1e-2), ((2, 3), 1e-3), ((1, 1), 1e-2), ((4, 2), 1e-4))
 """(shape of x, epsilon): a vector, a matrix, one entry, and a small step. A step of 1e-2

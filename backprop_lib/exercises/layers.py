@@ -18,8 +18,8 @@ from ..losses import (
     squared_error,
     squared_error_prime,
 )
-from .calling import read_array, read_one
 from .checking import EPSILON, Case, Mistake, Step, wrong
+from .reading import read_array, read_one
 from .steps import PER_EXAMPLE, SHAPES, draw_targets, slope
 
 LAYER_SHAPES = ((3, 3, 3), (3, 4, 5), (2, 3, 1), (4, 2, 400))

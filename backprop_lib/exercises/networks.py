@@ -17,8 +17,8 @@ import numpy as np
 
 from ..gradcheck import cost_of_parameter, numerical_gradient
 from ..network import MLP
-from .calling import described, read_array
 from .checking import Case, Mistake, Step, wrong
+from .reading import described, read_array
 
 RELU_MARGIN = 1e-3
 """Hidden pre-activations keep |z| >= 1e-3, so that moving one parameter by epsilon = 1e-5

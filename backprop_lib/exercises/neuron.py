@@ -11,8 +11,8 @@ import itertools
 import numpy as np
 
 from ..activations import sigmoid
-from .calling import described, read_number
 from .checking import EPSILON, Case, Mistake, Step, wrong
+from .reading import described, read_number
 
 NEURON_TARGETS = (0.0, 1.0, 0.3, 0.0, 0.8, 1.0)
 """The target y of each neuron case; the first is not 1, so 2(a - 1) for 2(a - y) shows."""

@@ -13,8 +13,8 @@ import numpy as np
 from ..activations import sigmoid, softmax
 from ..gradcheck import numerical_gradient
 from ..losses import categorical_cross_entropy
-from .calling import read_array
 from .checking import Case, Mistake, Step, wrong
+from .reading import read_array
 from .steps import PER_EXAMPLE
 
 LOGIT_SCALE = 2.0

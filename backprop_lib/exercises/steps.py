@@ -11,8 +11,8 @@ import numpy as np
 
 from ..activations import relu, sigmoid, tanh
 from ..losses import cross_entropy, half_squared_error, squared_error
-from .calling import read_one
 from .checking import EPSILON, Case, Mistake, Step
+from .reading import read_one
 
 SHAPES = ((3, 5), (1, 1), (4, 1), (2, 400))
 """Input shapes (n, m): non-square, one example of one unit, one example of several units,

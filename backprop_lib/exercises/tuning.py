@@ -29,10 +29,11 @@ import functools
 
 import numpy as np
 
-from ..lessons.playground import DIVERGED_COST_RATIO, Playground, Settings
+from ..lessons.playground import DIVERGED_COST_RATIO, PRESETS, Playground, Settings
 from ..network import TrainingDiverged
-from .calling import CALL_SECONDS, call
+from .calling import CALL_SECONDS, observe
 from .checking import Case, CheckResult, Step, Verdict, wrong
+from .judging import verdict_of
 
 SPIRAL_EPOCHS = 400
 """The budget: epochs of training within which the test accuracy must reach the target."""
@@ -52,7 +53,7 @@ SPIRAL_SETTINGS = Step(
     f"spiral_settings() -> playground.Settings for the spirals whose test accuracy reaches "
     f"{SPIRAL_TARGET:g} within {SPIRAL_EPOCHS} epochs",
     (),
-    cases=None,
+    cases=lambda rng: [Case((), (), (), {})],
     read=None,
 )
 
@@ -64,6 +65,12 @@ def _check_data(settings):
         raise wrong(
             "wrong: return a playground.Settings, for example "
             f'Settings(dataset="spirals", noise={SPIRAL_NOISE:g}, ...); got {got}.'
+        )
+    preset = [name for name, preset in PRESETS.items() if preset == settings]
+    if preset:
+        raise wrong(
+            f"wrong: you returned the playground's preset {preset[0]!r}: the task asks for "
+            "settings you found yourself."
         )
     if settings.dataset != "spirals":
         raise wrong(
@@ -117,44 +124,60 @@ def _train(settings):
 
 
 def check_spiral_settings(fn, seed=0, seconds=CALL_SECONDS):
-    """Check the tuning task; never raises.
+    """Check the tuning task in this process; never raises.
 
     ``seed`` is not used: the settings carry their own seed, so the check trains exactly the
     run the student saw in the playground, whichever seed the visible or hidden check uses.
+    """
+    if not callable(fn):
+        return CheckResult(
+            SPIRAL_SETTINGS.name,
+            "wrong",
+            "wrong: pass your function itself to check, without calling it.",
+        )
+    return judge_spiral_settings(observe(SPIRAL_SETTINGS, fn, Case((), (), (), {}), seconds))
+
+
+def judge_spiral_settings(outcome):
+    """The CheckResult of the tuning task from the outcome of calling the student's function.
 
     Returns
     -------
     CheckResult
     """
-    name = SPIRAL_SETTINGS.name
+    name, printed = SPIRAL_SETTINGS.name, outcome.get("printed", "")
     try:
-        if not callable(fn):
-            raise wrong("wrong: pass your function itself to check, without calling it.")
-        settings = call(SPIRAL_SETTINGS, fn, Case((), (), (), {}), seconds)
+        problem = verdict_of(SPIRAL_SETTINGS, outcome)
+        if problem is not None:
+            raise problem
+        settings = outcome["value"]
         _check_data(settings)
     except Verdict as verdict:
-        return CheckResult(name, verdict.status, verdict.message)
+        return CheckResult(name, verdict.status, verdict.message, printed)
     try:
-        outcome, epoch, accuracy = _train(settings)
+        result, epoch, accuracy = _train(settings)
     except Exception as error:  # a check never crashes, whatever the settings hold
         return CheckResult(name, "wrong", f"wrong: your settings could not be trained ({error}).")
-    if outcome == "diverged":
+    if result == "diverged":
         return CheckResult(
             name,
             "wrong",
             f"wrong: training diverged at epoch {epoch}: lower the learning rate (it is "
             f"{settings.learning_rate:g}).",
+            printed,
         )
-    if outcome == "short":
+    if result == "short":
         return CheckResult(
             name,
             "wrong",
             f"wrong: with your settings the test accuracy reached at most {accuracy:.2f} in "
             f"{epoch} epochs; the target is {SPIRAL_TARGET:.2f}.",
+            printed,
         )
     return CheckResult(
         name,
         "right",
         f"right: your settings reach test accuracy {accuracy:.2f} at epoch {epoch} (the target "
         f"is {SPIRAL_TARGET:.2f} within {SPIRAL_EPOCHS} epochs).",
+        printed,
     )

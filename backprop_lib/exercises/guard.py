@@ -1,0 +1,178 @@
+"""While a check runs a student's function, the library's own answer is out of reach.
+
+The library holds the answer to every exercise (``bp.hidden_delta``, ``model.gradients``,
+``Value.backward``, central differences). :class:`Watch` notices a call of any of them while
+the student's function runs, however it was reached (a saved reference, another import path,
+a copy of its code object), by a profile hook on the code objects themselves; and it counts
+the network's forward passes, because a backward pass by central differences runs about 2P of
+them. What a student may call is everything else: NumPy, the model's forward pass and its
+activations' derivatives, and the functions they wrote in earlier exercises.
+"""
+
+import importlib
+import sys
+import threading
+from pathlib import Path
+
+ALWAYS = (
+    "backprop_lib.gradcheck:numerical_gradient",
+    "backprop_lib.gradcheck:cost_of_parameter",
+    "backprop_lib.gradcheck:check_network_gradients",
+    "backprop_lib.lessons.planted_mistakes",
+    "backprop_lib.exercises",
+)
+"""Out of reach in every exercise: central differences, the backward pass with swappable
+steps, and the checks themselves (their right answers). A name ``module:qualname`` is one
+function; a bare module (or package) is all of its code."""
+
+NETWORK = (
+    "backprop_lib.backprop:output_delta",
+    "backprop_lib.backprop:hidden_delta",
+    "backprop_lib.backprop:weight_gradient",
+    "backprop_lib.backprop:bias_gradient",
+    "backprop_lib.backprop:l2_gradient",
+    "backprop_lib.losses:sigmoid_cross_entropy_delta",
+    "backprop_lib.losses:softmax_cross_entropy_delta",
+    "backprop_lib.autodiff:Value.backward",
+    "backprop_lib.lessons.autodiff_graph",
+)
+"""The library's backward-pass steps: every route to a network's gradients (``MLP.gradients``,
+``fit``, the matrix graph of notebook 07) goes through them."""
+
+ANSWERS = {
+    "sigmoid_prime": ("backprop_lib.activations:sigmoid_prime",),
+    "tanh_prime": ("backprop_lib.activations:tanh_prime",),
+    "relu_prime": ("backprop_lib.activations:relu_prime",),
+    "squared_error_prime": ("backprop_lib.losses:squared_error_prime",),
+    "half_squared_error_prime": ("backprop_lib.losses:half_squared_error_prime",),
+    "cross_entropy_prime": ("backprop_lib.losses:cross_entropy_prime",),
+    "sigmoid_cross_entropy_delta": ("backprop_lib.losses:sigmoid_cross_entropy_delta",),
+    "neuron_gradients": ("backprop_lib.lessons.single_neuron",),
+    "weight_gradient": ("backprop_lib.backprop:weight_gradient",),
+    "bias_gradient": ("backprop_lib.backprop:bias_gradient",),
+    "hidden_delta": ("backprop_lib.backprop:hidden_delta",),
+    "l2_gradient": ("backprop_lib.backprop:l2_gradient",),
+    "two_layer_backward_pass": NETWORK,
+    "backward_pass": NETWORK,
+    "minibatch_gradients": NETWORK,
+    "numerical_gradient": (),
+    "relative_error": ("backprop_lib.gradcheck:relative_error",),
+    "local_derivatives": ("backprop_lib.autodiff", "backprop_lib.lessons.autodiff_graph"),
+    "backward_sweep": (
+        "backprop_lib.autodiff:Value.backward",
+        "backprop_lib.lessons.autodiff_graph",
+    ),
+    "softmax": ("backprop_lib.activations:softmax",),
+    "softmax_jacobian": ("backprop_lib.activations:softmax_jacobian",),
+    "softmax_cross_entropy_delta": ("backprop_lib.losses:softmax_cross_entropy_delta",),
+}
+"""Per exercise, the library's own answers to it (besides :data:`ALWAYS`)."""
+
+FORWARD = "backprop_lib.network:MLP._forward"
+"""The network's forward pass, counted in the backward-pass exercises."""
+
+FORWARD_LIMIT = 4
+"""Forward passes allowed in one call of a backward pass: backpropagation needs one (a second
+or third costs nothing to allow); central differences need 2P, with P >= 9 parameters in
+every checked network."""
+
+NETWORK_CHECKS = ("two_layer_backward_pass", "backward_pass", "minibatch_gradients")
+
+_OWN = (Path(__file__).parent / "guard.py", Path(__file__).parent / "calling.py")
+"""This watch and the call around it run inside the watched window; they hold no answer."""
+
+
+class Delegated(BaseException):
+    """Raised where the student's function calls one of the library's answers.
+
+    A BaseException, so that ``except Exception`` in the student's code lets it by; the
+    watch records the call first, so that catching it changes nothing either.
+    """
+
+
+def _resolve(name):
+    """The code objects (a set) and source files (a set) that a name in the tables covers."""
+    module_name, _, qualname = name.partition(":")
+    module = importlib.import_module(module_name)
+    if not qualname:
+        path = Path(module.__file__)
+        folder = path.parent if path.name == "__init__.py" else None
+        return set(), {str(path)} if folder is None else {"folder:" + str(folder)}
+    target = module
+    for part in qualname.split("."):
+        target = getattr(target, part)
+    return {target.__code__}, set()
+
+
+def _description(name):
+    module_name, _, qualname = name.partition(":")
+    return f"{module_name}.{qualname}" if qualname else module_name
+
+
+class Watch:
+    """Watch one call of a student's function for the check ``exercise``.
+
+    Use as ``with Watch(name, args) as watch: fn(*args)``; then ``watch.called`` is the first library
+    answer the function called (its dotted name) or "", and ``watch.forward_passes`` how many
+    forward passes of an MLP it ran. ``watch.tampered`` is True when the function removed the
+    hook (the watch cannot vouch for what followed).
+    """
+
+    def __init__(self, exercise, inputs=()):
+        self.codes, self.files, self.folders = {}, {}, {}
+        for name in (*ALWAYS, *ANSWERS.get(exercise, ())):
+            codes, places = _resolve(name)
+            for code in codes:
+                self.codes[code] = _description(name)
+            for place in places:
+                if place.startswith("folder:"):
+                    self.folders[place.removeprefix("folder:")] = _description(name)
+                else:
+                    self.files[place] = _description(name)
+        self.own = {str(path) for path in _OWN}
+        self.inputs = {getattr(value, "__code__", None) for value in inputs}
+        self.forward = _resolve(FORWARD)[0].pop() if exercise in NETWORK_CHECKS else None
+        self.called, self.forward_passes, self.tampered = "", 0, False
+        self._hook = self._profile  # one bound method, to recognise it afterwards
+
+    def _which(self, code):
+        """The library answer ``code`` belongs to, or "" (the function's inputs, such as the
+        function a numerical gradient differentiates, are the student's to call)."""
+        if code in self.inputs:
+            return ""
+        if code in self.codes:
+            return self.codes[code]
+        where = code.co_filename
+        if where in self.own:
+            return ""
+        if where in self.files:
+            return self.files[where]
+        for folder, name in self.folders.items():
+            if where.startswith(folder):
+                return name
+        return ""
+
+    def _profile(self, frame, event, arg):
+        if event != "call":
+            return
+        code = frame.f_code
+        if code is self.forward:
+            self.forward_passes += 1
+            return
+        name = self._which(code)
+        if name:
+            self.called = self.called or name
+            raise Delegated(f"{name} is the library's answer to this exercise")
+
+    def __enter__(self):
+        threading.setprofile(self._hook)
+        sys.setprofile(self._hook)
+        return self
+
+    def __exit__(self, *exc):
+        hook = sys.getprofile()
+        sys.setprofile(None)
+        threading.setprofile(None)
+        # raising from the hook unsets it, so a missing hook after a delegation is expected
+        self.tampered = hook is not self._hook and not self.called
+        return False
