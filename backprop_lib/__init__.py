@@ -4,11 +4,13 @@ Every derivation step of the notebooks is one function here, and :class:`MLP` is
 from exactly those functions. Conventions: columns are examples, so X is (n_0, m),
 W^l is (n_l, n_{l-1}), b^l is (n_l, 1); float64; randomness only through ``seed``.
 
-The package has three layers, and imports point inward only::
+The package has layers, and imports point inward only::
 
+    backprop_lib.grading     the grader: each submission in a process of its own
+          |
     notebooks/*.ipynb        the course: text, formulas, calls, figures, exercises
           |
-    backprop_lib.exercises   the exercises' checks, the student edition and the grader
+    backprop_lib.exercises   the exercises' checks and the student edition
           |
     backprop_lib.lessons     one module per notebook: its computations (numpy only),
           |                  and beside it a *_views module with its figures and explorer

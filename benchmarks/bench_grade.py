@@ -3,7 +3,7 @@
 Run: .venv/bin/python benchmarks/bench_grade.py [--submissions 100] [--jobs 1 2]
 
 For each --jobs value it grades the same submissions with
-``backprop_lib.exercises.grade.grade`` and prints the wall time per submission (the whole
+``backprop_lib.grading.__main__.grade_all`` and prints the wall time per submission (the whole
 run's wall time divided by the number of submissions), beside the target: at most 3 s per
 notebook submission, so that a class of 200 students and six notebooks (1200 submissions)
 grades in under 30 minutes. It never fails on a missed target (a benchmark, not a test).
@@ -22,7 +22,9 @@ from pathlib import Path
 
 import nbformat
 
-from backprop_lib.exercises import grade, release
+from backprop_lib.exercises import release
+from backprop_lib.grading import __main__ as grader
+from backprop_lib.grading.assignment import load_assignment
 
 TARGET_SECONDS = 3.0
 """Wall time allowed per notebook submission."""
@@ -30,7 +32,7 @@ TARGET_SECONDS = 3.0
 CLASS_SUBMISSIONS = 200 * 6
 """A class of 200 students, six notebooks."""
 
-STOPPED = ("Not graded", "Stopped", "Not run")
+STOPPED = ("Not graded",)
 """How the feedback of a row that was not graded begins."""
 
 
@@ -40,7 +42,7 @@ def course_notebooks():
     return {
         path: nbformat.read(path, as_version=4)
         for path in paths
-        if grade.load_assignment(path).exercises
+        if load_assignment(path).exercises
     }
 
 
@@ -65,7 +67,7 @@ def submissions(course, count, folder):
     kinds = []
     for path, instructor in course.items():
         student = release.student_notebook(instructor, path.name)
-        points = [exercise.points for exercise in grade.load_assignment(path).exercises]
+        points = [exercise.points for exercise in load_assignment(path).exercises]
         kinds += [
             (partly_done(instructor, student, k), sum(points[:k])) for k in range(len(points) + 1)
         ]
@@ -88,11 +90,11 @@ def main():
         raise SystemExit("No course notebook has exercises: nothing to grade.")
     with tempfile.TemporaryDirectory() as folder:
         paths, expected = submissions(course, args.submissions, Path(folder))
-        exercises = sum(len(grade.load_assignment(path).exercises) for path in course)
+        exercises = sum(len(load_assignment(path).exercises) for path in course)
         print(f"{len(paths)} submissions of {len(course)} notebooks ({exercises} exercises)")
         for jobs in args.jobs:
             start = time.perf_counter()
-            rows = grade.grade(paths, release.COURSE_NOTEBOOKS, jobs=jobs)
+            rows = grader.grade_all(paths, release.COURSE_NOTEBOOKS, jobs=jobs)
             per_submission = (time.perf_counter() - start) / len(paths)
             stopped = [row for row in rows if row["feedback"].startswith(STOPPED)]
             points = sum(row["points"] for row in rows)

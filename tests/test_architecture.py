@@ -17,9 +17,11 @@ COMPUTATIONS = [
     path for path in LESSONS if not path.stem.endswith(("_views", "_explorer", "__init__"))
 ]
 EXERCISES = sorted((PACKAGE / "exercises").glob("*.py"))
-EXERCISE_TOOLS = ("release", "grade")
-"""The exercises' commands (the student edition, the grader); the other modules are the checks."""
+EXERCISE_TOOLS = ("release",)
+"""The exercises' command (the student edition); the other modules are the checks."""
 CHECKS = [path for path in EXERCISES if path.stem not in EXERCISE_TOOLS]
+GRADING = sorted((PACKAGE / "grading").glob("*.py"))
+"""The grader: above the checks, which it uses; nothing imports it."""
 
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
@@ -32,23 +34,32 @@ DRAWING = {"matplotlib", "ipywidgets", "PIL"}
 
 CHECK_IMPORTS = {
     "numpy",
+    "ast",
     "collections",
     "contextlib",
     "dataclasses",
     "functools",
     "html",
+    "importlib",
+    "inspect",
     "io",
     "itertools",
+    "linecache",
     "math",
+    "pathlib",
     "signal",
+    "sys",
     "threading",
     "time",
+    "types",
     "warnings",
+    "IPython",
 }
-"""What a check module may import besides the core: NumPy and the standard library."""
+"""What a check module may import besides the core: NumPy, the standard library, and IPython's
+input transformer (the rules read a cell as IPython runs it, magics included)."""
 
 NOTEBOOK_TOOLS = {"nbformat", "nbclient"}
-"""Only the exercises' commands (student edition, grader) handle notebooks."""
+"""Only the student edition's command and the grader handle notebooks."""
 
 TUNING_LESSON = "..lessons.playground"
 """The one lesson a check uses: notebook 06's tuning task trains the playground."""
@@ -125,8 +136,26 @@ def absolute_modules(path):
 @pytest.mark.parametrize("path", [*DISPLAY, *LESSONS], ids=relative)
 def test_no_display_or_lesson_module_imports_the_exercises(path):
     _, internal = imports(path)
-    assert not any(name.startswith("..exercises") for name in internal), relative(path)
-    assert not any(name.startswith("backprop_lib.exercises") for name in absolute_modules(path))
+    assert not any(name.startswith(("..exercises", "..grading")) for name in internal)
+    assert not any(
+        name.startswith(("backprop_lib.exercises", "backprop_lib.grading"))
+        for name in absolute_modules(path)
+    ), relative(path)
+
+
+@pytest.mark.parametrize("path", [*CORE, *DISPLAY, *LESSONS, *EXERCISES], ids=relative)
+def test_nothing_below_the_grader_imports_it(path):
+    _, internal = imports(path)
+    assert not any("grading" in name for name in internal), relative(path)
+
+
+@pytest.mark.parametrize("path", GRADING, ids=relative)
+def test_the_grader_neither_draws_nor_uses_a_lesson_but_the_playgrounds_settings(path):
+    absolute, internal = imports(path)
+    assert not absolute & DRAWING, f"{relative(path)} imports {sorted(absolute & DRAWING)}"
+    lessons = {name for name in internal if name.startswith("..lessons")}
+    assert lessons <= {TUNING_LESSON}, relative(path)
+    assert not any(name.startswith("..display") for name in internal), relative(path)
 
 
 @pytest.mark.parametrize("path", CHECKS, ids=relative)

@@ -15,11 +15,16 @@ forward computation, and when it is wrong names the likely mistake::
 
 :data:`CHECKS` lists every name with the signature it expects. A check never raises for a
 bad ``fn`` (None returned, the wrong type or shape, NaN, an exception, a function that
-changes its inputs or runs too long): it says what went wrong.
+changes its inputs or runs too long): it says what went wrong. Nor does it let the library
+answer for the student: a call of the library's own answer while ``fn`` runs
+(:mod:`~backprop_lib.exercises.guard`), code that reads or changes the library
+(:mod:`~backprop_lib.exercises.rules`) and checks changed in the kernel
+(:mod:`~backprop_lib.exercises.integrity`) are "wrong".
 
 Layers: this subpackage uses the core (and, for notebook 06's tuning task only,
 :mod:`backprop_lib.lessons.playground`); nothing below it imports it. The student edition
-and the grader (``release`` and ``grade``) are separate modules, not imported here.
+(``release``) is a separate module, not imported here; the grader
+(:mod:`backprop_lib.grading`) sits above.
 """
 
 import inspect
@@ -50,7 +55,7 @@ from .tuning import (
     check_spiral_settings,
 )
 
-STEPS = {
+STEPS = {  # name -> its Step; the tuning task (SPIRAL_SETTINGS) is judged by training
     step.name: step
     for step in (
         *_ELEMENTWISE,

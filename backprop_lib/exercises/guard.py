@@ -10,6 +10,7 @@ activations' derivatives, and the functions they wrote in earlier exercises.
 """
 
 import importlib
+import os
 import sys
 import threading
 from pathlib import Path
@@ -91,13 +92,13 @@ class Delegated(BaseException):
 
 
 def _resolve(name):
-    """The code objects (a set) and source files (a set) that a name in the tables covers."""
+    """The code objects and the source paths (files, or folders ending in a separator) that a
+    name of the tables covers."""
     module_name, _, qualname = name.partition(":")
     module = importlib.import_module(module_name)
     if not qualname:
         path = Path(module.__file__)
-        folder = path.parent if path.name == "__init__.py" else None
-        return set(), {str(path)} if folder is None else {"folder:" + str(folder)}
+        return set(), {str(path.parent) + os.sep if path.name == "__init__.py" else str(path)}
     target = module
     for part in qualname.split("."):
         target = getattr(target, part)
@@ -112,23 +113,19 @@ def _description(name):
 class Watch:
     """Watch one call of a student's function for the check ``exercise``.
 
-    Use as ``with Watch(name, args) as watch: fn(*args)``; then ``watch.called`` is the first library
-    answer the function called (its dotted name) or "", and ``watch.forward_passes`` how many
-    forward passes of an MLP it ran. ``watch.tampered`` is True when the function removed the
-    hook (the watch cannot vouch for what followed).
+    Use as ``with Watch(name, args) as watch: fn(*args)``; then ``watch.called`` is the first
+    library answer the function called (its dotted name) or "", and ``watch.forward_passes``
+    how many forward passes of an MLP it ran. ``watch.tampered`` is True when the function
+    removed the hook (the watch cannot vouch for what followed). Functions among ``args``
+    (the function a numerical gradient differentiates) are the student's to call.
     """
 
     def __init__(self, exercise, inputs=()):
-        self.codes, self.files, self.folders = {}, {}, {}
+        self.codes, self.places = {}, {}
         for name in (*ALWAYS, *ANSWERS.get(exercise, ())):
             codes, places = _resolve(name)
-            for code in codes:
-                self.codes[code] = _description(name)
-            for place in places:
-                if place.startswith("folder:"):
-                    self.folders[place.removeprefix("folder:")] = _description(name)
-                else:
-                    self.files[place] = _description(name)
+            self.codes.update(dict.fromkeys(codes, _description(name)))
+            self.places.update(dict.fromkeys(places, _description(name)))
         self.own = {str(path) for path in _OWN}
         self.inputs = {getattr(value, "__code__", None) for value in inputs}
         self.forward = _resolve(FORWARD)[0].pop() if exercise in NETWORK_CHECKS else None
@@ -145,12 +142,7 @@ class Watch:
         where = code.co_filename
         if where in self.own:
             return ""
-        if where in self.files:
-            return self.files[where]
-        for folder, name in self.folders.items():
-            if where.startswith(folder):
-                return name
-        return ""
+        return next((name for place, name in self.places.items() if where.startswith(place)), "")
 
     def _profile(self, frame, event, arg):
         if event != "call":

@@ -145,7 +145,7 @@ def _read_gradients(value, case):
                 f"dJ/d{name}^1, of shape {wanted[0]}."
             )
         for l, (array, right) in enumerate(zip(arrays, expected, strict=True), start=1):
-            parts.append(read_array(array, right, f"dJ/d{name}^{l}"))
+            parts.append(read_array(array, right, f"dJ/d{name}^{l}", where=f"d{name}s[{l - 1}]"))
     return tuple(parts)
 
 
