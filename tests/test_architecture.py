@@ -46,6 +46,7 @@ CHECK_IMPORTS = {
     "itertools",
     "linecache",
     "math",
+    "os",
     "pathlib",
     "signal",
     "sys",

@@ -73,7 +73,7 @@ def test_the_html_message_is_escaped_and_coloured_by_status():
     assert result.status == "wrong"
     assert "&lt;b&gt;" not in result._repr_html_()  # the str is described, not echoed
     assert result._repr_html_().startswith('<span style="color: #D55E00">wrong: ')
-    message = calling.CheckResult("x", "wrong", "wrong: a < b & c")
+    message = exercises.CheckResult("x", "wrong", "wrong: a < b & c")
     assert message._repr_html_() == '<span style="color: #D55E00">wrong: a &lt; b &amp; c</span>'
 
 

@@ -108,7 +108,8 @@ def visible_lookup():
         repr(case.args[0].round(12).tolist()): case.expected[0].tolist()
         for case in STEPS["sigmoid_prime"].cases(np.random.default_rng(0))
     }
-    return f"TABLE = {table!r}\n\ndef sigmoid_prime(z):\n    return np.array(TABLE[repr(z.round(12).tolist())])"
+    lookup = "np.array(TABLE[repr(z.round(12).tolist())])"
+    return f"TABLE = {table!r}\n\ndef sigmoid_prime(z):\n    return {lookup}"
 
 
 def submissions(folder):
