@@ -27,6 +27,10 @@ steps, and the checks themselves (their right answers). A name ``module:qualname
 function; a bare module (or package) is all of its code."""
 
 NETWORK = (
+    "backprop_lib.network:MLP.gradients",
+    "backprop_lib.network:MLP.gradient_norms",
+    "backprop_lib.network:MLP.step",
+    "backprop_lib.network:MLP.fit",
     "backprop_lib.backprop:output_delta",
     "backprop_lib.backprop:hidden_delta",
     "backprop_lib.backprop:weight_gradient",
@@ -48,7 +52,12 @@ ANSWERS = {
     "half_squared_error_prime": ("backprop_lib.losses:half_squared_error_prime",),
     "cross_entropy_prime": ("backprop_lib.losses:cross_entropy_prime",),
     "sigmoid_cross_entropy_delta": ("backprop_lib.losses:sigmoid_cross_entropy_delta",),
-    "neuron_gradients": ("backprop_lib.lessons.single_neuron",),
+    "neuron_gradients": (
+        "backprop_lib.lessons.single_neuron",
+        "backprop_lib.backprop:output_delta",
+        "backprop_lib.backprop:weight_gradient",
+        "backprop_lib.backprop:bias_gradient",
+    ),
     "weight_gradient": ("backprop_lib.backprop:weight_gradient",),
     "bias_gradient": ("backprop_lib.backprop:bias_gradient",),
     "hidden_delta": ("backprop_lib.backprop:hidden_delta",),
@@ -106,15 +115,17 @@ def _resolve(name):
 
 
 def _description(name):
+    """What a student did who reached ``name``: "called m.f" or "used m" (a module)."""
     module_name, _, qualname = name.partition(":")
-    return f"{module_name}.{qualname}" if qualname else module_name
+    return f"called {module_name}.{qualname}" if qualname else f"used {module_name}"
 
 
 class Watch:
     """Watch one call of a student's function for the check ``exercise``.
 
-    Use as ``with Watch(name, args) as watch: fn(*args)``; then ``watch.called`` is the first
-    library answer the function called (its dotted name) or "", and ``watch.forward_passes``
+    Use as ``with Watch(name, args) as watch: fn(*args)``; then ``watch.called`` says which
+    library answer the function reached first ("called backprop_lib.backprop.hidden_delta",
+    "used backprop_lib.autodiff") or is "", and ``watch.forward_passes``
     how many forward passes of an MLP it ran. ``watch.tampered`` is True when the function
     removed the hook (the watch cannot vouch for what followed). Functions among ``args``
     (the function a numerical gradient differentiates) are the student's to call.

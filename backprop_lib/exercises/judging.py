@@ -50,8 +50,8 @@ def verdict_of(step, outcome):
         "changed": f"wrong: {name} changed its argument {outcome.get('argument')}"
         f"{outcome.get('where', '')}: leave the inputs as they are and compute new arrays "
         "(for example work on a copy).",
-        "delegated": f"wrong: {name} called {outcome.get('called')}, the library's own answer "
-        "to this exercise: the exercise asks you to write it yourself.",
+        "delegated": f"wrong: {name} {outcome.get('called')}, the library's own answer to this "
+        "exercise: the exercise asks you to write it yourself.",
         "forward": f"wrong: {name} ran the network's forward pass {outcome.get('passes')} times "
         "in one call: that is central differences, which cost about 2P forward passes for P "
         "parameters (notebook 05); backpropagation needs one forward and one backward pass.",
