@@ -17,7 +17,7 @@ import pytest
 import backprop_lib as bp
 from backprop_lib import exercises
 from backprop_lib.autodiff import topological_order
-from backprop_lib.exercises import autodiff_checks
+from backprop_lib.exercises import autodiff_checks, sweep_checks
 from backprop_lib.exercises.checking import TOLERANCE
 
 SEEDS = (0, 20)
@@ -80,10 +80,12 @@ def _slips(*slips):
 
 
 def local_by_value(op, a, b):
-    """The same by the course's Value engine: build the operation, run backward()."""
+    """The same by the course's Value engine: build the operation, run backward(). The engine
+    holds this exercise's answer (its local_grads), so the check refuses it."""
     x, y = bp.Value(a), bp.Value(b)
-    methods = {"+": x + y, "-": x - y, "*": x * y, "/": x / y}
-    out = methods[op] if op in methods else getattr(x, op)()
+    binary = {"+": x + y, "-": x - y, "*": x * y, "/": x / y}
+    unary = {"exp": x.exp, "log": x.log, "tanh": x.tanh, "sigmoid": x.sigmoid, "relu": x.relu}
+    out = binary[op] if op in binary else unary[op]()
     out.backward()
     return x.grad, y.grad
 
@@ -99,11 +101,18 @@ def local_with_numpy(op, a, b):
     return [np.float64(one[op][0, 0]), np.float64(0.0)]
 
 
-@pytest.mark.parametrize("fn", [local_by_hand, local_by_value, local_with_numpy])
+@pytest.mark.parametrize("fn", [local_by_hand, local_with_numpy])
 def test_right_local_derivatives_pass(fn):
     for seed in (*SEEDS, 3):
         result = exercises.check("local_derivatives", fn, seed=seed)
         assert result.passed, result.message
+
+
+def test_local_derivatives_by_the_value_engine_are_rejected_as_a_delegation():
+    result = exercises.check("local_derivatives", local_by_value)
+    assert result.message.startswith(
+        "wrong: local_derivatives used backprop_lib.autodiff, the library's own answer"
+    ), result.message
 
 
 def _slip(slip):
@@ -236,13 +245,61 @@ def sweep_that_prints(output):
     sweep_own_stack(output)
 
 
+def recursive_order(output):
+    """The depth-first search written as a recursive function: 10,000 levels deep on the
+    chain case, which the check allows (it retries a RecursionError with a higher limit)."""
+    order, visited = [], set()
+
+    def visit(node):
+        if node not in visited:
+            visited.add(node)
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+
+    visit(output)
+    sweep(output, order[::-1])
+
+
+def every_path(output):
+    """No order at all: push each share down every path, recursively (the graphs are small
+    enough, and the chain has one path)."""
+    for node in topological_order(output):
+        node.grad = 0.0
+
+    def push(node, grad):
+        node.grad += grad
+        for parent, slope in zip(node.parents, node.local_grads, strict=True):
+            push(parent, slope * grad)
+
+    push(output, 1.0)
+
+
 @pytest.mark.parametrize(
-    "fn", [sweep_own_stack, sweep_library_order, sweep_counting_uses, sweep_that_prints]
+    "fn",
+    [
+        sweep_own_stack,
+        sweep_library_order,
+        sweep_counting_uses,
+        sweep_that_prints,
+        recursive_order,
+        every_path,
+    ],
 )
 def test_right_backward_sweeps_pass(fn):
     for seed in (*SEEDS, 3):
         result = exercises.check("backward_sweep", fn, seed=seed)
         assert result.passed, result.message
+
+
+def test_the_engines_own_backward_is_rejected_as_a_delegation():
+    def library_sweep(output):
+        output.backward()
+
+    result = exercises.check("backward_sweep", library_sweep)
+    assert result.message.startswith(
+        "wrong: backward_sweep called backprop_lib.autodiff.Value.backward, the library's own"
+    ), result.message
 
 
 def by_distance(output):
@@ -258,37 +315,23 @@ def by_distance(output):
     return order
 
 
-def recursive_order(output):
-    """The depth-first search written as a recursive function."""
-    order, visited = [], set()
-
-    def visit(node):
-        if node not in visited:
-            visited.add(node)
-            for parent in node.parents:
-                visit(parent)
-            order.append(node)
-
-    visit(output)
-    sweep(output, order[::-1])
-
-
-def every_path(output):
-    """No order at all: push each share down every path, recursively."""
-    for node in topological_order(output):
-        node.grad = 0.0
-
-    def push(node, grad):
-        node.grad += grad
-        for parent, slope in zip(node.parents, node.local_grads, strict=True):
-            push(parent, slope * grad)
-
-    push(output, 1.0)
-
-
 def changes_data(output):
     sweep_own_stack(output)
     output.data = 0.0
+
+
+def output_grad_none(output):
+    output.grad = None
+
+
+def every_grad_nan(output):
+    for node in topological_order(output):
+        node.grad = math.nan
+
+
+def grads_as_text(output):
+    for node in topological_order(output)[1:]:
+        node.grad = "0"
 
 
 def endless(output):
@@ -311,18 +354,10 @@ SWEEP_MISTAKES = [
     (lambda out: None, "every grad is 0.0"),
     (lambda out: sweep(out, depth_first(out)[::-1], local=False), "without the local derivative"),
     (lambda out: sweep(out, depth_first(out)[::-1], upstream=False), "local derivatives alone"),
-    (recursive_order, "backward_sweep raised RecursionError"),
-    (every_path, "backward_sweep raised RecursionError"),
     (changes_data, "changed the .data of the output: set only the grads."),
-    (lambda out: setattr(out, "grad", None), "the grad of the output is None: every grad must"),
-    (
-        lambda out: [setattr(node, "grad", math.nan) for node in topological_order(out)],
-        "the grad of x is nan: every grad must be a finite number (start from 0.0).",
-    ),
-    (
-        lambda out: [setattr(node, "grad", "0") for node in topological_order(out)[1:]],
-        "the grad of a * node is a str: every grad must be a finite number",
-    ),
+    (output_grad_none, "the grad of the output is None: every grad must"),
+    (every_grad_nan, "the grad of x is nan: every grad must be a finite number (start from 0.0)."),
+    (grads_as_text, "the grad of a * node is a str: every grad must be a finite number"),
     (lambda out: out.parents[2], "raised IndexError: tuple index out of range."),
 ]
 
@@ -352,17 +387,17 @@ def test_an_unfinished_or_endless_answer_gets_a_message():
 def test_the_sweep_cases_hold_what_the_check_promises(seed):
     """Shared nodes in every graph, stale grads in one, a chain far deeper than recursion
     goes; and the reference answers (central differences) agree with backward() to 1e-7."""
-    cases = autodiff_checks.BACKWARD_SWEEP.cases(np.random.default_rng(seed))
+    cases = sweep_checks.BACKWARD_SWEEP.cases(np.random.default_rng(seed))
     assert any(len(set(parents)) < len(parents) for parents in cases[0].context["parents"])
     for case in cases:
         users = Counter(p for parents in case.context["parents"] for p in parents)
         assert max(users.values()) >= 2
     assert [any(case.context["before"]) for case in cases] == [False, False, False, True, False]
-    assert 5 * sys.getrecursionlimit() < autodiff_checks.CHAIN_STEPS
-    assert len(cases[-1].context["nodes"]) > autodiff_checks.CHAIN_STEPS
+    assert 5 * sys.getrecursionlimit() < sweep_checks.CHAIN_STEPS
+    assert len(cases[-1].context["nodes"]) > sweep_checks.CHAIN_STEPS
     for case in cases:
         case.args[0].backward()
-        grads = autodiff_checks._parts(case.context, [n.grad for n in case.context["nodes"]])
+        grads = sweep_checks._parts(case.context, [n.grad for n in case.context["nodes"]])
         for got, want in zip(grads, case.expected, strict=True):
             assert bp.relative_error(got, want) < 1e-7
 
@@ -378,7 +413,7 @@ def test_the_local_cases_agree_with_the_formulas():
 def test_every_diagnosis_in_the_catalogues_is_reached_by_a_test():
     messages = [exercises.check("local_derivatives", fn).message for fn, _ in LOCAL_MISTAKES]
     messages += [exercises.check("backward_sweep", fn).message for fn, _ in SWEEP_MISTAKES]
-    for step in autodiff_checks.STEPS:
+    for step in (*autodiff_checks.STEPS, *sweep_checks.STEPS):
         templates = [mistake.message for mistake in step.mistakes] + list(step.factors.values())
         for template in templates:
             assert any(m.startswith(template.split("{")[0]) for m in messages), template

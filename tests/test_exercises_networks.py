@@ -24,7 +24,7 @@ def neuron_by_hand(w, b, a_prev, y, residual=None, slope=None):
 
 
 def neuron_by_autodiff(w, b, a_prev, y):
-    """The same by the course's scalar autodiff engine: another way to the right answer."""
+    """The same by the course's scalar autodiff engine: the library differentiates, not you."""
     w, b, a_prev = Value(w), Value(b), Value(a_prev)
     cost = ((w * a_prev + b).sigmoid() - y) ** 2
     cost.backward()
@@ -37,11 +37,16 @@ def neuron_as_arrays(w, b, a_prev, y):
     return [np.array([dw]), np.array(db), np.float64(da)]
 
 
-@pytest.mark.parametrize("fn", [neuron_by_hand, neuron_by_autodiff, neuron_as_arrays])
+@pytest.mark.parametrize("fn", [neuron_by_hand, neuron_as_arrays])
 def test_right_neuron_gradients_pass(fn):
     for seed in (0, 1):
         result = exercises.check("neuron_gradients", fn, seed=seed)
         assert result.passed, result.message
+
+
+def test_the_engines_backward_pass_is_no_answer_to_neuron_gradients():
+    result = exercises.check("neuron_gradients", neuron_by_autodiff)
+    assert result.message.startswith("wrong: neuron_gradients called backprop_lib.autodiff.Value")
 
 
 def _neuron(**change):
@@ -84,13 +89,9 @@ def test_each_neuron_mistake_is_named(fn, words):
 # ----- backward passes -----------------------------------------------------------------------
 
 
-def library_backward(model, X, Y):
-    return model.gradients(X, Y)
-
-
 def student_backward(model, X, Y, mistake=None):
-    """A backward pass written from the library's steps, as notebook 04 derives it, with one
-    optional mistake (written independently of the check's own catalogue)."""
+    """A backward pass written in NumPy, as notebook 04 derives it, with one optional mistake
+    (written independently of the check's own catalogue)."""
     Zs, As = model.forward(X)
     m, L = X.shape[1], len(model.weights)
     g_out = model.g_out_prime(As[L] if mistake == "at_a_everywhere" else Zs[L - 1])
@@ -99,21 +100,19 @@ def student_backward(model, X, Y, mistake=None):
     elif mistake == "no_output_slope":
         delta = model.loss_prime(As[L], Y)
     elif mistake == "hidden_slope_at_output":
-        delta = bp.output_delta(model.loss_prime(As[L], Y), model.g_prime(Zs[L - 1]))
+        delta = model.loss_prime(As[L], Y) * model.g_prime(Zs[L - 1])
     else:
-        delta = bp.output_delta(model.loss_prime(As[L], Y), g_out)
+        delta = model.loss_prime(As[L], Y) * g_out
     lam = {"lambda": model.l2_lambda * m, "half": model.l2_lambda / 2, "none": 0.0}.get(
         mistake, model.l2_lambda
     )
     dWs, dbs = [], []
     for l in range(L, 0, -1):
         scale = {"no_mean": m, "mean_twice": 1 / m}.get(mistake, 1.0)
-        dW = scale * bp.weight_gradient(delta, As[l - 1]) + bp.l2_gradient(
-            model.weights[l - 1], lam, m
-        )
-        db = scale * bp.bias_gradient(delta)
+        dW = scale * (delta @ As[l - 1].T) / m + lam / m * model.weights[l - 1]
+        db = scale * delta.mean(axis=1, keepdims=True)
         if mistake == "biases":
-            db = db + bp.l2_gradient(model.biases[l - 1], model.l2_lambda, m)
+            db = db + model.l2_lambda / m * model.biases[l - 1]
         dWs.insert(0, dW.T if mistake == "transposed" else dW)
         dbs.insert(0, db.ravel() if mistake == "flat_db" else db)
         if l > 1:
@@ -129,14 +128,19 @@ def student_backward(model, X, Y, mistake=None):
     return dWs, dbs
 
 
-def per_example_backward(model, X, Y):
-    """Backpropagation one example at a time, averaged: a slower, equal way."""
+def per_example_backward(model, X, Y, forward_each=False):
+    """Backpropagation one example at a time, averaged: a slower, equal way. The forward
+    pass runs once for all the examples, or (``forward_each``) once for each."""
     L, m = len(model.weights), X.shape[1]
     dWs = [np.zeros_like(W) for W in model.weights]
     dbs = [np.zeros_like(b) for b in model.biases]
+    everything = None if forward_each else model.forward(X)
     for j in range(m):
         x, y = X[:, j : j + 1], Y[:, j : j + 1]
-        Zs, As = model.forward(x)
+        if forward_each:
+            Zs, As = model.forward(x)
+        else:
+            Zs, As = ([v[:, j : j + 1] for v in values] for values in everything)
         delta = model.loss_prime(As[L], y) * model.g_out_prime(Zs[L - 1])
         for l in range(L, 0, -1):
             dWs[l - 1] += delta @ As[l - 1].T / m
@@ -152,11 +156,33 @@ def _with(mistake):
 
 
 @pytest.mark.parametrize("name", ["two_layer_backward_pass", "backward_pass"])
-@pytest.mark.parametrize("fn", [library_backward, student_backward, per_example_backward])
+@pytest.mark.parametrize("fn", [student_backward, per_example_backward])
 def test_right_backward_passes_pass(name, fn):
     for seed in (0, 1):
         result = exercises.check(name, fn, seed=seed)
         assert result.passed, result.message
+
+
+@pytest.mark.parametrize("name", ["two_layer_backward_pass", "backward_pass"])
+def test_the_models_own_gradients_are_rejected_as_a_delegation(name):
+    """model.gradients was a right answer: it is the library's backward pass."""
+
+    def library_backward(model, X, Y):
+        return model.gradients(X, Y)
+
+    result = exercises.check(name, library_backward)
+    assert result.message.startswith(
+        f"wrong: {name} called backprop_lib.network.MLP.gradients, the library's own answer"
+    ), result.message
+
+
+@pytest.mark.parametrize("name", ["two_layer_backward_pass", "backward_pass"])
+def test_a_forward_pass_per_example_is_not_taken_for_central_differences(name):
+    def forward_each(model, X, Y):
+        return per_example_backward(model, X, Y, forward_each=True)
+
+    result = exercises.check(name, forward_each)
+    assert result.passed, result.message
 
 
 COMMON_MISTAKES = [
@@ -211,8 +237,13 @@ def test_each_backward_pass_mistake_is_named(mistake, words):
 
 def test_a_backward_pass_that_changes_the_model_is_named():
     def steps_the_model(model, X, Y):
-        dWs, dbs = model.gradients(X, Y)
+        dWs, dbs = student_backward(model, X, Y)
         model.weights[0] -= 0.1 * dWs[0]  # one gradient step, in place
+        return dWs, dbs
+
+    def replaces_the_weights(model, X, Y):
+        dWs, dbs = student_backward(model, X, Y)
+        model.weights = [W - 0.1 * dW for W, dW in zip(model.weights, dWs, strict=True)]
         return dWs, dbs
 
     result = exercises.check("backward_pass", steps_the_model)
@@ -220,15 +251,22 @@ def test_a_backward_pass_that_changes_the_model_is_named():
         "wrong: backward_pass changed its argument model.weights[0]: leave the inputs as they "
         "are and compute new arrays (for example work on a copy)."
     )
-    result = exercises.check("backward_pass", lambda model, X, Y: model.fit(X, Y, 0.1, 1))
+    result = exercises.check("backward_pass", replaces_the_weights)
     assert "changed its argument model.weights[0]" in result.message
+
+    def fits(model, X, Y):
+        return model.fit(X, Y, 0.1, 1)
+
+    # model.fit changes the model too, but it runs the library's backward pass: that is said
+    result = exercises.check("backward_pass", fits)
+    assert "wrong: backward_pass called backprop_lib.network.MLP.fit," in result.message
 
 
 @pytest.mark.parametrize(
     ("fn", "words"),
     [
         (
-            lambda model, X, Y: model.gradients(X, Y)[0],
+            lambda model, X, Y: student_backward(model, X, Y)[0],
             "return (dWs, dbs), two lists of L = 3 arrays; got a list of 3",
         ),
         (
@@ -236,12 +274,15 @@ def test_a_backward_pass_that_changes_the_model_is_named():
             "dWs must be a list of L = 3 arrays, one per layer; got a dict",
         ),
         (
-            lambda model, X, Y: (model.gradients(X, Y)[0][:2], model.gradients(X, Y)[1]),
+            lambda model, X, Y: (
+                student_backward(model, X, Y)[0][:2],
+                student_backward(model, X, Y)[1],
+            ),
             "got a list of 2",
         ),
         (
-            lambda model, X, Y: (model.gradients(X, Y)[0], [None] * 3),
-            "you returned None for dJ/db^1",
+            lambda model, X, Y: (student_backward(model, X, Y)[0], [None] * 3),
+            "wrong: dbs[0] (dJ/db^1) is None",
         ),
     ],
 )
@@ -252,7 +293,7 @@ def test_a_malformed_backward_pass_answer_is_described(fn, words):
 
 def test_a_wrong_layer_is_located():
     def wrong_first_layer(model, X, Y):
-        dWs, dbs = model.gradients(X, Y)
+        dWs, dbs = student_backward(model, X, Y)
         return [2 * dWs[0], *dWs[1:]], dbs
 
     message = exercises.check("backward_pass", wrong_first_layer).message
@@ -274,17 +315,30 @@ def test_the_backward_cases_avoid_relus_kink_and_cover_the_contract():
 # ----- notebook 06: the tuning task ------------------------------------------------------------
 
 
-def test_the_preset_and_a_sensible_setting_reach_the_target():
-    result = exercises.check("spiral_settings", lambda: PRESETS["spiral-deep"])
+SENSIBLE = Settings(dataset="spirals", noise=0.05, units=8, activation="relu", learning_rate=0.3)
+"""Two ReLU layers of 8 with learning rate 0.3: settings a student finds, no preset."""
+
+
+def sensible_settings():
+    return SENSIBLE
+
+
+def spiral_deep():
+    return PRESETS["spiral-deep"]
+
+
+def test_sensible_settings_reach_the_target_and_the_preset_is_refused():
+    result = exercises.check("spiral_settings", sensible_settings)
     assert result.passed
     assert result.message == (
-        "right: your settings reach test accuracy 0.85 at epoch 377 (the target is 0.85 within "
+        "right: your settings reach test accuracy 0.85 at epoch 195 (the target is 0.85 within "
         "400 epochs)."
     )
-    sensible = Settings(
-        dataset="spirals", noise=0.05, units=8, activation="relu", learning_rate=0.3
+    assert exercises.check("spiral_settings", sensible_settings, seed=1).passed
+    assert exercises.check("spiral_settings", spiral_deep).message == (
+        "wrong: you returned the playground's preset 'spiral-deep': the task asks for settings "
+        "you found yourself."
     )
-    assert exercises.check("spiral_settings", lambda: sensible, seed=1).passed
 
 
 def test_the_default_settings_on_the_spirals_fall_short():
@@ -302,7 +356,11 @@ def test_the_default_settings_on_the_spirals_fall_short():
     [
         (lambda: None, "return a playground.Settings"),
         (lambda: PRESETS["spiral-deep"].as_dict(), "got a dict"),
-        (lambda: Settings(), 'the task is the spirals: use dataset="spirals"'),
+        (
+            lambda: Settings(dataset="moons", noise=0.05),
+            "the task is the spirals: use dataset=\"spirals\" (got 'moons')",
+        ),
+        (lambda: Settings(), "you returned the playground's preset 'default'"),
         (lambda: PRESETS["spiral-deep"].replace(noise=0.0), "noise 0 makes the task easier"),
         (lambda: PRESETS["spiral-deep"].replace(train_fraction=0.9), "keep train_fraction at 0.5"),
         (
@@ -354,6 +412,6 @@ def test_every_diagnosis_in_the_catalogues_is_reached_by_a_test():
 
 def test_the_visible_and_the_hidden_tuning_check_train_once():
     tuning._train.cache_clear()
-    first = exercises.check("spiral_settings", lambda: PRESETS["spiral-deep"])
-    hidden = exercises.check("spiral_settings", lambda: PRESETS["spiral-deep"], seed=4)
+    first = exercises.check("spiral_settings", sensible_settings)
+    hidden = exercises.check("spiral_settings", sensible_settings, seed=4)
     assert first == hidden and tuning._train.cache_info().hits == 1

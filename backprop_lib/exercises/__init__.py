@@ -46,6 +46,7 @@ from .neuron import STEPS as _NEURON
 from .rules import findings, message
 from .softmax_checks import STEPS as _SOFTMAX
 from .steps import STEPS as _ELEMENTWISE
+from .sweep_checks import STEPS as _SWEEP
 from .tuning import (
     SPIRAL_EPOCHS,
     SPIRAL_NOISE,
@@ -65,6 +66,7 @@ STEPS = {  # name -> its Step; the tuning task (SPIRAL_SETTINGS) is judged by tr
         *_NETWORKS,
         *_MINIBATCH,
         *_AUTODIFF,
+        *_SWEEP,
         *_SOFTMAX,
     )
 }

@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from .guard import FORWARD_LIMIT, Watch
+from .guard import Watch
 
 CALL_SECONDS = 2.0
 """Time limit of one call of a student's function. A right answer takes about a millisecond
@@ -149,11 +149,12 @@ def observe(step, fn, case, seconds=CALL_SECONDS):
             outcome, watch = _call_once(step, fn, case, seconds, DEEP_RECURSION)
             if outcome["kind"] == "raised" and outcome["type"] == "RecursionError":
                 outcome = {"kind": "endless", "depth": DEEP_RECURSION}
+    recursed = outcome["kind"] == "endless"  # running out of stack also unsets the watch
     if watch.called:
         outcome = {"kind": "delegated", "called": watch.called}
-    elif watch.tampered:
+    elif watch.tampered and not recursed:
         outcome = {"kind": "tampered"}
-    elif watch.forward_passes > FORWARD_LIMIT:
+    elif watch.forward_passes > watch.forward_limit:
         outcome = {"kind": "forward", "passes": watch.forward_passes}
     elif outcome["kind"] == "answer":
         for name, saved, value in zip(step.parameters, before, case.args, strict=False):

@@ -15,16 +15,21 @@ import sys
 import threading
 from pathlib import Path
 
+import numpy as np
+
 ALWAYS = (
     "backprop_lib.gradcheck:numerical_gradient",
     "backprop_lib.gradcheck:cost_of_parameter",
     "backprop_lib.gradcheck:check_network_gradients",
+    "backprop_lib.autodiff:Value.backward",
+    "backprop_lib.lessons.autodiff_graph",
     "backprop_lib.lessons.planted_mistakes",
     "backprop_lib.exercises",
 )
-"""Out of reach in every exercise: central differences, the backward pass with swappable
-steps, and the checks themselves (their right answers). A name ``module:qualname`` is one
-function; a bare module (or package) is all of its code."""
+"""Out of reach in every exercise: central differences, automatic differentiation (the
+engine's backward pass, notebook 07's graphs and forward mode), the backward pass with
+swappable steps, and the checks themselves (their right answers). A name
+``module:qualname`` is one function; a bare module (or package) is all of its code."""
 
 NETWORK = (
     "backprop_lib.network:MLP.gradients",
@@ -38,8 +43,6 @@ NETWORK = (
     "backprop_lib.backprop:l2_gradient",
     "backprop_lib.losses:sigmoid_cross_entropy_delta",
     "backprop_lib.losses:softmax_cross_entropy_delta",
-    "backprop_lib.autodiff:Value.backward",
-    "backprop_lib.lessons.autodiff_graph",
 )
 """The library's backward-pass steps: every route to a network's gradients (``MLP.gradients``,
 ``fit``, the matrix graph of notebook 07) goes through them."""
@@ -58,6 +61,8 @@ ANSWERS = {
         "backprop_lib.backprop:weight_gradient",
         "backprop_lib.backprop:bias_gradient",
     ),
+    "linear_forward": ("backprop_lib.backprop:linear_forward",),
+    "output_delta": ("backprop_lib.backprop:output_delta",),
     "weight_gradient": ("backprop_lib.backprop:weight_gradient",),
     "bias_gradient": ("backprop_lib.backprop:bias_gradient",),
     "hidden_delta": ("backprop_lib.backprop:hidden_delta",),
@@ -82,9 +87,10 @@ FORWARD = "backprop_lib.network:MLP._forward"
 """The network's forward pass, counted in the backward-pass exercises."""
 
 FORWARD_LIMIT = 4
-"""Forward passes allowed in one call of a backward pass: backpropagation needs one (a second
-or third costs nothing to allow); central differences need 2P, with P >= 9 parameters in
-every checked network."""
+"""Forward passes allowed in one call of a backward pass beyond one per example:
+backpropagation needs one (or one per example, written example by example); central
+differences need 2P, more than this plus m in every checked network but the one with 200
+examples (P = 17), and one case is enough to tell."""
 
 NETWORK_CHECKS = ("two_layer_backward_pass", "backward_pass", "minibatch_gradients")
 
@@ -125,10 +131,11 @@ class Watch:
 
     Use as ``with Watch(name, args) as watch: fn(*args)``; then ``watch.called`` says which
     library answer the function reached first ("called backprop_lib.backprop.hidden_delta",
-    "used backprop_lib.autodiff") or is "", and ``watch.forward_passes``
-    how many forward passes of an MLP it ran. ``watch.tampered`` is True when the function
-    removed the hook (the watch cannot vouch for what followed). Functions among ``args``
-    (the function a numerical gradient differentiates) are the student's to call.
+    "used backprop_lib.autodiff") or is "", and ``watch.forward_passes`` how many forward
+    passes of an MLP it ran (more than ``watch.forward_limit``: central differences).
+    ``watch.tampered`` is True when the hook was gone afterwards (the watch cannot vouch for
+    what followed). Functions among ``args`` (the function a numerical gradient
+    differentiates) are the student's to call.
     """
 
     def __init__(self, exercise, inputs=()):
@@ -140,6 +147,8 @@ class Watch:
         self.own = {str(path) for path in _OWN}
         self.inputs = {getattr(value, "__code__", None) for value in inputs}
         self.forward = _resolve(FORWARD)[0].pop() if exercise in NETWORK_CHECKS else None
+        examples = [np.shape(a)[-1] for a in inputs if isinstance(a, np.ndarray) and a.ndim == 2]
+        self.forward_limit = FORWARD_LIMIT + max(examples, default=1)
         self.called, self.forward_passes, self.tampered = "", 0, False
         self._hook = self._profile  # one bound method, to recognise it afterwards
 

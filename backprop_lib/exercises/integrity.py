@@ -34,6 +34,20 @@ def _members(module):
                     yield f"{name}.{attribute}", member
 
 
+def _same(now, then):
+    """True when ``now`` is the member recorded as ``then``. A bound method counts as the same
+    when it binds the same function to the same object: IPython's kernel sets
+    ``builtins.input`` to a fresh bound method of itself before every cell it runs."""
+    if now is then:
+        return True
+    return (
+        isinstance(now, types.MethodType)
+        and isinstance(then, types.MethodType)
+        and now.__func__ is then.__func__
+        and now.__self__ is then.__self__
+    )
+
+
 def _owner(module, path):
     name, _, attribute = path.partition(".")
     owner = vars(module).get(name)
@@ -64,7 +78,7 @@ class Fingerprint:
             for path, member in self.members[name].items():
                 owner, attribute = _owner(module, path)
                 now = vars(owner).get(attribute) if owner is not None else None
-                if now is not member:
+                if not _same(now, member):
                     found.append(f"{name}.{path}")
         self._take()
         return found

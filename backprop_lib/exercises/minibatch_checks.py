@@ -81,8 +81,8 @@ MINIBATCH_GRADIENTS = Step(
         ),
     ),
     {},
-    hint="model.gradients(X_batch, Y_batch) divides lambda by the batch's size b: change its "
-    "L2 term from (lambda / b) W^l to (lambda / m) W^l.",
+    hint="Use model.forward(X_batch) for Zs and As; delta^l is (n_l, b), the data term of "
+    "dJ/dW^l has the shape of W^l, and its L2 term uses m, the training set's size.",
     against="central differences of the batch's cost with the L2 term of the training set",
 )
 
