@@ -201,7 +201,7 @@ def test_long_stubs_are_wrapped_and_the_student_edition_passes_the_projects_ruff
         namespace["outer"]()(1)
     assert str(raised.value) == LONG_STUB
     nbformat.write(edition, tmp_path / "01_x.ipynb")
-    ruff = [str(ROOT / ".venv" / "bin" / "ruff"), "--config", str(ROOT / "pyproject.toml")]
+    ruff = [sys.executable, "-m", "ruff", "--config", str(ROOT / "pyproject.toml")]
     for command in (["check"], ["format", "--check"]):
         done = subprocess.run([*ruff, *command, str(tmp_path / "01_x.ipynb")], capture_output=True)
         assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
