@@ -40,9 +40,7 @@ def course_notebooks():
     """{path: instructor notebook} of the course notebooks that have exercises."""
     paths = release.instructor_notebooks(release.COURSE_NOTEBOOKS)
     return {
-        path: nbformat.read(path, as_version=4)
-        for path in paths
-        if load_assignment(path).exercises
+        path: nbformat.read(path, as_version=4) for path in paths if load_assignment(path).exercises
     }
 
 
