@@ -37,6 +37,7 @@ CHECK_IMPORTS = {
     "ast",
     "collections",
     "contextlib",
+    "contextvars",
     "dataclasses",
     "functools",
     "html",

@@ -17,6 +17,7 @@ import pytest
 
 import backprop_lib as bp
 from backprop_lib import exercises
+from backprop_lib.exercises import checking
 from tests.honest_answers import HONEST
 
 SHORT = 0.05
@@ -65,7 +66,7 @@ def test_a_right_answer_gives_a_stable_one_line_message():
     expected = "right: sigmoid_prime passed 4 checks against central differences of sigmoid(z)."
     assert repr(result) == str(result) == result.message == expected
     html = result._repr_html_()
-    assert html == f'<span style="color: #009E73">{expected}</span>'
+    assert html == f'<span style="color: #007A5A">{expected}</span>'
 
 
 def test_the_html_message_is_escaped_and_coloured_by_status():
@@ -75,9 +76,9 @@ def test_the_html_message_is_escaped_and_coloured_by_status():
     result = exercises.check("relative_error", tag)
     assert result.status == "wrong" and "you returned str" in result.message, result.message
     assert "&lt;b&gt;" not in result._repr_html_()  # the str is described, not echoed
-    assert result._repr_html_().startswith('<span style="color: #D55E00">wrong: ')
+    assert result._repr_html_().startswith('<span style="color: #B34F00">wrong: ')
     message = exercises.CheckResult("x", "wrong", "wrong: a < b & c")
-    assert message._repr_html_() == '<span style="color: #D55E00">wrong: a &lt; b &amp; c</span>'
+    assert message._repr_html_() == '<span style="color: #B34F00">wrong: a &lt; b &amp; c</span>'
 
 
 def test_not_done_yet_repeats_the_students_sentence():
@@ -323,3 +324,24 @@ def test_right_answers_pass_whatever_the_seed(name):
         result = exercises.check(name, REFERENCE[name], seed=seed)
         assert result.passed, f"seed {seed}: {result.message}"
         assert result.message.startswith(f"right: {name} passed ")
+
+
+def _shapes(cases):
+    return [tuple(np.shape(a) for a in case.args if isinstance(a, np.ndarray)) for case in cases]
+
+
+@pytest.mark.parametrize("name", [n for n in exercises.STEPS if n not in ("local_derivatives",)])
+def test_a_hidden_seed_draws_other_shapes_of_the_same_kinds(name):
+    """The hidden tests' inputs are not the visible check's with other numbers: their shapes
+    differ too, while one example stays one example and a square matrix stays square."""
+    step = exercises.STEPS[name]
+    visible = _shapes(checking.draw_cases(step, checking.VISIBLE_SEED))
+    hidden = _shapes(checking.draw_cases(step, 20))
+    assert len(hidden) == len(visible)
+    if name not in ("relative_error", "neuron_gradients", "backward_sweep"):  # no size table
+        assert hidden != visible
+    for seen, drawn in zip(visible, hidden, strict=True):
+        for a, b in zip(seen, drawn, strict=True):
+            assert len(a) == len(b)
+            assert [n == 1 for n in a] == [n == 1 for n in b]
+            assert (len(a) == 2 and a[0] == a[1]) <= (b[0] == b[1] if len(b) == 2 else True)

@@ -5,6 +5,7 @@ reading files, hard-coding the visible answers, hanging, overwriting another's f
 notebook. One grading run (two at a time) serves most tests; each submission starts one
 process."""
 
+import ast
 import csv
 import hashlib
 import os
@@ -350,3 +351,48 @@ def test_the_hidden_seed_and_names_come_from_the_instructors_check_cell(course):
         ("sigmoid_prime", "sigmoid_prime", 7, 2),
         ("hidden_delta", "hidden_delta", 7, 3),
     ]
+
+
+# ----- the real course: delegating every exercise -----------------------------------------
+
+DELEGATIONS = {
+    "neuron_gradients": "A = np.array([[a_prev]])\n"
+    "    z = bp.linear_forward(np.array([[w]]), A, np.array([[b]]))\n"
+    "    delta = bp.output_delta(bp.squared_error_prime(bp.sigmoid(z), y), bp.sigmoid_prime(z))\n"
+    "    return float(bp.weight_gradient(delta, A)[0, 0]), float(delta[0, 0]), 0.0",
+    "two_layer_backward_pass": "return model.gradients(X, Y)",
+    "backward_pass": "return model.gradients(X, Y)",
+    "minibatch_gradients": "return model.gradients(X_batch, Y_batch)",
+    "spiral_settings": 'return playground.PRESETS["spiral-deep"]',
+    "local_derivatives": "x, y = bp.Value(a), bp.Value(b)\n"
+    "    (x * y).backward()\n"
+    "    return x.grad, y.grad",
+    "backward_sweep": "output.backward()",
+}
+"""The library's answer to each exercise whose function of the same name in bp is not it."""
+
+
+def delegating(notebook):
+    """The instructor notebook with every solution replaced by a call of the library's answer."""
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            definition = next(
+                node for node in ast.parse(cell.source).body if isinstance(node, ast.FunctionDef)
+            )
+            name, parameters = definition.name, [a.arg for a in definition.args.args]
+            body = DELEGATIONS.get(name, f"return bp.{name}({', '.join(parameters)})")
+            cell.source = f"def {name}({', '.join(parameters)}):\n    {body}"
+    return notebook
+
+
+def test_delegating_every_exercise_of_the_course_scores_nothing(tmp_path):
+    paths = []
+    for path in release.instructor_notebooks(release.COURSE_NOTEBOOKS):
+        paths.append(tmp_path / path.name)
+        nbformat.write(delegating(nbformat.read(path, as_version=4)), paths[-1])
+    rows = command.grade_all(paths, release.COURSE_NOTEBOOKS, timeout=TIME_LIMIT, jobs=2)
+    assert len(rows) == 21
+    for row in rows:
+        assert row["points"] == 0, row
+        said = ("called backprop_lib.", "used backprop_lib.", "the playground's preset")
+        assert any(words in row["feedback"] for words in said), row

@@ -9,6 +9,7 @@ function on every case and turns what it finds into a :class:`CheckResult` of on
 plain sentences.
 """
 
+import contextvars
 import dataclasses
 import html
 from collections.abc import Callable
@@ -28,9 +29,10 @@ SCALE_FLOOR = 1e-12
 """Smallest scale a comparison divides by, so that an all-zero reference compares by the
 absolute difference."""
 
-STATUS_COLOURS = {"right": "#009E73", "wrong": "#D55E00", "not done": "#0072B2"}
-"""Colours of the HTML message: bluish green, vermillion and blue from the Okabe-Ito palette,
-which stay apart under colour-vision deficiencies (the words say the status too)."""
+STATUS_COLOURS = {"right": "#007A5A", "wrong": "#B34F00", "not done": "#0072B2"}
+"""Colours of the HTML message: the Okabe-Ito palette's bluish green and vermillion darkened
+until text in them has a contrast of at least 4.5 with white (5.3 and 5.2; WCAG AA, which
+axe checks in the apps), and its blue (5.2). The words say the status too."""
 
 FACTORS = {
     -1.0: "wrong: your {label} has the opposite sign of the right answer everywhere.",
@@ -168,6 +170,50 @@ class Step:
     hint: str = ""
     against: str = "central differences"
     observe: Callable = lambda value, case: value
+
+
+# ----- drawing the cases ---------------------------------------------------------------------
+
+VISIBLE_SEED = 0
+"""The visible check's seed; any other seed (the hidden tests') also draws other shapes."""
+
+SMALL = 10
+"""Sizes below this are small (units, a few examples): a hidden check draws another small one
+(from 2 to 9); 1 stays 1, and larger sizes are drawn between half and one and a half times."""
+
+_HIDDEN = contextvars.ContextVar("hidden", default=False)
+
+
+def draw_cases(step, seed):
+    """The cases of ``step`` drawn with ``seed``: for :data:`VISIBLE_SEED` the shapes the
+    student sees in the notebook, for any other seed other shapes of the same kinds."""
+    token = _HIDDEN.set(seed != VISIBLE_SEED)
+    try:
+        return step.cases(np.random.default_rng(seed))
+    finally:
+        _HIDDEN.reset(token)
+
+
+def sizes(rng, table):
+    """``table`` (nested tuples holding sizes) as it is, or, while hidden cases are drawn, with
+    every whole number replaced: equal ones by equal ones (a square network stays square), 1 by
+    1, a small one by another small one, a large one by another large one."""
+    if not _HIDDEN.get():
+        return table
+    new = {1: 1}
+
+    def replace(value):
+        if isinstance(value, tuple):
+            return tuple(replace(item) for item in value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            return value
+        if value not in new:
+            low, high = (2, SMALL - 1) if value < SMALL else (max(SMALL, value // 2), value * 3 // 2)
+            choices = [v for v in range(low, high + 1) if v != value]
+            new[value] = int(rng.choice(choices))
+        return new[value]
+
+    return replace(table)
 
 
 # ----- judging it ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ entries at once (the last term couples them) each give a different, recognisable
 import numpy as np
 
 from ..gradcheck import DEFAULT_EPSILON
-from .checking import Case, Mistake, Step, wrong
+from .checking import Case, Mistake, Step, sizes, wrong
 from .reading import read_array, read_number
 
 NUMERICAL_CASES = (((3,), 1e-2), ((2, 3), 1e-3), ((1, 1), 1e-2), ((4, 2), 1e-4))
@@ -53,7 +53,7 @@ def _all_at_once(c, d, x, epsilon):
 
 def _numerical_cases(rng):
     made = []
-    for shape, epsilon in NUMERICAL_CASES:
+    for shape, epsilon in sizes(rng, NUMERICAL_CASES):
         c, d = rng.uniform(0.5, 2.0, size=shape), rng.uniform(0.5, 2.0, size=shape)
         x = rng.uniform(-1.5, 1.5, size=shape)
         context = {"c": c, "d": d, "x": x, "epsilon": epsilon}

@@ -6,10 +6,8 @@ its case's right one. It never calls the student's code, so nothing the student'
 to its own process reaches the verdict when the outcomes come from elsewhere.
 """
 
-import numpy as np
-
 from .calling import CALL_SECONDS, observe_all
-from .checking import CheckResult, Verdict, diagnose, matches, wrong
+from .checking import CheckResult, Verdict, diagnose, draw_cases, matches, wrong
 
 MESSAGE_CHARACTERS = 160
 """An exception's text is cut to this length in a message, to keep it one or two lines (a
@@ -126,5 +124,5 @@ def run(step, fn, seed=0, seconds=CALL_SECONDS):
             "wrong: pass your function itself to check, without calling it; got "
             f"{'None' if fn is None else 'a ' + type(fn).__name__}.",
         )
-    cases = step.cases(np.random.default_rng(seed))
+    cases = draw_cases(step, seed)
     return judge(step, cases, observe_all(step, fn, cases, seconds))

@@ -18,7 +18,7 @@ from ..losses import (
     squared_error,
     squared_error_prime,
 )
-from .checking import EPSILON, Case, Mistake, Step, wrong
+from .checking import EPSILON, Case, Mistake, Step, sizes, wrong
 from .reading import read_array, read_one
 from .steps import PER_EXAMPLE, SHAPES, draw_targets, slope
 
@@ -42,7 +42,7 @@ def _normal(rng, *shape):
 
 def _linear_cases(rng):
     made = []
-    for n, n_prev, m in LAYER_SHAPES:
+    for n, n_prev, m in sizes(rng, LAYER_SHAPES):
         W, a_prev, b = _normal(rng, n, n_prev), _normal(rng, n_prev, m), _normal(rng, n, 1)
         z = (W[:, :, None] * a_prev[None, :, :]).sum(axis=1) + b  # z_ij = sum_k W_ik a_kj + b_i
         context = {"W": W, "a_prev": a_prev, "b": b, "m": m}
@@ -88,7 +88,9 @@ LINEAR_FORWARD = Step(
 
 def _output_cases(rng):
     made = []
-    for (n, m), (g, g_prime, loss, loss_prime) in zip(SHAPES, OUTPUT_UNITS, strict=True):
+    for (n, m), (g, g_prime, loss, loss_prime) in zip(
+        sizes(rng, SHAPES), OUTPUT_UNITS, strict=True
+    ):
         z = _normal(rng, n, m)
         y = draw_targets(rng, (n, m))
         dC_da, g_prime_z = loss_prime(g(z), y), g_prime(z)
@@ -141,7 +143,7 @@ def _column_slope(costs, z):
 
 def _hidden_cases(rng):
     made = []
-    for n_next, n, m in ((3, 3, 3), (2, 4, 5), (1, 3, 1), (2, 3, 400)):
+    for n_next, n, m in sizes(rng, ((3, 3, 3), (2, 4, 5), (1, 3, 1), (2, 3, 400))):
         z, W_next = _normal(rng, n, m), _normal(rng, n_next, n)
         b_next, delta_next = _normal(rng, n_next, 1), _normal(rng, n_next, m)
 
@@ -191,7 +193,7 @@ def _cost_cases(rng, shapes, label):
     the cases hold central differences of J instead.
     """
     made = []
-    for n, n_prev, m in shapes:
+    for n, n_prev, m in sizes(rng, shapes):
         delta, a_prev = _normal(rng, n, m), _normal(rng, n_prev, m)
         W, b = _normal(rng, n, n_prev), _normal(rng, n, 1)
 
@@ -282,7 +284,7 @@ L2_CASES = (((3, 4), 0.7, 5), ((1, 1), 2.5, 1), ((4, 4), 0.3, 40), ((2, 3), 1.5,
 
 def _l2_cases(rng):
     made = []
-    for shape, l2_lambda, m in L2_CASES:
+    for shape, l2_lambda, m in sizes(rng, L2_CASES):
         W = _normal(rng, *shape)
 
         def penalty(W_, l2_lambda=l2_lambda, m=m):

@@ -14,7 +14,7 @@ batch (:meth:`MLP.cost` divides its strength by the batch's b).
 """
 
 from ..gradcheck import cost_of_parameter, numerical_gradient
-from .checking import Case, Mistake, Step
+from .checking import Case, Mistake, Step, sizes
 from .networks import _network_case, _read_gradients, backward_with
 
 CASES = (
@@ -56,7 +56,7 @@ MINIBATCH_GRADIENTS = Step(
     "gradient of J, the data term averaged over the b examples of the batch, the L2 term "
     "(lambda / m) W^l with m the training set's size",
     ("model", "X_batch", "Y_batch", "m"),
-    lambda rng: [_case(rng, *case) for case in CASES],
+    lambda rng: [_case(rng, *case) for case in sizes(rng, CASES)],
     _read_gradients,
     (
         Mistake(

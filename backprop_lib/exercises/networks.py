@@ -17,7 +17,7 @@ import numpy as np
 
 from ..gradcheck import cost_of_parameter, numerical_gradient
 from ..network import MLP
-from .checking import Case, Mistake, Step, wrong
+from .checking import Case, Mistake, Step, sizes, wrong
 from .reading import described, read_array
 
 RELU_MARGIN = 1e-3
@@ -195,8 +195,8 @@ TWO_LAYER_BACKWARD_PASS = Step(
     "sigmoid units and the loss (a - y)^2 / 2; dWs[l - 1] is dJ/dW^l, dbs[l - 1] is dJ/db^l",
     ("model", "X", "Y"),
     lambda rng: [
-        _network_case(rng, sizes, "sigmoid", "sigmoid", "half_squared_error", 0.0, m)
-        for sizes, m in TWO_LAYER_CASES
+        _network_case(rng, layers, "sigmoid", "sigmoid", "half_squared_error", 0.0, m)
+        for layers, m in sizes(rng, TWO_LAYER_CASES)
     ],
     _read_gradients,
     (
@@ -230,7 +230,7 @@ BACKWARD_PASS = Step(
     "backward_pass(model, X, Y) -> (dWs, dbs), the gradients of model.cost(X, Y) for any MLP "
     "(L2 term included); dWs[l - 1] is dJ/dW^l, dbs[l - 1] is dJ/db^l",
     ("model", "X", "Y"),
-    lambda rng: [_network_case(rng, *case) for case in BACKWARD_CASES],
+    lambda rng: [_network_case(rng, *case) for case in sizes(rng, BACKWARD_CASES)],
     _read_gradients,
     (
         Mistake(

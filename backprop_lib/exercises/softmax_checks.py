@@ -13,7 +13,7 @@ import numpy as np
 from ..activations import sigmoid, softmax
 from ..gradcheck import numerical_gradient
 from ..losses import categorical_cross_entropy
-from .checking import Case, Mistake, Step, wrong
+from .checking import Case, Mistake, Step, sizes, wrong
 from .reading import read_array
 from .steps import PER_EXAMPLE
 
@@ -73,7 +73,7 @@ def _targets(rng, k, m, kind):
 
 def _delta_cases(rng):
     made = []
-    for k, m, kind in DELTA_CASES:
+    for k, m, kind in sizes(rng, DELTA_CASES):
         z, y = _logits(rng, k, m), _targets(rng, k, m, kind)
 
         def summed_loss(z_, y=y):
@@ -159,7 +159,7 @@ def _shifted_softmax(z, shift):
 
 def _softmax_cases(rng):
     made = []
-    for k, m in SOFTMAX_SHAPES:
+    for k, m in sizes(rng, SOFTMAX_SHAPES):
         z = _logits(rng, k, m)
         expected = _shifted_softmax(z, 0.0)  # no shift: the formula as written
         made.append(Case((z,), (expected,), ("softmax",), {"z": z, "m": m, "large": False}))
@@ -261,7 +261,7 @@ SOFTMAX = Step(
 
 def _jacobian_cases(rng):
     made = []
-    for k in JACOBIAN_SIZES:
+    for k in sizes(rng, JACOBIAN_SIZES):
         z = _logits(rng, k, 1)
         rows = [numerical_gradient(lambda v, i=i: float(softmax(v)[i, 0]), z).T for i in range(k)]
         made.append(Case((z,), (np.vstack(rows),), ("ds/dz",), {"z": z, "s": softmax(z)}))

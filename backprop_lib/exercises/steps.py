@@ -11,7 +11,7 @@ import numpy as np
 
 from ..activations import relu, sigmoid, tanh
 from ..losses import cross_entropy, half_squared_error, squared_error
-from .checking import EPSILON, Case, Mistake, Step
+from .checking import EPSILON, Case, Mistake, Step, sizes
 from .reading import read_one
 
 SHAPES = ((3, 5), (1, 1), (4, 1), (2, 400))
@@ -57,7 +57,7 @@ def draw_targets(rng, shape):
 def _activation(name, g, label, draw, mistakes, factors, integers=""):
     def cases(rng):
         made = []
-        for shape in SHAPES:
+        for shape in sizes(rng, SHAPES):
             z = draw(rng, shape)
             made.append(Case((z,), (slope(g, z),), (label,), {"z": z, "m": shape[1]}))
         return made
@@ -168,7 +168,7 @@ RELU_PRIME = _activation(
 def _loss(name, loss, formula, mistakes, factors):
     def cases(rng):
         made = []
-        for shape in SHAPES:
+        for shape in sizes(rng, SHAPES):
             a, y = rng.uniform(*A_RANGE, size=shape), draw_targets(rng, shape)
             expected = slope(lambda a_, y=y: loss(a_, y), a)
             made.append(Case((a, y), (expected,), ("dC/da",), {"a": a, "y": y, "m": shape[1]}))
@@ -277,7 +277,7 @@ def _logit(a):
 
 def _delta_cases(rng):
     made = []
-    for shape in SHAPES:
+    for shape in sizes(rng, SHAPES):
         a, y = rng.uniform(*A_RANGE, size=shape), draw_targets(rng, shape)
         expected = slope(lambda z, y=y: cross_entropy(sigmoid(z), y), _logit(a))
         made.append(Case((a, y), (expected,), ("delta",), {"a": a, "y": y, "m": shape[1]}))

@@ -26,13 +26,12 @@ import os
 import resource
 import sys
 
-import numpy as np
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
 from ..exercises import SPIRAL_SETTINGS, STEPS
 from ..exercises.calling import observe, observe_all
-from ..exercises.checking import Case
+from ..exercises.checking import Case, draw_cases
 from ..exercises.rules import ALLOWED_IMPORTS
 from .transport import encode
 
@@ -52,7 +51,7 @@ def cases_for(check, seed):
         dataclasses.replace(
             case, expected=(), context={k: v for k, v in case.context.items() if k in kept}
         )
-        for case in STEPS[check].cases(np.random.default_rng(seed))
+        for case in draw_cases(STEPS[check], seed)
     ]
 
 

@@ -16,10 +16,9 @@ import subprocess
 import sys
 import tempfile
 
-import numpy as np
-
 from ..exercises import SPIRAL_SETTINGS, STEPS
 from ..exercises.calling import CALL_SECONDS
+from ..exercises.checking import draw_cases
 from ..exercises.judging import judge
 from ..exercises.rules import findings, imported_names, message
 from ..exercises.tuning import judge_spiral_settings
@@ -103,7 +102,7 @@ def _feedback(exercise, outcomes, cells, submission, assignment):
         if outcome["kind"] == "answer":
             outcome["value"] = decode(outcome["value"])
     step = STEPS[exercise.check]
-    result = judge(step, step.cases(np.random.default_rng(exercise.seed)), outcomes)
+    result = judge(step, draw_cases(step, exercise.seed), outcomes)
     feedback = result.message
     if result.status != "right" and "NameError" in feedback:
         name = feedback.split("'")[1] if feedback.count("'") >= 2 else ""
