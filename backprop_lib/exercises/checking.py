@@ -208,7 +208,10 @@ def sizes(rng, table):
         if not isinstance(value, int) or isinstance(value, bool):
             return value
         if value not in new:
-            low, high = (2, SMALL - 1) if value < SMALL else (max(SMALL, value // 2), value * 3 // 2)
+            if value < SMALL:
+                low, high = 2, SMALL - 1
+            else:
+                low, high = max(SMALL, value // 2), value * 3 // 2
             choices = [v for v in range(low, high + 1) if v != value]
             new[value] = int(rng.choice(choices))
         return new[value]

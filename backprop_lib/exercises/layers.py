@@ -122,7 +122,7 @@ OUTPUT_DELTA = Step(
         ),
     ),
     {"1/m": PER_EXAMPLE},
-    hint="The delta is the entry-by-entry product dC_da * g_prime_z, of shape (n_L, m).",
+    hint="dC_da and g_prime_z are both (n_L, m), and so is the delta.",
     against="central differences of the loss C(g(z)) in z",
 )
 
@@ -180,8 +180,8 @@ HIDDEN_DELTA = Step(
         ),
     ),
     {"1/m": PER_EXAMPLE},
-    hint="W_next is (n_(l+1), n_l) and delta_next (n_(l+1), m), so W_next.T @ delta_next is "
-    "(n_l, m), the shape of g_prime_z.",
+    hint="W_next is (n_(l+1), n_l), delta_next (n_(l+1), m) and g_prime_z (n_l, m), the shape "
+    "of the answer.",
     against="central differences of the loss in z^l",
 )
 
@@ -234,7 +234,7 @@ WEIGHT_GRADIENT = Step(
         "1/m": "wrong: your weight_gradient is m = {m} times too small: the deltas are per "
         "example, so divide their sum by m once (the notes divide twice).",
     },
-    hint="delta is (n_l, m) and a_prev (n_(l-1), m), so delta @ a_prev.T is (n_l, n_(l-1)).",
+    hint="delta is (n_l, m) and a_prev (n_(l-1), m); the answer has W's shape, (n_l, n_(l-1)).",
     against="central differences of J(W) = (1/m) sum(delta * (W a_prev + b))",
 )
 

@@ -208,8 +208,8 @@ TWO_LAYER_BACKWARD_PASS = Step(
         *_mistakes_common(),
     ),
     MEANS,
-    hint="delta^2 is (n_2, m), W^2 is (n_2, n_1): delta^1 = sigma'(z^1) * (W^2)^T delta^2 is "
-    "(n_1, m), and dJ/dW^l = (1/m) delta^l (a^(l-1))^T.",
+    hint="Use model.forward(X) for Zs and As; delta^l is (n_l, m), one column per example, and "
+    "dJ/dW^l and dJ/db^l have the shapes of W^l and b^l.",
     against="central differences of model.cost",
 )
 
@@ -271,8 +271,8 @@ BACKWARD_PASS = Step(
         *_mistakes_common(),
     ),
     MEANS,
-    hint="Use model.forward(X) for Zs and As; delta^l is (n_l, m) and dJ/dW^l = (1/m) delta^l "
-    "(a^(l-1))^T + (lambda / m) W^l has the shape of W^l.",
+    hint="Use model.forward(X) for Zs and As; delta^l is (n_l, m), one column per example, and "
+    "dJ/dW^l and dJ/db^l have the shapes of W^l and b^l.",
     against="central differences of model.cost",
 )
 

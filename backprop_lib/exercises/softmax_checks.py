@@ -250,8 +250,8 @@ SOFTMAX = Step(
             "over each column's classes.",
         ),
     ),
-    hint="z is (k, m), one column per example; normalise each column: e / e.sum(axis=0, "
-    "keepdims=True).",
+    hint="z is (k, m), one column per example, and so is the answer: each column of it is one "
+    "example's probabilities.",
     against="the formula e^(z_j) / sum_i e^(z_i) in each column",
 )
 
@@ -341,7 +341,7 @@ SOFTMAX_JACOBIAN = Step(
         -1.0: "wrong: your softmax_jacobian has the wrong sign: its diagonal s_i (1 - s_i) is "
         "positive."
     },
-    hint="z is one example, a column (k, 1); s = softmax(z) is (k, 1) and s @ s.T is (k, k).",
+    hint="z is one example, a column (k, 1); the Jacobian is (k, k), entry (i, j) = ds_i/dz_j.",
     against="central differences of softmax(z), one row per output s_i",
 )
 
