@@ -1,9 +1,10 @@
 """Every notebook is an app that everyone can use, checked in a real browser (Chromium).
 
 - Voila serves every notebook of the instructor edition on its own (``voila
-  notebooks/NN_topic.ipynb``, as the README says) and, like every notebook of both editions,
+  notebooks/NN_topic.ipynb``, as the README says), and every notebook of the student edition
   inside JupyterLab's server (``/voila/render/...``, as on Binder): every image on the page
-  (diagrams, stored figures, explorers) loads, and none is missing.
+  (diagrams, stored figures, explorers) loads, and none is missing. Each standalone app is
+  started and run once, for all of its checks.
 - axe-core (the engine of most accessibility audits) finds no serious or critical violation
   on the app page of any notebook, with its explorers drawn, except those listed in
   :data:`NOT_OURS`, which come from ipywidgets itself.
@@ -178,11 +179,8 @@ def app(request, page, served, screenshots):
         server.stop()
 
 
-@pytest.mark.parametrize("app", INSTRUCTOR, ids=case_id, indirect=True)
-def test_the_app_shows_every_image_and_axe_finds_nothing_serious_of_ours(app):
-    page, path, failures = app
-    check_images(page, path, failures)
-    assert_no_errors(page)
+def check_axe(page):
+    """axe-core finds no serious or critical violation but those of :data:`NOT_OURS`."""
     violations = Axe().run(page).response["violations"]
     ours = [
         f"{v['id']} ({v['impact']}): {v['help']}: {node['html'][:120]}"
@@ -194,9 +192,11 @@ def test_the_app_shows_every_image_and_axe_finds_nothing_serious_of_ours(app):
     assert not ours, "\n".join(ours)
 
 
-@pytest.mark.parametrize("path", INSTRUCTOR + STUDENT, ids=case_id)
+@pytest.mark.parametrize("path", STUDENT, ids=case_id)
 def test_the_app_inside_jupyterlab_shows_every_image(page, lab, path):
-    """Voila's server extension, as on Binder: /voila/render/<notebook> of a Jupyter server."""
+    """Voila's server extension, as on Binder: /voila/render/<notebook> of a Jupyter server.
+    The student edition's apps: the instructor edition's run standalone below, and the two
+    editions differ only in the exercises' cells."""
     failures = open_app(page, f"{lab.url}/voila/render/{name(path)}", path)
     check_images(page, path, failures)
     assert_no_errors(page)
@@ -266,8 +266,13 @@ def play_and_pause(page, control):
 
 
 @pytest.mark.parametrize("app", INSTRUCTOR, ids=case_id, indirect=True)
-def test_every_explorer_control_works_from_the_keyboard(app):
-    page, path, _ = app
+def test_the_app_shows_every_image_passes_axe_and_works_from_the_keyboard(app):
+    """One Voila server and one run per notebook: the images and their alt text, axe, then
+    every control of every explorer from the keyboard."""
+    page, path, failures = app
+    check_images(page, path, failures)
+    assert_no_errors(page)
+    check_axe(page)
     controls = page.evaluate(TAG_CONTROLS, [EXPLORER_FIGURE, FOCUSABLE])
     assert controls, f"{name(path)} has no explorer controls"
     missing = tab_through(page, [control["key"] for control in controls])
