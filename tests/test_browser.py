@@ -1,10 +1,10 @@
 """End-to-end tests in a real browser: every notebook runs clean in JupyterLab, and the
 playground (notebook 06) reacts to its learning-rate slider and its play button, in
-JupyterLab and served as an app by Voila (on its own, and inside JupyterLab's server as
-on Binder).
+JupyterLab and served as an app by Voila inside JupyterLab's server, as on Binder (the
+standalone app is tried in test_apps.py).
 
 The session fixtures install Chromium when it is missing (``browser_session``), start one
-JupyterLab, one Voila and one Chromium for all tests, and stop them at the end. The servers
+JupyterLab and one Chromium for all tests, and stop them at the end. The servers
 serve a temporary copy of the repository, so the committed notebooks never change. Each
 test leaves a screenshot of its page in tests/screenshots/ (git-ignored), beside the
 servers' logs, to look at when it fails.
@@ -24,7 +24,6 @@ from tests.browser_session import (
     ROOT,
     RUN_ALL_TIMEOUT_MS,
     WIDGET_TIMEOUT_MS,
-    start_voila,
     step_slider,
 )
 
@@ -56,13 +55,6 @@ RUN_FINISHED = """prompts => document.querySelector(
         '.jp-Notebook-ExecutionIndicator[data-status=idle]') !== null
     && ![...document.querySelectorAll(prompts)].some(p => p.textContent.trim() === '[*]:')"""
 """The kernel is idle and no cell waits: all ran, or Run All stopped at an error."""
-
-
-@pytest.fixture(scope="session")
-def voila(served, screenshots):
-    server = start_voila(served, PLAYGROUND, screenshots / "voila.log")
-    yield server
-    server.stop()
 
 
 def open_notebook(page, lab, name):
@@ -135,24 +127,18 @@ def check_playground(page):
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_without_errors_in_jupyterlab(page, lab, name):
+    """Run All in JupyterLab; in the playground, then move a slider and play (the standalone
+    Voila app's controls are tried in test_apps.py)."""
     open_notebook(page, lab, name)
     run_all(page)
+    if name == PLAYGROUND.removeprefix("notebooks/"):
+        page.locator(LEARNING_RATE).scroll_into_view_if_needed()
+        check_playground(page)
+        assert_no_errors(page)
 
 
-def test_playground_reacts_in_jupyterlab(page, lab):
-    name = PLAYGROUND.removeprefix("notebooks/")
-    assert name in NOTEBOOKS, f"{PLAYGROUND} is missing"
-    open_notebook(page, lab, name)
-    run_all(page)
-    page.locator(LEARNING_RATE).scroll_into_view_if_needed()
-    check_playground(page)
-    assert_no_errors(page)
-
-
-def test_playground_reacts_in_voila(page, voila):
-    page.goto(voila.url, timeout=RUN_ALL_TIMEOUT_MS)  # loaded once every cell has run
-    check_playground(page)
-    assert_no_errors(page)
+def test_the_playground_is_among_the_notebooks():
+    assert PLAYGROUND.removeprefix("notebooks/") in NOTEBOOKS, f"{PLAYGROUND} is missing"
 
 
 def test_playground_reacts_in_voila_inside_jupyterlab(page, lab):
