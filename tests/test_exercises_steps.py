@@ -279,7 +279,7 @@ MISTAKES = [
     ("output_delta", lambda d, g: d * g / d.shape[1], "per example"),
     ("output_delta", lambda d, g: -d * g, "has the opposite sign"),
     ("output_delta", lambda d, g: d @ g.T, "has shape (3, 3) but must have shape (3, 5)."),
-    ("output_delta", lambda d, g: d @ g, "entry-by-entry product dC_da * g_prime_z"),
+    ("output_delta", lambda d, g: d @ g, "dC_da and g_prime_z are both (n_L, m)"),
     # hidden_delta
     ("hidden_delta", lambda W, d, g: g * (W @ d), "you used W_next where its transpose belongs"),
     ("hidden_delta", lambda W, d, g: W.T @ d, "you left out g'(z^l)"),
@@ -291,7 +291,7 @@ MISTAKES = [
         lambda W, d, g: d.T @ W * g.T,
         "your delta^l is the transpose of the right one",
     ),
-    ("hidden_delta", lambda W, d, g: (W.T @ d) * g.ravel(), "W_next.T @ delta_next is (n_l, m)"),
+    ("hidden_delta", lambda W, d, g: (W.T @ d) * g.ravel(), "g_prime_z (n_l, m), the shape"),
     # weight_gradient
     (
         "weight_gradient",
