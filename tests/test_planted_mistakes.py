@@ -70,8 +70,8 @@ def test_each_planted_bug_names_its_true_source():
 
 def test_planted_steps_compute_the_wrong_formulas():
     a, y = np.array([[0.2, 0.9]]), np.array([[0.0, 1.0]])
-    np.testing.assert_allclose(pm.squared_error_prime_against_one(a, y), 2 * (a - 1))
-    np.testing.assert_allclose(pm.cross_entropy_prime_wrong_sign(a, y), [[1 / 0.8, 1 / 0.9]])
+    np.testing.assert_allclose(pm.squared_error_prime_against_one(None, a, y), 2 * (a - 1))
+    np.testing.assert_allclose(pm.cross_entropy_prime_wrong_sign(None, a, y), [[1 / 0.8, 1 / 0.9]])
     W = np.array([[1.0, -2.0]])
     np.testing.assert_allclose(pm.l2_gradient_without_m(W, 0.5, 4), 0.5 * W)
     delta, a_prev = np.array([[1.0, 3.0]]), np.array([[2.0, 4.0]])  # one unit, two examples
@@ -85,7 +85,7 @@ def test_planted_steps_compute_the_wrong_formulas():
     )
     # 004's dJ/da^L of the mean cost: the per-example -y/a + (1 - y)/(1 - a), over m = 2.
     np.testing.assert_allclose(
-        pm.cross_entropy_prime_of_mean_cost(a, y), [[1 / 0.8 / 2, -1 / 0.9 / 2]]
+        pm.cross_entropy_prime_of_mean_cost(None, a, y), [[1 / 0.8 / 2, -1 / 0.9 / 2]]
     )
     z = np.array([[-1.0, 0.5, 2.0]])
     np.testing.assert_allclose(pm.activation_prime_at_a(bp.sigmoid_prime, z, bp.sigmoid(z)),

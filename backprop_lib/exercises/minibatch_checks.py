@@ -15,7 +15,7 @@ batch (:meth:`MLP.cost` divides its strength by the batch's b).
 
 from ..gradcheck import cost_of_parameter, numerical_gradient
 from .checking import Case, Mistake, Step, sizes
-from .networks import _network_case, _read_gradients, backward_with
+from .networks import SUMMED, _gradients, _l2, _network_case, _read_gradients
 
 CASES = (
     ((3, 3, 3, 3), "tanh", "sigmoid", "cross_entropy", 0.5, 4, 20),
@@ -47,7 +47,7 @@ def _case(rng, sizes, hidden, output, loss, l2_lambda, b, m):
 
 def _with_l2(factor):
     """The estimate with its L2 term ``factor`` times (lambda / b) W^l: b / m is right."""
-    return lambda c: backward_with(c["model"], c["X"], c["Y"], l2=factor(c))
+    return lambda c: _gradients(weight_penalty=_l2(factor(c)))(c)
 
 
 MINIBATCH_GRADIENTS = Step(
@@ -75,7 +75,7 @@ MINIBATCH_GRADIENTS = Step(
             "wrong: your L2 term is lambda W^l: divide it by m = {m}, the training set's size.",
         ),
         Mistake(
-            lambda c: backward_with(c["model"], c["X"], c["Y"], means=0, l2=c["b"] / c["m"]),
+            lambda c: _gradients(**SUMMED, weight_penalty=_l2(c["b"] / c["m"]))(c),
             "wrong: you summed the data term over the batch: divide it by b = {b}, the "
             "batch's size (it estimates J's mean over the examples).",
         ),

@@ -10,11 +10,21 @@ of any depth.
 ``dWs[l - 1]`` is dJ/dW^l, of shape (n_l, n_{l-1}), and ``dbs[l - 1]`` is dJ/db^l, of shape
 (n_l, 1), for the model's cost J = ``model.cost(X, Y)``. The right answers are central
 differences of that cost (:func:`backprop_lib.cost_of_parameter`); the mistakes are
-backward passes with one step changed (:func:`backward_with`).
+the core's backward pass with one step changed (:mod:`backprop_lib.backward`), as notebook
+05 plants them.
 """
+
+from dataclasses import replace
 
 import numpy as np
 
+from ..backprop import l2_gradient
+from ..backward import (
+    RIGHT_STEPS,
+    activation_prime_at_a,
+    backward_pass,
+    hidden_delta_untransposed,
+)
 from ..gradcheck import cost_of_parameter, numerical_gradient
 from ..network import MLP
 from .checking import Case, Mistake, Step, sizes, wrong
@@ -55,70 +65,52 @@ def _network_case(rng, sizes, hidden, output, loss, l2_lambda, m):
     return Case((model, X, Y), expected, labels, context)
 
 
-def _output_slope(model, z, a, kind):
-    if kind == "none":
-        return 1.0
-    if kind == "at_a":
-        return model.g_out_prime(a)
-    return model.g_prime(z) if kind == "hidden" else model.g_out_prime(z)
+def _gradients(**changed):
+    """A mistake's prediction: the backward pass with the steps ``changed``, as the tuple
+    (dJ/dW^1, ..., dJ/dW^L, dJ/db^1, ..., dJ/db^L)."""
+
+    def predict(c):
+        dWs, dbs = backward_pass(c["model"], c["X"], c["Y"], replace(RIGHT_STEPS, **changed))
+        return (*dWs, *dbs)
+
+    return predict
 
 
-def _hidden_slope(model, z, a, kind):
-    if kind == "none":
-        return 1.0
-    return model.g_prime(a) if kind == "at_a" else model.g_prime(z)
+def _l2(factor):
+    """A weight-penalty step ``factor`` (lambda / m) W^l (1 is right)."""
+    return lambda W, l2_lambda, m: factor * l2_gradient(W, l2_lambda, m)
 
 
-def backward_with(model, X, Y, output="right", hidden="right", means=1, l2=1.0, biases=False):
-    r"""A backward pass with one step changed, to recognise an answer that makes that mistake.
-
-    Parameters
-    ----------
-    model : MLP
-    X : ndarray of shape (n_0, m)
-    Y : ndarray of shape (n_L, m)
-    output : {"right", "fused", "none", "at_a", "hidden"}
-        delta^L = dC/da * g'(z^L); a - y; dC/da alone; with g'(a^L); with the hidden g'.
-    hidden : {"right", "no_transpose", "none", "at_a"}
-        delta^l = g'(z^l) * (W^(l+1))^T delta^(l+1); with W^(l+1); without g'; with g'(a^l).
-    means : int
-        The data terms are divided by m ** means (1 is right).
-    l2 : float
-        The L2 term is l2 * (lambda / m) W^l (1 is right).
-    biases : bool
-        Add (lambda / m) b^l to dJ/db^l (regularised biases).
-
-    Returns
-    -------
-    tuple of ndarray
-        (dJ/dW^1, ..., dJ/dW^L, dJ/db^1, ..., dJ/db^L).
-    """
-    Zs, As = model.forward(X)
-    m, L = X.shape[1], len(model.weights)
-    if output == "fused":
-        delta = As[L] - Y
-    else:
-        delta = model.loss_prime(As[L], Y) * _output_slope(model, Zs[L - 1], As[L], output)
-    decay = l2 * model.l2_lambda / m
-    dWs, dbs = [None] * L, [None] * L
-    for l in range(L, 0, -1):
-        W = model.weights[l - 1]
-        dWs[l - 1] = delta @ As[l - 1].T / m**means + decay * W
-        dbs[l - 1] = delta.sum(axis=1, keepdims=True) / m**means
-        if biases:
-            dbs[l - 1] = dbs[l - 1] + decay * model.biases[l - 1]
-        if l > 1:
-            back = (W if hidden == "no_transpose" else W.T) @ delta
-            delta = _hidden_slope(model, Zs[l - 2], As[l - 1], hidden) * back
-    return (*dWs, *dbs)
+def _one(*args):
+    """A derivative step left out: 1 in its place."""
+    return 1.0
 
 
-def _with(**options):
-    return lambda c: backward_with(c["model"], c["X"], c["Y"], **options)
+def _summed(delta, a_prev=None):
+    """The data term summed over the examples, not averaged."""
+    return delta @ a_prev.T if a_prev is not None else delta.sum(axis=1, keepdims=True)
+
+
+def _twice_averaged(delta, a_prev=None):
+    """The data term divided by m twice (as note 004 does)."""
+    return _summed(delta, a_prev) / delta.shape[1] ** 2
+
+
+def _output_slope_at_a(model, z, a):
+    """g'(a^L) at the output, instead of g'(z^L)."""
+    return model.g_out_prime(a)
+
+
+SUMMED = {"weight_gradient": _summed, "bias_gradient": lambda delta, a_prev: _summed(delta)}
+TWICE_AVERAGED = {
+    "weight_gradient": _twice_averaged,
+    "bias_gradient": lambda delta, a_prev: _twice_averaged(delta),
+}
+"""The data terms m times too large, and m times too small."""
 
 
 def _reversed(c):
-    right = backward_with(c["model"], c["X"], c["Y"])
+    right = _gradients()(c)
     L = c["L"]
     return (*right[:L][::-1], *right[L:][::-1])
 
@@ -174,12 +166,15 @@ MEANS = {
 def _mistakes_common():
     """The mistakes both backward-pass checks recognise."""
     return (
-        Mistake(_with(output="at_a", hidden="at_a"), AT_A),
-        Mistake(_with(hidden="at_a"), AT_A),
-        Mistake(_with(hidden="no_transpose"), NO_TRANSPOSE),
-        Mistake(_with(hidden="none"), NO_HIDDEN_SLOPE),
-        Mistake(_with(means=0), MEANS["m"]),
-        Mistake(_with(means=2), MEANS["1/m"]),
+        Mistake(
+            _gradients(output_slope=_output_slope_at_a, activation_prime=activation_prime_at_a),
+            AT_A,
+        ),
+        Mistake(_gradients(activation_prime=activation_prime_at_a), AT_A),
+        Mistake(_gradients(hidden_delta=hidden_delta_untransposed), NO_TRANSPOSE),
+        Mistake(_gradients(activation_prime=_one), NO_HIDDEN_SLOPE),
+        Mistake(_gradients(**SUMMED), MEANS["m"]),
+        Mistake(_gradients(**TWICE_AVERAGED), MEANS["1/m"]),
         Mistake(_reversed, REVERSED),
     )
 
@@ -201,7 +196,7 @@ TWO_LAYER_BACKWARD_PASS = Step(
     _read_gradients,
     (
         Mistake(
-            _with(output="none"),
+            _gradients(output_slope=_one),
             "wrong: your output delta leaves out sigma'(z^2): for (a - y)^2 / 2 it is "
             "(a - y) * sigma'(z^2) (a - y alone is the delta of the cross-entropy).",
         ),
@@ -234,37 +229,37 @@ BACKWARD_PASS = Step(
     _read_gradients,
     (
         Mistake(
-            _with(l2=0.0),
+            _gradients(weight_penalty=_l2(0.0)),
             "wrong: you left out the L2 term: add (lambda / m) W^l to dJ/dW^l (this model's "
             "l2_lambda is {l2_lambda}).",
         ),
         Mistake(
-            lambda c: backward_with(c["model"], c["X"], c["Y"], l2=c["m"]),
+            _gradients(weight_penalty=lambda W, l2_lambda, m: l2_lambda * W),
             "wrong: your L2 term is lambda W; the gradient of (lambda / 2m) sum ||W^l||^2 is "
             "(lambda / m) W^l (the notes leave out the m).",
         ),
         Mistake(
-            _with(l2=0.5),
+            _gradients(weight_penalty=_l2(0.5)),
             "wrong: your L2 term is (lambda / 2m) W^l; the 2 of the square cancels the 1/2: it "
             "is (lambda / m) W^l.",
         ),
         Mistake(
-            _with(biases=True),
+            _gradients(bias_penalty=l2_gradient),
             "wrong: you regularised the biases: the L2 penalty is on the weights only, so "
             "dJ/db^l has no (lambda / m) b^l term.",
         ),
         Mistake(
-            _with(output="fused"),
+            _gradients(loss_prime=lambda model, a, y: a - y, output_slope=_one),
             "wrong: you used delta^L = a - y, which holds only for a sigmoid output with the "
             "cross-entropy; in general delta^L = dC/da * g'(z^L).",
         ),
         Mistake(
-            _with(output="none"),
+            _gradients(output_slope=_one),
             "wrong: your output delta leaves out g'(z^L): delta^L = dC/da * g'(z^L) "
             "(model.loss_prime and model.g_out_prime).",
         ),
         Mistake(
-            _with(output="hidden"),
+            _gradients(output_slope=lambda model, z, a: model.g_prime(z)),
             "wrong: at the output layer you used the hidden layers' derivative; the output's "
             "is model.g_out_prime.",
         ),

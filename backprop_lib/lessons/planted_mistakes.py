@@ -1,114 +1,27 @@
 r"""Notebook 05, computed: backward passes with one planted mistake each.
 
-Each mistake is one replaced step of :func:`backward_pass`, which is the backpropagation of
-:class:`backprop_lib.MLP` written with swappable steps, so that a mistake is a one-line
-change that :func:`backprop_lib.check_network_gradients` must catch. Each :class:`PlantedBug`
-says which course note makes its mistake, or that it is a classic mistake the notes do not
-make.
+Each mistake is one replaced step of :func:`backprop_lib.backward.backward_pass`, the
+backpropagation of :class:`backprop_lib.MLP` written with swappable steps, so that a mistake
+is a one-line change that :func:`backprop_lib.check_network_gradients` must catch. Each
+:class:`PlantedBug` says which course note makes its mistake, or that it is a classic mistake
+the notes do not make.
 """
 
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from ..backprop import (
-    bias_gradient,
-    hidden_delta,
-    l2_gradient,
-    output_delta,
-    weight_gradient,
+from ..backprop import l2_gradient, weight_gradient
+from ..backward import (
+    RIGHT_STEPS,
+    BackwardSteps,
+    activation_prime_at_a,
+    backward_pass,
+    hidden_delta_untransposed,
 )
 from ..gradcheck import check_network_gradients
 from ..losses import cross_entropy_prime, squared_error_prime
 from ..network import MLP
-
-# ----- backpropagation with swappable steps ---------------------------------------------------
-
-
-def activation_prime_at_z(g_prime, z, a):
-    r"""The right input of a derivative: :math:`g'(z^l)` (``a`` is not used)."""
-    return g_prime(z)
-
-
-def bias_gradient_of_delta(delta, a_prev):
-    r"""The right bias gradient :math:`\frac1m \sum_i \delta^{l,(i)}` (``a_prev`` is not used)."""
-    return bias_gradient(delta)
-
-
-@dataclass(frozen=True)
-class BackwardSteps:
-    r"""The steps of backpropagation, each replaceable by a wrong one.
-
-    The defaults are the right steps, so ``BackwardSteps()`` gives the gradients of
-    ``model.gradients``.
-
-    Attributes
-    ----------
-    loss_prime : callable or None
-        ``(a, y) -> dC/da`` at the output; None uses the model's loss.
-    activation_prime : callable
-        ``(g_prime, z, a) -> g'`` for a hidden layer, given its z^l and a^l.
-    hidden_delta : callable
-        ``(W_next, delta_next, g_prime_z) -> delta^l``.
-    weight_gradient : callable
-        ``(delta, a_prev) -> dJ/dW^l`` without the L2 term.
-    bias_gradient : callable
-        ``(delta, a_prev) -> dJ/db^l``.
-    weight_penalty : callable
-        ``(W, l2_lambda, m) ->`` the L2 term of dJ/dW^l, added when the model's
-        l2_lambda > 0.
-    bias_penalty : callable or None
-        ``(b, l2_lambda, m) ->`` an L2 term for dJ/db^l; None (right: biases are not
-        regularised).
-    """
-
-    loss_prime: object = None
-    activation_prime: object = activation_prime_at_z
-    hidden_delta: object = hidden_delta
-    weight_gradient: object = weight_gradient
-    bias_gradient: object = bias_gradient_of_delta
-    weight_penalty: object = l2_gradient
-    bias_penalty: object = None
-
-
-def backward_pass(model, X, Y, steps=BackwardSteps()):
-    r"""Backpropagation through ``model`` with the given steps (the right ones by default).
-
-    The output delta is the general :math:`\delta^L = \partial C/\partial a^L \odot g'(z^L)`
-    (for a sigmoid with cross-entropy, equal to ``a - y`` up to round-off); then the delta
-    recursion down to layer 1, with each layer's gradients on the way.
-
-    Parameters
-    ----------
-    model : MLP
-    X : ndarray of shape (n_0, m)
-    Y : ndarray of shape (n_L, m)
-    steps : BackwardSteps
-
-    Returns
-    -------
-    dWs, dbs : lists of ndarray
-        As :meth:`MLP.gradients`: ``dWs[l - 1]`` is (n_l, n_{l-1}) and ``dbs[l - 1]`` (n_l, 1)
-        when the steps are right.
-    """
-    Zs, As = model.forward(X)
-    L, m = len(model.weights), X.shape[1]
-    loss_prime = steps.loss_prime or model.loss_prime
-    delta = output_delta(loss_prime(As[L], Y), model.g_out_prime(Zs[L - 1]))
-    dWs, dbs = [None] * L, [None] * L
-    for l in range(L, 0, -1):
-        W, b = model.weights[l - 1], model.biases[l - 1]
-        dW = steps.weight_gradient(delta, As[l - 1])
-        db = steps.bias_gradient(delta, As[l - 1])
-        if model.l2_lambda > 0:
-            dW = dW + steps.weight_penalty(W, model.l2_lambda, m)
-            if steps.bias_penalty is not None:
-                db = db + steps.bias_penalty(b, model.l2_lambda, m)
-        dWs[l - 1], dbs[l - 1] = dW, db
-        if l > 1:
-            g_prime = steps.activation_prime(model.g_prime, Zs[l - 2], As[l - 1])
-            delta = steps.hidden_delta(W, delta, g_prime)
-    return dWs, dbs
 
 
 def replaced_steps(steps):
@@ -123,18 +36,17 @@ def replaced_steps(steps):
     dict of str to callable
         Empty for the right backward pass; one entry for each planted mistake.
     """
-    right = BackwardSteps()
     return {
         field.name: getattr(steps, field.name)
         for field in fields(steps)
-        if getattr(steps, field.name) is not getattr(right, field.name)
+        if getattr(steps, field.name) is not getattr(RIGHT_STEPS, field.name)
     }
 
 
 # ----- the planted mistakes, one function each ------------------------------------------------
 
 
-def squared_error_prime_against_one(a, y):
+def squared_error_prime_against_one(model, a, y):
     r"""Note 001's slip: :math:`\partial C_0/\partial a = 2(a - 1)`; right is :math:`2(a - y)`."""
     return squared_error_prime(a, np.ones_like(y))
 
@@ -145,7 +57,7 @@ def bias_gradient_like_weight_gradient(delta, a_prev):
     return weight_gradient(delta, a_prev)
 
 
-def cross_entropy_prime_wrong_sign(a, y):
+def cross_entropy_prime_wrong_sign(model, a, y):
     r"""Note 003's slip: :math:`y/a + (1 - y)/(1 - a)`; right is :math:`-y/a + (1 - y)/(1 - a)`."""
     return y / a + (1.0 - y) / (1.0 - a)
 
@@ -155,7 +67,7 @@ def l2_gradient_without_m(W, l2_lambda, m):
     return l2_gradient(W, l2_lambda, 1)
 
 
-def cross_entropy_prime_of_mean_cost(a, y):
+def cross_entropy_prime_of_mean_cost(model, a, y):
     r"""Note 004's :math:`\Delta^L` taken from the mean cost J: the output's
     :math:`\partial J/\partial a^{L,(i)} = \frac1m \partial C/\partial a^{L,(i)}` (cross-entropy)
     where the per-example :math:`\partial C/\partial a^{L,(i)}` belongs.
@@ -165,14 +77,6 @@ def cross_entropy_prime_of_mean_cost(a, y):
     as note 004 writes them, divide by m a second time: they carry :math:`1/m^2`.
     """
     return cross_entropy_prime(a, y) / a.shape[1]
-
-
-def activation_prime_at_a(g_prime, z, a):
-    r"""A classic mistake, not in the notes: :math:`g'(a^l)` instead of :math:`g'(z^l)`
-    (``z`` is not used). Notes 002 and 003 write the sigmoid's derivative as a formula in
-    the output, :math:`a(1 - a)`, which is right; feeding a to a derivative that takes z
-    is not."""
-    return g_prime(a)
 
 
 def activation_prime_as_integers(g_prime, z, a):
@@ -186,13 +90,6 @@ def weight_gradient_from_to(delta, a_prev):
     order (w_ij from unit i to unit j, right in its own row notation) gives when copied into
     our layout without transposing."""
     return weight_gradient(delta, a_prev).T
-
-
-def hidden_delta_untransposed(W_next, delta_next, g_prime_z):
-    r"""A classic mistake, not in the notes: :math:`g'(z^l) \odot W^{l+1} \delta^{l+1}`;
-    right is :math:`g'(z^l) \odot (W^{l+1})^T \delta^{l+1}`. It is what note 002's row form
-    (right in its own notation) gives when read in columns without transposing."""
-    return hidden_delta(W_next.T, delta_next, g_prime_z)
 
 
 CLASSIC = "a classic mistake, not in the notes"
@@ -227,9 +124,6 @@ class PlantedBug:
         source = "classic" if self.source == CLASSIC else f"note {self.source}"
         return f"{source}: {self.name}"
 
-
-RIGHT_STEPS = BackwardSteps()
-"""The right backward pass: ``backward_pass(model, X, Y, RIGHT_STEPS)`` = ``model.gradients``."""
 
 PLANTED_BUGS = (
     PlantedBug(
