@@ -82,19 +82,24 @@ SERVER_START_TIMEOUT = 180
 #   c.JupyterHub.ssl_cert = "/etc/letsencrypt/live/HOST/fullchain.pem"
 #   c.JupyterHub.ssl_key = "/etc/letsencrypt/live/HOST/privkey.pem"
 STATE.mkdir(parents=True, exist_ok=True)
+STATE.chmod(0o700)  # the database (names, ports) and the cookie secret: the hub's alone
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.pid_file = str(STATE / "jupyterhub-proxy.pid")
 c.ConfigurableHTTPProxy.command = [str(PROXY) if PROXY.exists() else "configurable-http-proxy"]
+# Restarting the hub (an upgrade, a changed setting) leaves the students' servers and
+# kernels running, unsaved work and all: the new hub finds them in its database.
+c.JupyterHub.cleanup_servers = False
 
 # --- Who may log in -----------------------------------------------------------------------
 # The machine's own accounts (PAM): what a single machine uses for real, with no service to
 # register. Give each student a system account in the group below (e.g.
-# `useradd -m -G backprop-students alice`); their homes keep students apart. Both groups must
+# `useradd -m -G backprop-students alice`), each instructor one in backprop-instructors (who
+# may log in too, as the hub's admins); their homes keep students apart. Both groups must
 # exist, or every login fails. The accounts must be able to run this clone's .venv: make it
 # from a system Python (/usr/bin/python3), not one under root's home.
 c.JupyterHub.authenticator_class = "pam"
-c.PAMAuthenticator.allowed_groups = {"backprop-students"}
+c.PAMAuthenticator.allowed_groups = {"backprop-students", "backprop-instructors"}
 c.PAMAuthenticator.admin_groups = {"backprop-instructors"}
 
 # --- Or your university's login (swap the block above for one of these) --------------------

@@ -78,10 +78,8 @@ LAB_SETTINGS = {
     # Keep every cell in the page (JupyterLab can leave cells that are off screen out of
     # it), so that the tests see all prompts and outputs.
     "@jupyterlab/notebook-extension/tracker": '{"windowingMode": "none"}',
-    # No "would you like news?" pop-up, and no attempt to reach the internet.
-    "@jupyterlab/apputils-extension/notification": '{"fetchNews": "false", '
-    '"checkForUpdates": false}',
 }
+"""(The course's jupyter-config/ turns off JupyterLab's news pop-up for everyone.)"""
 
 
 def ensure_chromium():

@@ -123,6 +123,8 @@ class Hub:
     idle : dict of str to int, optional
         Idle times in seconds, by the names of the environment variables that
         hosting/jupyterhub_config.py reads (e.g. ``BACKPROP_SERVER_IDLE_TIMEOUT``).
+    hub_port : int, optional
+        The port of the hub's API (a free one by default); a restart reuses the old one.
 
     Attributes
     ----------
@@ -136,10 +138,11 @@ class Hub:
         The hub's (and its proxy's and servers') output.
     """
 
-    def __init__(self, folder, idle=None):
+    def __init__(self, folder, idle=None, hub_port=None):
         folder = Path(folder)
         ensure_proxy()
         self.homes = folder / "homes"
+        self.hub_port = hub_port or free_port()  # a restarted hub keeps it: servers call it
         command = [
             str(BIN / "jupyterhub"),
             "-f",
@@ -150,7 +153,7 @@ class Hub:
             "--JupyterHub.spawner_class=simple",
             f"--SimpleLocalProcessSpawner.home_dir_template={self.homes}/{{username}}",
             "--ip=127.0.0.1",
-            f"--JupyterHub.hub_port={free_port()}",
+            f"--JupyterHub.hub_port={self.hub_port}",
             f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{free_port()}",
             f"--db=sqlite:///{folder / 'jupyterhub.sqlite'}",
             f"--JupyterHub.cookie_secret_file={folder / 'jupyterhub_cookie_secret'}",
@@ -162,9 +165,13 @@ class Hub:
         self.url = self._server.url
         self.pid = self._server.process.pid
 
+    def stop_hub_only(self):
+        """Stop the hub process alone, as a restart does: the students' servers go on."""
+        self._server.stop()
+
     def stop(self):
-        """Stop the hub (it stops the students' servers and its proxy), then kill whatever
-        of what it started is still running."""
+        """Stop the hub (and its proxy), then kill whatever of what it started is still
+        running: the students' servers, which the shipped configuration leaves running."""
         try:
             started = psutil.Process(self._server.process.pid).children(recursive=True)
         except psutil.NoSuchProcess:
@@ -298,11 +305,18 @@ class Kernel:
     ----------
     student : Student
         A student with a running server and a token.
+    kernel_id : str, optional
+        A kernel already running on that server, to connect to; else a new one is started.
     """
 
-    def __init__(self, student):
+    def __init__(self, student, kernel_id=None):
         self.student = student
-        self.id = student.server_api("POST", "/kernels", json={"name": "python3"}).json()["id"]
+        new = kernel_id is None
+        self.id = (
+            student.server_api("POST", "/kernels", json={"name": "python3"}).json()["id"]
+            if new
+            else kernel_id
+        )
         self.session = uuid.uuid4().hex
         url = student.server_url.replace("http", "ws", 1)
         self._socket = websocket.create_connection(

@@ -137,6 +137,17 @@ def test_notebook_runs_without_errors_in_jupyterlab(page, lab, name):
         assert_no_errors(page)
 
 
+def test_jupyterlab_asks_no_one_about_news(page, lab):
+    """The course's page_config (jupyter-config/labconfig/) turns off JupyterLab's plugin that
+    asks about Jupyter's news and checks for updates (nothing fetched, no pop-up)."""
+    open_notebook(page, lab, NOTEBOOKS[0])
+    config = page.evaluate(
+        "() => JSON.parse(document.getElementById('jupyter-config-data').textContent)"
+    )
+    assert "@jupyterlab/apputils-extension:announcements" in config["disabledExtensions"]
+    assert "official Jupyter news" not in page.locator("body").inner_text()
+
+
 def test_the_playground_is_among_the_notebooks():
     assert PLAYGROUND.removeprefix("notebooks/") in NOTEBOOKS, f"{PLAYGROUND} is missing"
 

@@ -6,6 +6,8 @@ websocket APIs with a token the hub gave each of them (see tests/hub_session.py)
 its proxy and every server are stopped at the end; every wait is bounded.
 """
 
+from pathlib import Path
+
 import nbformat
 import pytest
 import requests
@@ -156,3 +158,36 @@ def test_an_idle_kernel_and_then_an_idle_server_are_culled(tmp_path):
     finally:
         hub.stop()
     assert "DELETE /hub/api/users/dave/server (idle-culler@" in hub.log.read_text()
+
+
+def test_a_hub_restart_keeps_the_students_servers_and_kernels(tmp_path):
+    """hosting/jupyterhub_config.py leaves the servers running when the hub stops; a new hub
+    on the same state finds them, with their kernels and what those hold."""
+    first = Hub(tmp_path)
+    second = None
+    try:
+        student = Student(first, "erin")
+        student.log_in()
+        student.start_server()
+        student.get_token()
+        kernel = Kernel(student)
+        kernel.execute("work = 6 * 7")
+        kernel.close()
+        [running] = student.server_api("GET", "/kernels").json()
+        first.stop_hub_only()
+        second = Hub(tmp_path, hub_port=first.hub_port)
+        student = Student(second, "erin")
+        student.log_in()
+        wait_until(student.server_ready, CULL_WAIT, "the hub to find the running server")
+        student.get_token()
+        assert [k["id"] for k in student.server_api("GET", "/kernels").json()] == [running["id"]]
+        kernel = Kernel(student, running["id"])
+        outputs, _ = kernel.execute("work")
+        assert outputs[0].data["text/plain"] == "42"
+        kernel.close()
+    finally:
+        for hub in (second, first):
+            if hub is not None:
+                hub.stop()
+    state = Path(__file__).resolve().parent.parent / "hosting" / "state"
+    assert state.is_dir() and state.stat().st_mode & 0o077 == 0  # the hub's alone
