@@ -6,8 +6,9 @@ student's own system user), after installing the proxy once:
     npm install --prefix .hub_cache configurable-http-proxy@5.3.0
     .venv/bin/jupyterhub -f hosting/jupyterhub_config.py
 
-Students open http://THIS-MACHINE:8000, log in with their system account and land in
-JupyterLab at their own copy of the student edition, ``~/backprop-course/``. Everything the
+The hub listens on 127.0.0.1:8000; with HTTPS in front (see below), students open
+https://THIS-MACHINE, log in with their system account and land in JupyterLab at their own
+copy of the student edition, ``~/backprop-course/``. Everything the
 hub writes while it runs (its database, cookie secret and the proxy's pid) goes to
 ``hosting/state/``, which git ignores. ``tests/test_hub.py`` starts this same file and
 overrides only the authenticator, the spawner, the addresses and the state folder on the
@@ -77,10 +78,13 @@ SERVER_START_TIMEOUT = 180
 """Seconds a server may take to start at all (the default 60 s, raised for the same reason)."""
 
 # --- Where the hub listens and keeps its state --------------------------------------------
-# JupyterHub's default: port 8000 on every interface (`--ip` and `--port` change it). For a
-# class, put HTTPS in front (a reverse proxy), or give the hub a certificate:
+# Port 8000 on this machine's loopback address only: students log in with their system
+# passwords, which must never cross a network in plain HTTP. Put HTTPS in front (a reverse
+# proxy on 443 forwarding to 127.0.0.1:8000, websockets included), or give the hub a
+# certificate and listen on every interface (`--ip=0.0.0.0`):
 #   c.JupyterHub.ssl_cert = "/etc/letsencrypt/live/HOST/fullchain.pem"
 #   c.JupyterHub.ssl_key = "/etc/letsencrypt/live/HOST/privkey.pem"
+c.JupyterHub.ip = "127.0.0.1"
 STATE.mkdir(parents=True, exist_ok=True)
 STATE.chmod(0o700)  # the database (names, ports) and the cookie secret: the hub's alone
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
