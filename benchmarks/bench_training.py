@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from backprop_lib import MLP
+from backprop_lib.losses import PROBABILITY_FLOOR
 
 SEED = 0
 LARGE_SIZES, LARGE_M, LARGE_LR, LARGE_EPOCHS = [12288, 20, 7, 5, 1], 209, 0.0075, 20
@@ -20,7 +21,9 @@ SMALL_SIZES, SMALL_M, SMALL_LR, SMALL_EPOCHS = [2, 8, 8, 1], 200, 0.5, 500
 
 
 def plain_fit(Ws, bs, X, Y, lr, epochs):
-    """The same maths as MLP.fit (relu hidden, sigmoid output, cross-entropy), inline."""
+    """The same maths as MLP.fit (relu hidden, sigmoid output, cross-entropy), inline; the cost
+    keeps the predictions PROBABILITY_FLOOR away from 0 and 1 as the library does, so that a
+    confident right prediction costs a tiny number, not log(0)."""
     L, m = len(Ws), X.shape[1]
     costs = np.empty(epochs)
     for epoch in range(epochs):
@@ -30,7 +33,8 @@ def plain_fit(Ws, bs, X, Y, lr, epochs):
             Zs.append(z)
             As.append(np.maximum(z, 0.0) if l < L - 1 else 1.0 / (1.0 + np.exp(-z)))
         a = As[-1]
-        costs[epoch] = -np.sum(Y * np.log(a) + (1.0 - Y) * np.log(1.0 - a)) / m
+        p = a.clip(PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
+        costs[epoch] = -np.sum(Y * np.log(p) + (1.0 - Y) * np.log(1.0 - p)) / m
         delta = a - Y
         for l in range(L - 1, -1, -1):
             dW = delta @ As[l].T / m
