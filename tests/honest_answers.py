@@ -159,14 +159,18 @@ def _order_with_a_stack(output):
     return order
 
 
-def sweep_with_a_stack(output):
-    order = _order_with_a_stack(output)
+def _sweep_along(order, output):
+    """The backward sweep over ``order`` (each node after its inputs), walked backwards."""
     for node in order:
         node.grad = 0.0
     output.grad = 1.0
     for node in reversed(order):
         for parent, local in zip(node.parents, node.local_grads, strict=True):
             parent.grad += local * node.grad
+
+
+def sweep_with_a_stack(output):
+    _sweep_along(_order_with_a_stack(output), output)
 
 
 def sweep_counting_uses(output):
@@ -199,12 +203,7 @@ def sweep_by_recursion(output):
             order.append(node)
 
     visit(output)
-    for node in order:
-        node.grad = 0.0
-    output.grad = 1.0
-    for node in reversed(order):
-        for parent, local in zip(node.parents, node.local_grads, strict=True):
-            parent.grad += local * node.grad
+    _sweep_along(order, output)
 
 
 # ----- notebook 08: the softmax -------------------------------------------------------------------

@@ -267,7 +267,7 @@ def _same_as(original):
 
 PATCHES = {
     "numpy.abs": lambda mp: mp.setattr(np, "abs", _same_as(np.abs)),
-    "matches": lambda mp: mp.setattr(exercises.checking, "matches", lambda *a: True),
+    "matches": lambda mp: mp.setattr(exercises.diagnosis, "matches", lambda *a: True),
     "judge": lambda mp: mp.setattr(exercises.judging, "judge", lambda *a: None),
     "sys.modules": lambda mp: mp.setitem(
         sys.modules, "backprop_lib.exercises.checking", types.ModuleType("fake")

@@ -23,6 +23,8 @@ from backprop_lib.exercises import STEPS, release
 from backprop_lib.grading import __main__ as command
 from backprop_lib.grading import assignment, submission
 
+from .test_release import nbgrader
+
 TIME_LIMIT = 12
 """Seconds per submission in these tests: the runner's start and the two checks take ~2 s."""
 
@@ -38,24 +40,6 @@ HIDDEN_DELTA = '''def hidden_delta(W_next, delta_next, g_prime_z):
     ### BEGIN SOLUTION
     return g_prime_z * (W_next.T @ delta_next)
     ### END SOLUTION'''
-
-
-def nbgrader(grade_id, solution=False, grade=False, points=None, stub=""):
-    metadata = {
-        "nbgrader": {
-            "grade": grade,
-            "grade_id": grade_id,
-            "locked": not solution,
-            "schema_version": 3,
-            "solution": solution,
-            "task": False,
-        }
-    }
-    if points is not None:
-        metadata["nbgrader"]["points"] = points
-    if stub:
-        metadata["backprop"] = {"stub": stub}
-    return metadata
 
 
 def check_cell(name):
@@ -291,7 +275,7 @@ def test_patches_that_slip_past_the_rules_still_change_nothing(course, tmp_path,
     monkeypatch.setattr(submission, "findings", lambda source, modules: [])
     patched = with_sources(
         sigmoid="import builtins\n"
-        "exercises.checking.matches = lambda *a: True\n"
+        "exercises.diagnosis.matches = lambda *a: True\n"
         "exercises.judging.judge = lambda *a: exercises.CheckResult('x', 'right', 'right')\n"
         "np.max = lambda *a, **k: 0.0\n"
         "builtins.print = lambda *a, **k: None\n\n"

@@ -65,8 +65,9 @@ def check_source(name, hidden, visible):
     )
 
 
-def nbgrader(grade_id, solution=False, grade=False, points=None):
-    """Cell metadata as the exercise contract writes it."""
+def nbgrader(grade_id, solution=False, grade=False, points=None, stub=None):
+    """Cell metadata as the exercise contract writes it (a solution's stub from STUBS unless
+    ``stub`` is given)."""
     metadata = {
         "nbgrader": {
             "grade": grade,
@@ -80,7 +81,7 @@ def nbgrader(grade_id, solution=False, grade=False, points=None):
     if points is not None:
         metadata["nbgrader"]["points"] = points
     if solution:
-        metadata["backprop"] = {"stub": STUBS[grade_id.split("_", 1)[1]]}
+        metadata["backprop"] = {"stub": stub or STUBS[grade_id.split("_", 1)[1]]}
     return metadata
 
 

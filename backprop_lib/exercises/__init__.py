@@ -141,7 +141,14 @@ def check(name, fn, seed=0, seconds=CALL_SECONDS):
             ": restart the kernel and run the notebook from the top. The grader checks your "
             "functions in a process of its own.",
         )
-    found = findings(cell_source(fn), _modules(fn)) if callable(fn) else []
+    if not callable(fn):
+        got = "None" if fn is None else f"a {type(fn).__name__}"
+        return CheckResult(
+            name,
+            "wrong",
+            f"wrong: pass your function itself to check, without calling it; got {got}.",
+        )
+    found = findings(cell_source(fn), _modules(fn))
     if found:
         return CheckResult(name, "wrong", message(name, found))
     if name == SPIRAL_SETTINGS.name:

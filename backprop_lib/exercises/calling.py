@@ -104,8 +104,12 @@ def _changed(before, value):
 
 
 def _error(error):
-    """An exception as data: its type's name and its text (whole: a stub's sentence too)."""
-    return {"kind": "raised", "type": type(error).__name__, "text": str(error).strip()}
+    """An exception as data: its type's name, its text (whole: a stub's sentence too) and,
+    for a NameError, the name that was missing."""
+    outcome = {"kind": "raised", "type": type(error).__name__, "text": str(error).strip()}
+    if isinstance(error, NameError):
+        outcome["missing"] = error.name
+    return outcome
 
 
 def _call_once(step, fn, case, seconds, depth):

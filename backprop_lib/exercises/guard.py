@@ -9,6 +9,7 @@ them. What a student may call is everything else: NumPy, the model's forward pas
 activations' derivatives, and the functions they wrote in earlier exercises.
 """
 
+import functools
 import importlib
 import os
 import sys
@@ -126,6 +127,19 @@ def _description(name):
     return f"called {module_name}.{qualname}" if qualname else f"used {module_name}"
 
 
+@functools.cache
+def _table(exercise):
+    """What the watch of ``exercise`` looks for, resolved once: {code object: what it is},
+    {source path prefix: what it is}, and the forward pass's code (None: not counted)."""
+    codes, places = {}, {}
+    for name in (*ALWAYS, *ANSWERS.get(exercise, ())):
+        found_codes, found_places = _resolve(name)
+        codes.update(dict.fromkeys(found_codes, _description(name)))
+        places.update(dict.fromkeys(found_places, _description(name)))
+    forward = _resolve(FORWARD)[0].pop() if exercise in NETWORK_CHECKS else None
+    return codes, places, forward
+
+
 class Watch:
     """Watch one call of a student's function for the check ``exercise``.
 
@@ -139,14 +153,9 @@ class Watch:
     """
 
     def __init__(self, exercise, inputs=()):
-        self.codes, self.places = {}, {}
-        for name in (*ALWAYS, *ANSWERS.get(exercise, ())):
-            codes, places = _resolve(name)
-            self.codes.update(dict.fromkeys(codes, _description(name)))
-            self.places.update(dict.fromkeys(places, _description(name)))
+        self.codes, self.places, self.forward = _table(exercise)
         self.own = {str(path) for path in _OWN}
         self.inputs = {getattr(value, "__code__", None) for value in inputs}
-        self.forward = _resolve(FORWARD)[0].pop() if exercise in NETWORK_CHECKS else None
         examples = [np.shape(a)[-1] for a in inputs if isinstance(a, np.ndarray) and a.ndim == 2]
         self.forward_limit = FORWARD_LIMIT + max(examples, default=1)
         self.called, self.forward_passes, self.tampered = "", 0, False

@@ -7,7 +7,8 @@ to its own process reaches the verdict when the outcomes come from elsewhere.
 """
 
 from .calling import CALL_SECONDS, observe_all
-from .checking import CheckResult, Verdict, diagnose, draw_cases, matches, wrong
+from .checking import CheckResult, Verdict, draw_cases, wrong
+from .diagnosis import diagnose, matches
 
 MESSAGE_CHARACTERS = 160
 """An exception's text is cut to this length in a message, to keep it one or two lines (a
@@ -116,13 +117,7 @@ def judge(step, cases, outcomes):
 
 
 def run(step, fn, seed=0, seconds=CALL_SECONDS):
-    """Check ``fn`` against ``step`` on the cases drawn with ``seed``, in this process."""
-    if not callable(fn):
-        return CheckResult(
-            step.name,
-            "wrong",
-            "wrong: pass your function itself to check, without calling it; got "
-            f"{'None' if fn is None else 'a ' + type(fn).__name__}.",
-        )
+    """Check ``fn`` (a callable) against ``step`` on the cases drawn with ``seed``, in this
+    process."""
     cases = draw_cases(step, seed)
     return judge(step, cases, observe_all(step, fn, cases, seconds))

@@ -124,17 +124,11 @@ def _train(settings):
 
 
 def check_spiral_settings(fn, seed=0, seconds=CALL_SECONDS):
-    """Check the tuning task in this process; never raises.
+    """Check the tuning task (``fn``, a callable) in this process; never raises.
 
     ``seed`` is not used: the settings carry their own seed, so the check trains exactly the
     run the student saw in the playground, whichever seed the visible or hidden check uses.
     """
-    if not callable(fn):
-        return CheckResult(
-            SPIRAL_SETTINGS.name,
-            "wrong",
-            "wrong: pass your function itself to check, without calling it.",
-        )
     return judge_spiral_settings(observe(SPIRAL_SETTINGS, fn, Case((), (), (), {}), seconds))
 
 

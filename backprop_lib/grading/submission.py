@@ -8,13 +8,17 @@ seed. Nothing the student's code does in its process (patching the checks, NumPy
 built-ins) reaches this one; only its functions' return values travel, as JSON.
 """
 
+import contextlib
 import itertools
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+
+import psutil
 
 from ..exercises import SPIRAL_SETTINGS, STEPS
 from ..exercises.calling import CALL_SECONDS
@@ -82,8 +86,11 @@ def _run(job, limit):
 def _remove(folder, uid):
     """Stop whatever the submission's user left running, then delete its folder."""
     if uid is not None:
-        subprocess.run(["pkill", "-KILL", "-U", str(uid)], check=False)
-    subprocess.run(["rm", "-rf", folder], check=False)
+        for process in psutil.process_iter(["uids"]):
+            if process.info["uids"] and process.info["uids"].real == uid:
+                with contextlib.suppress(psutil.Error):
+                    process.kill()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _feedback(exercise, outcomes, cells, submission, assignment):
@@ -104,9 +111,10 @@ def _feedback(exercise, outcomes, cells, submission, assignment):
     step = STEPS[exercise.check]
     result = judge(step, draw_cases(step, exercise.seed), outcomes)
     feedback = result.message
-    if result.status != "right" and "NameError" in feedback:
-        name = feedback.split("'")[1] if feedback.count("'") >= 2 else ""
-        where = defined_elsewhere(submission, name, assignment) if name else ""
+    missing = [outcome["missing"] for outcome in outcomes if outcome.get("missing")]
+    if missing and not result.passed:
+        name = missing[0]
+        where = defined_elsewhere(submission, name, assignment)
         if where:
             feedback += (
                 f" {name} is defined in {where}, outside the exercise's cell: the grader runs "
