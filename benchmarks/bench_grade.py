@@ -22,8 +22,8 @@ from pathlib import Path
 
 import nbformat
 
-from backprop_lib.exercises import release
 from backprop_lib.grading import __main__ as grader
+from backprop_lib.grading import release
 from backprop_lib.grading.assignment import load_assignment
 
 TARGET_SECONDS = 3.0

@@ -17,11 +17,10 @@ COMPUTATIONS = [
     path for path in LESSONS if not path.stem.endswith(("_views", "_explorer", "__init__"))
 ]
 EXERCISES = sorted((PACKAGE / "exercises").glob("*.py"))
-EXERCISE_TOOLS = ("release",)
-"""The exercises' command (the student edition); the other modules are the checks."""
-CHECKS = [path for path in EXERCISES if path.stem not in EXERCISE_TOOLS]
+"""The checks."""
 GRADING = sorted((PACKAGE / "grading").glob("*.py"))
-"""The grader: above the checks, which it uses; nothing imports it."""
+"""The grader and the student edition's generator (commands): above the checks, which they
+use; nothing imports them."""
 
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
@@ -160,24 +159,13 @@ def test_the_grader_neither_draws_nor_uses_a_lesson_but_the_playgrounds_settings
     assert not any(name.startswith("..display") for name in internal), relative(path)
 
 
-@pytest.mark.parametrize("path", CHECKS, ids=relative)
+@pytest.mark.parametrize("path", EXERCISES, ids=relative)
 def test_the_checks_import_numpy_the_standard_library_and_the_core_only(path):
     absolute, internal = imports(path)
     assert absolute <= CHECK_IMPORTS, f"{relative(path)} imports {sorted(absolute - CHECK_IMPORTS)}"
     lessons = {name for name in internal if name.startswith("..lessons")}
     assert lessons <= ({TUNING_LESSON} if path.stem == "tuning" else set()), relative(path)
     assert not any(name.startswith("..display") for name in internal), relative(path)
-    tools = {f".{tool}" for tool in EXERCISE_TOOLS}
-    assert not any(name in tools for name in internal), f"{relative(path)} imports a command"
-
-
-@pytest.mark.parametrize(
-    "path", [path for path in EXERCISES if path.stem in EXERCISE_TOOLS], ids=relative
-)
-def test_the_exercise_commands_neither_draw_nor_use_the_lessons(path):
-    absolute, internal = imports(path)
-    assert not absolute & DRAWING, f"{relative(path)} imports {sorted(absolute & DRAWING)}"
-    assert not any(name.startswith(("..display", "..lessons")) for name in internal)
 
 
 def test_importing_the_checks_loads_no_drawing_and_no_notebook_tools():
@@ -189,7 +177,6 @@ def test_importing_the_checks_loads_no_drawing_and_no_notebook_tools():
     ).stdout.split()
     assert "backprop_lib.exercises.checking" in loaded  # the probe did import the checks
     assert not [name for name in loaded if name.split(".")[0] in DRAWING | NOTEBOOK_TOOLS]
-    assert not {f"backprop_lib.exercises.{tool}" for tool in EXERCISE_TOOLS} & set(loaded)
 
 
 def test_importing_the_package_loads_neither_matplotlib_nor_ipywidgets():

@@ -1,11 +1,14 @@
-"""The catalogue of each step's check: differently written right answers pass, and each
-known mistake, written as a student would write it, is rejected with its diagnosis.
+"""Each step's check: differently written right answers pass, and each wrong answer that no
+catalogued mistake explains (a factor, a transpose, a shape, an exception, a changed argument),
+written as a student would write it, is rejected with its diagnosis. The catalogued mistakes
+are run as answers by tests/test_exercises_catalogue.py.
 
 Each MISTAKES row is (check, the wrong function, words its message must contain). The
 words are the diagnosis: the one thing the message must tell the student.
 """
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -155,24 +158,6 @@ def test_the_librarys_own_function_is_rejected_as_a_delegation(name):
     assert f"called {library.__module__}.{name}, the library's own answer" in result.message
 
 
-def _forward_differences(f, x, epsilon=1e-5):
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        plus = x.copy()
-        plus[index] += epsilon
-        grad[index] = (f(plus) - f(x)) / epsilon
-    return grad
-
-
-def _backward_differences(f, x, epsilon=1e-5):
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        minus = x.copy()
-        minus[index] -= epsilon
-        grad[index] = (f(x) - f(minus)) / epsilon
-    return grad
-
-
 def _in_place_differences(f, x, epsilon=1e-5):
     grad = np.zeros_like(x)
     for index in np.ndindex(x.shape):
@@ -189,33 +174,15 @@ def _scaled(fn, factor):
 
 MISTAKES = [
     # sigmoid_prime
-    (
-        "sigmoid_prime",
-        lambda z: _sig(_sig(z)) * (1 - _sig(_sig(z))),
-        "you took sigma' at a = sigma(z)",
-    ),
-    ("sigmoid_prime", lambda z: z * (1 - z), "you returned z (1 - z)"),
-    ("sigmoid_prime", bp.sigmoid, "you returned sigma(z) itself"),
-    ("sigmoid_prime", lambda z: np.exp(-z) / (1 + np.exp(-z)), "lost the square of the quotient"),
     ("sigmoid_prime", lambda z: _sig(z) * (_sig(z) - 1), "has the wrong sign"),
     # tanh_prime
-    ("tanh_prime", lambda z: 1 - np.tanh(np.tanh(z)) ** 2, "you took tanh' at a = tanh(z)"),
-    ("tanh_prime", lambda z: 1 - z**2, "you returned 1 - z^2"),
-    ("tanh_prime", lambda z: 1 - np.tanh(z), "you forgot the square"),
-    ("tanh_prime", np.tanh, "you returned tanh(z) itself"),
-    ("tanh_prime", lambda z: 1 + np.tanh(z) ** 2, "the sign inside is wrong"),
     ("tanh_prime", lambda z: np.tanh(z) ** 2 - 1, "has the wrong sign"),
     # relu_prime
     ("relu_prime", lambda z: z > 0, "returned integers or booleans"),
     ("relu_prime", lambda z: (z > 0).astype(int), "the notes' code returns integers"),
-    ("relu_prime", bp.relu, "you returned max(0, z), ReLU itself"),
-    ("relu_prime", lambda z: (z < 0) * 1.0, "your comparison is the wrong way round"),
-    ("relu_prime", lambda z: np.ones_like(z), "you returned 1 everywhere"),
     ("relu_prime", lambda z: np.where(z > 0, -1.0, 0.0), "has the wrong sign"),
     # squared_error_prime
-    ("squared_error_prime", lambda a, y: 2 * (a - 1), "you wrote 2(a - 1)"),
     ("squared_error_prime", lambda a, y: a - y, "half the right value: the square brings down"),
-    ("squared_error_prime", bp.squared_error, "returned the loss (a - y)^2 itself"),
     ("squared_error_prime", lambda a, y: 2 * (y - a), "wrong sign: dC/da = 2(a - y)"),
     (
         "squared_error_prime",
@@ -228,40 +195,16 @@ MISTAKES = [
         lambda a, y: 2 * (a - y),
         "twice the right value: the 1/2 cancels",
     ),
-    ("half_squared_error_prime", lambda a, y: a - 1, "you wrote a - 1"),
-    ("half_squared_error_prime", bp.half_squared_error, "returned the loss (a - y)^2 / 2 itself"),
     ("half_squared_error_prime", lambda a, y: y - a, "wrong sign"),
     ("half_squared_error_prime", lambda a, y: (a - y) / a.shape[1], "per example"),
     # cross_entropy_prime
-    ("cross_entropy_prime", lambda a, y: y / a + (1 - y) / (1 - a), "the first term's sign"),
-    ("cross_entropy_prime", lambda a, y: -y / a - (1 - y) / (1 - a), "the second term's sign"),
-    ("cross_entropy_prime", lambda a, y: a - y, "the output delta dC/dz of a sigmoid unit"),
-    ("cross_entropy_prime", lambda a, y: -y / a, "you left out the second term"),
-    ("cross_entropy_prime", bp.cross_entropy, "returned the loss itself"),
     ("cross_entropy_prime", lambda a, y: y / a - (1 - y) / (1 - a), "has the wrong sign"),
     ("cross_entropy_prime", lambda a, y: (a - y) / (a * (1 - a)) / _m(a), "per example"),
     # sigmoid_cross_entropy_delta
-    ("sigmoid_cross_entropy_delta", bp.cross_entropy_prime, "that is dC/da"),
-    (
-        "sigmoid_cross_entropy_delta",
-        lambda a, y: (a - y) * a * (1 - a),
-        "by sigma'(z) = a (1 - a) again",
-    ),
-    (
-        "sigmoid_cross_entropy_delta",
-        lambda a, y: bp.cross_entropy_prime(a, y) * bp.sigmoid_prime(a),
-        "you took sigma' at a",
-    ),
     ("sigmoid_cross_entropy_delta", lambda a, y: y - a, "has the wrong sign"),
     ("sigmoid_cross_entropy_delta", lambda a, y: (a - y) / a.shape[1], "per example"),
     # linear_forward
-    ("linear_forward", lambda W, a, b: W @ a, "you forgot the bias"),
-    ("linear_forward", lambda W, a, b: W @ a - b, "you subtracted b"),
-    ("linear_forward", lambda W, a, b: W.T @ a + b, "you used W^T"),
-    ("linear_forward", lambda W, a, b: W * a + b, "you multiplied entry by entry"),
-    ("linear_forward", lambda W, a, b: W @ a + b.T, "b must be added as a column"),
     ("linear_forward", lambda W, a, b: a.T @ W.T + b.T, "your z is the transpose of the right one"),
-    ("linear_forward", lambda W, a, b: W @ a + b.ravel(), "b must be added as a column"),
     (
         "linear_forward",
         lambda W, a, b: W @ a + b @ b,
@@ -273,17 +216,11 @@ MISTAKES = [
         "W is (n_l, n_(l-1)) and a_prev (n_(l-1), m)",
     ),
     # output_delta
-    ("output_delta", lambda d, g: d, "you returned dC/da alone"),
-    ("output_delta", lambda d, g: g, "you returned g'(z^L) alone"),
-    ("output_delta", lambda d, g: d + g, "you added; the chain rule multiplies"),
     ("output_delta", lambda d, g: d * g / d.shape[1], "per example"),
     ("output_delta", lambda d, g: -d * g, "has the opposite sign"),
     ("output_delta", lambda d, g: d @ g.T, "has shape (3, 3) but must have shape (3, 5)."),
     ("output_delta", lambda d, g: d @ g, "dC_da and g_prime_z are both (n_L, m)"),
     # hidden_delta
-    ("hidden_delta", lambda W, d, g: g * (W @ d), "you used W_next where its transpose belongs"),
-    ("hidden_delta", lambda W, d, g: W.T @ d, "you left out g'(z^l)"),
-    ("hidden_delta", lambda W, d, g: g + W.T @ d, "you added g'(z^l)"),
     ("hidden_delta", lambda W, d, g: g * (W.T @ d) / d.shape[1], "per example"),
     ("hidden_delta", lambda W, d, g: -g * (W.T @ d), "has the opposite sign"),
     (
@@ -302,12 +239,6 @@ MISTAKES = [
         "weight_gradient",
         lambda d, a: d @ a.T / _m(d) ** 2,
         "divide their sum by m once (the notes divide twice)",
-    ),
-    ("weight_gradient", lambda d, a: a @ d.T / _m(d), "your dJ/dW is transposed"),
-    (
-        "weight_gradient",
-        lambda d, a: np.outer(d.mean(axis=1), a.mean(axis=1)),
-        "multiplied the averages",
     ),
     ("weight_gradient", lambda d, a: -d @ a.T / _m(d), "has the opposite sign"),
     (
@@ -348,25 +279,9 @@ MISTAKES = [
         "half the right value: the 2 of W^2 cancels",
     ),
     ("l2_gradient", lambda W, lam, m: 2 * lam / m * W, "twice the right value"),
-    ("l2_gradient", lambda W, lam, m: lam / m * W**2, "the derivative of W^2 is 2W"),
-    ("l2_gradient", lambda W, lam, m: np.full(W.shape, lam / m), "you left out W"),
     ("l2_gradient", lambda W, lam, m: -lam / m * W, "has the wrong sign"),
     ("l2_gradient", lambda W, lam, m: lam / m**2 * W, "m = 5 times too small"),
     # numerical_gradient
-    ("numerical_gradient", _forward_differences, "you used forward differences"),
-    ("numerical_gradient", _backward_differences, "you used backward differences"),
-    (
-        "numerical_gradient",
-        lambda f, x, epsilon=1e-5: _numerical_gradient_loop(f, x),
-        "you ignored the epsilon passed in (0.01)",
-    ),
-    (
-        "numerical_gradient",
-        lambda f, x, epsilon=1e-5: np.full(
-            x.shape, (f(x + epsilon) - f(x - epsilon)) / (2 * epsilon)
-        ),
-        "you moved every entry of x at once",
-    ),
     ("numerical_gradient", _scaled(_numerical_gradient_loop, 2), "divide by 2 eps"),
     ("numerical_gradient", _scaled(_numerical_gradient_loop, -1), "has the wrong sign"),
     ("numerical_gradient", _in_place_differences, "changed its argument x (in place)"),
@@ -381,36 +296,6 @@ MISTAKES = [
         "has shape () but must have shape (3,)",
     ),
     # relative_error
-    (
-        "relative_error",
-        lambda a, n: np.mean(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))),
-        "you averaged",
-    ),
-    (
-        "relative_error",
-        lambda a, n: np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n)),
-        "you used norms",
-    ),
-    (
-        "relative_error",
-        lambda a, n: np.max(np.abs(a - n)) / max(1e-8, np.max(np.abs(a) + np.abs(n))),
-        "the largest difference by the largest sum",
-    ),
-    (
-        "relative_error",
-        lambda a, n: np.max(np.abs(a - n) / (np.abs(a) + np.abs(n))),
-        "you left out the floor",
-    ),
-    (
-        "relative_error",
-        lambda a, n: np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a))),
-        "you divided by |analytic| alone",
-    ),
-    (
-        "relative_error",
-        lambda a, n: np.max((a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))),
-        "absolute value of a - n",
-    ),
     (
         "relative_error",
         lambda a, n: np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n)),
@@ -429,20 +314,21 @@ def test_each_mistake_is_rejected_with_its_diagnosis(name, fn, words):
     assert exercises.check(name, fn, seed=3).status == "wrong"  # and for the hidden tests
 
 
-def _prefix(template):
-    """The fixed start of a message template (before its first {field})."""
-    return template.split("{")[0]
+def _pattern(template):
+    """A regular expression for the messages a template gives, whatever its {fields} hold."""
+    return ".+".join(re.escape(part) for part in re.split(r"\{[^}]*\}", template))
 
 
 def test_every_diagnosis_in_the_catalogues_is_reached_by_a_test():
-    """Each message a step's catalogue holds (its mistakes and its factor messages) is the
-    answer of at least one row of MISTAKES."""
+    """Each factor message of a step is the answer of at least one of its rows of MISTAKES (the
+    mistakes of its catalogue are reached by tests/test_exercises_catalogue.py)."""
     from backprop_lib.exercises import gradient_checks, layers, steps
 
-    messages = [exercises.check(name, fn).message for name, fn, _ in MISTAKES]
+    messages = {}
+    for name, fn, _ in MISTAKES:
+        messages.setdefault(name, []).append(exercises.check(name, fn).message)
     for module in (steps, layers, gradient_checks):
         for step in module.STEPS:
-            templates = [mistake.message for mistake in step.mistakes]
-            templates += list(step.factors.values())
-            for template in templates:
-                assert any(m.startswith(_prefix(template)) for m in messages), template
+            for template in step.factors.values():
+                said = messages.get(step.name, [])
+                assert any(re.fullmatch(_pattern(template), m) for m in said), template

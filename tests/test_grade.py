@@ -19,9 +19,9 @@ import numpy as np
 import pytest
 from nbformat import v4
 
-from backprop_lib.exercises import STEPS, release
+from backprop_lib.exercises import STEPS
 from backprop_lib.grading import __main__ as command
-from backprop_lib.grading import assignment, submission
+from backprop_lib.grading import assignment, release, submission
 
 from .test_release import nbgrader
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import backprop_lib as bp
+from backprop_lib import backward as bw
 from backprop_lib.lessons import planted_mistakes as pm
 
 UNIT_ROUNDOFF = np.finfo(float).eps / 2
@@ -70,22 +71,24 @@ def test_each_planted_bug_names_its_true_source():
 
 def test_planted_steps_compute_the_wrong_formulas():
     a, y = np.array([[0.2, 0.9]]), np.array([[0.0, 1.0]])
-    np.testing.assert_allclose(pm.squared_error_prime_against_one(None, a, y), 2 * (a - 1))
-    np.testing.assert_allclose(pm.cross_entropy_prime_wrong_sign(None, a, y), [[1 / 0.8, 1 / 0.9]])
+    squared = bp.MLP([1, 1], loss="squared_error")
+    np.testing.assert_allclose(bw.loss_prime_against_one(squared, a, y), 2 * (a - 1))
+    np.testing.assert_allclose(bw.cross_entropy_prime_wrong_sign(None, a, y), [[1 / 0.8, 1 / 0.9]])
     W = np.array([[1.0, -2.0]])
-    np.testing.assert_allclose(pm.l2_gradient_without_m(W, 0.5, 4), 0.5 * W)
+    np.testing.assert_allclose(bw.l2_gradient_without_m(W, 0.5, 4), 0.5 * W)
     delta, a_prev = np.array([[1.0, 3.0]]), np.array([[2.0, 4.0]])  # one unit, two examples
     # (1*2 + 3*4) / 2 = 7, where the right bias gradient is (1 + 3) / 2 = 2.
-    np.testing.assert_allclose(pm.bias_gradient_like_weight_gradient(delta, a_prev), [[7.0]])
+    np.testing.assert_allclose(bw.bias_gradient_like_weight_gradient(delta, a_prev), [[7.0]])
     delta, a_prev = np.array([[1.0], [2.0]]), np.array([[3.0], [5.0], [7.0]])
-    np.testing.assert_allclose(pm.weight_gradient_from_to(delta, a_prev), a_prev @ delta.T)
+    np.testing.assert_allclose(bw.weight_gradient_from_to(delta, a_prev), a_prev @ delta.T)
     W_next = np.array([[1.0, 2.0], [3.0, 4.0]])
     np.testing.assert_allclose(
-        pm.hidden_delta_untransposed(W_next, delta, np.ones((2, 1))), W_next @ delta
+        bw.hidden_delta_untransposed(W_next, delta, np.ones((2, 1))), W_next @ delta
     )
     # 004's dJ/da^L of the mean cost: the per-example -y/a + (1 - y)/(1 - a), over m = 2.
+    entropy = bp.MLP([1, 1], loss="cross_entropy")
     np.testing.assert_allclose(
-        pm.cross_entropy_prime_of_mean_cost(None, a, y), [[1 / 0.8 / 2, -1 / 0.9 / 2]]
+        bw.loss_prime_of_mean_cost(entropy, a, y), [[1 / 0.8 / 2, -1 / 0.9 / 2]]
     )
     z = np.array([[-1.0, 0.5, 2.0]])
     np.testing.assert_allclose(pm.activation_prime_at_a(bp.sigmoid_prime, z, bp.sigmoid(z)),
@@ -102,7 +105,7 @@ def test_delta_from_the_mean_cost_divides_every_gradient_by_m_once_more():
     rng = np.random.default_rng(2)
     X = rng.standard_normal((3, 7))
     Y = rng.integers(0, 2, size=(2, 7)).astype(float)
-    steps = replace(pm.RIGHT_STEPS, loss_prime=pm.cross_entropy_prime_of_mean_cost)
+    steps = replace(pm.RIGHT_STEPS, loss_prime=bw.loss_prime_of_mean_cost)
     ours = pm.backward_pass(model, X, Y, steps)
     right = model.gradients(X, Y)
     for a, b in zip(ours[0] + ours[1], right[0] + right[1], strict=True):

@@ -1,4 +1,4 @@
-"""The student edition (backprop_lib/exercises/release.py), on a small synthetic course built
+"""The student edition (backprop_lib/grading/release.py), on a small synthetic course built
 in a temporary folder: solutions become stubs, hidden tests go, images travel as attachments,
 the result runs in the student folder, and a comparison tells when the committed copy is stale."""
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_lib.exercises import release
+from backprop_lib.grading import release
 
 v4 = nbformat.v4
 ROOT = Path(__file__).resolve().parent.parent
@@ -290,7 +290,7 @@ def test_a_student_notebook_that_fails_to_run_stops_the_release_and_is_not_writt
 
 def test_the_command_line_runs_as_a_module(course):
     done = subprocess.run(
-        [sys.executable, "-m", "backprop_lib.exercises.release", *["--instructor", str(course)]],
+        [sys.executable, "-m", "backprop_lib.grading.release", *["--instructor", str(course)]],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONWARNINGS": "error"},

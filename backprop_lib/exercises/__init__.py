@@ -22,9 +22,8 @@ answer for the student: a call of the library's own answer while ``fn`` runs
 (:mod:`~backprop_lib.exercises.integrity`) are "wrong".
 
 Layers: this subpackage uses the core (and, for notebook 06's tuning task only,
-:mod:`backprop_lib.lessons.playground`); nothing below it imports it. The student edition
-(``release``) is a separate module, not imported here; the grader
-(:mod:`backprop_lib.grading`) sits above.
+:mod:`backprop_lib.lessons.playground`); nothing below it imports it. The grader and the
+student edition's generator (:mod:`backprop_lib.grading`) sit above.
 """
 
 import inspect
@@ -40,7 +39,6 @@ from .gradient_checks import STEPS as _GRADIENT_CHECKS
 from .integrity import FINGERPRINT, SealedModule
 from .judging import run
 from .layers import STEPS as _LAYERS
-from .minibatch_checks import STEPS as _MINIBATCH
 from .networks import STEPS as _NETWORKS
 from .neuron import STEPS as _NEURON
 from .rules import findings, message
@@ -64,7 +62,6 @@ STEPS = {  # name -> its Step; the tuning task (SPIRAL_SETTINGS) is judged by tr
         *_LAYERS,
         *_GRADIENT_CHECKS,
         *_NETWORKS,
-        *_MINIBATCH,
         *_AUTODIFF,
         *_SWEEP,
         *_SOFTMAX,

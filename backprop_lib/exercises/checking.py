@@ -34,15 +34,8 @@ axe checks in the apps), and its blue (5.2). The words say the status too."""
 class CheckResult:
     """The outcome of one check, shown as its message when it is a cell's last expression.
 
-    Attributes
-    ----------
-    name : str
-        The check's name, e.g. "sigmoid_prime".
-    status : {"right", "wrong", "not done"}
-    message : str
-        One or two sentences that start with the status ("right:", "wrong:", "not done yet:").
-    printed : str
-        What the student's function printed in the call the message is about ("" if nothing).
+    ``status`` is "right", "wrong" or "not done"; ``message`` one or two sentences that start
+    with it; ``printed`` what the student's function printed in the call the message is about.
     """
 
     name: str
@@ -85,32 +78,19 @@ def wrong(message):
 
 @dataclasses.dataclass(frozen=True)
 class Mistake:
-    """A known mistake: the wrong answer it gives, and what to say when an answer matches it.
+    """A known mistake: ``fn``, a wrong implementation with the exercise's own signature, and
+    ``message``, what to say when an answer equals what ``fn`` returns (formatted with the
+    case's context). The tests run each ``fn`` as a student's answer and expect its message."""
 
-    ``predict(context)`` returns the wrong answer in the form :meth:`Step.read` gives (a
-    tuple of arrays); ``message`` is formatted with the case's context.
-    """
-
-    predict: Callable
+    fn: Callable
     message: str
 
 
 @dataclasses.dataclass(frozen=True)
 class Case:
-    """One call of the student's function and the right answer to it.
-
-    Attributes
-    ----------
-    args : tuple
-        The arguments, in the order of :attr:`Step.parameters`.
-    expected : tuple of ndarray
-        The right answer, one array per part (a single array is a 1-tuple).
-    labels : tuple of str
-        What each part is called in messages, e.g. ("dJ/dW",).
-    context : dict
-        The values the mistakes and messages use (m, the inputs, ...).
-    kwargs : dict
-    """
+    """One call of the student's function (``args``, ``kwargs``) and the right answer to it:
+    ``expected``, one array per part, each called ``labels[i]`` in messages; ``context`` holds
+    what messages and the factor rules use (m, the model's lambda, ...)."""
 
     args: tuple
     expected: tuple
@@ -121,31 +101,16 @@ class Case:
 
 @dataclasses.dataclass(frozen=True)
 class Step:
-    """A checkable step: its cases, how to read an answer, and its catalogue of mistakes.
+    """A checkable step.
 
-    Attributes
-    ----------
-    name : str
-    signature : str
-        The function's signature and what it returns, for :data:`CHECKS`.
-    parameters : tuple of str
-        The argument names, for messages.
-    cases : callable
-        ``cases(rng) -> list of Case``.
-    read : callable
-        ``read(answer, case) -> tuple of ndarray``, raising a :class:`Verdict` for an
-        answer of the wrong type or shape.
-    mistakes : tuple of Mistake
-    factors : dict
-        Messages for an answer m times ("m") or 1/m times ("1/m") the right one, and
-        overrides of :data:`FACTORS` (keys -1.0, 2.0, 0.5).
-    hint : str
-        Added when the function raises, e.g. how the shapes fit together.
-    against : str
-        What the answers were compared with, for the message of a right answer.
-    observe : callable
-        ``observe(value, case) -> what to judge``, taken right after the call: the return
-        value (the default), or what the function left in its arguments.
+    ``signature`` says what the function takes and returns (for :data:`CHECKS`),
+    ``parameters`` names its arguments; ``cases(rng)`` draws the cases; ``read(answer, case)``
+    gives the answer as a tuple of arrays or raises a :class:`Verdict` saying why it cannot;
+    ``mistakes`` is the catalogue; ``factors`` holds the messages for an answer m times ("m"),
+    1/m times ("1/m"), -1, 2 or 0.5 times the right one; ``hint`` is added when the function
+    raises; ``against`` names the reference in a right answer's message. ``observe(value,
+    case)`` is what is judged of a call (its return value, or what it left in its arguments),
+    and ``reset(case)`` puts the arguments back as drawn before a mistake runs on them.
     """
 
     name: str
@@ -158,6 +123,7 @@ class Step:
     hint: str = ""
     against: str = "central differences"
     observe: Callable = lambda value, case: value
+    reset: Callable = lambda case: None
 
 
 # ----- drawing the cases ---------------------------------------------------------------------

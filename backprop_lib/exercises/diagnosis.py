@@ -7,7 +7,7 @@ answers of a check into its message.
 
 import numpy as np
 
-from .checking import TOLERANCE
+from .checking import TOLERANCE, Verdict
 
 SCALE_FLOOR = 1e-12
 """Smallest scale a comparison divides by, so that an all-zero reference compares by the
@@ -83,24 +83,30 @@ def _factor_message(step, factor, context, label):
     return f"wrong: your {label} is {factor:.3g} times the right value in every case."
 
 
-def _explains(mistake, failures):
+def predicted(step, mistake, case):
+    """What ``mistake`` answers on ``case``, read as a student's answer is read; None where it
+    gives no answer (its shapes do not fit this case, or it concerns other cases)."""
+    try:
+        with np.errstate(all="ignore"):
+            step.reset(case)
+            value = step.observe(mistake.fn(*case.args, **case.kwargs), case)
+            return step.read(value, case)
+    except (Verdict, ArithmeticError, LookupError, TypeError, ValueError):
+        return None
+
+
+def _explains(step, mistake, failures):
     """True when ``mistake`` gives the student's answer in every failing case."""
-    for answer, case in failures:
-        try:
-            with np.errstate(all="ignore"):
-                predicted = mistake.predict(case.context)
-        except (ValueError, IndexError, ZeroDivisionError):
-            return False  # the mistake is not possible with this case's shapes
-        if not matches(answer, predicted):
-            return False
-    return True
+    return all(matches(answer, predicted(step, mistake, case)) for answer, case in failures)
 
 
 def _names(cases):
-    """How a message names some cases: by their m ("m = 1, 4"), else by their inputs' shapes."""
+    """How a message names some cases: by their m ("m = 1, 4"), their expression, or else by
+    their inputs' shapes."""
     cases = list(cases)
-    if all("m" in case.context for case in cases):
-        return "m = " + ", ".join(dict.fromkeys(str(case.context["m"]) for case in cases))
+    for key, said in (("m", "m = "), ("expression", "")):
+        if all(key in case.context for case in cases):
+            return said + ", ".join(dict.fromkeys(str(case.context[key]) for case in cases))
     shapes = [
         " and ".join(str(np.shape(a)) for a in case.args if isinstance(a, np.ndarray))
         for case in cases
@@ -118,14 +124,17 @@ SHOWN_ENTRIES = 12
 
 def _shown(array):
     text = np.array2string(np.asarray(array, dtype=float), precision=4, separator=", ")
-    return " ".join(text.split())
+    return " ".join(text.split()).rstrip(".")  # a whole number prints as "1.": drop the dot
+
+
+def _shown_input(value):
+    """True for an input a failing case shows: an array or a number."""
+    return isinstance(value, np.ndarray | float | int) and not isinstance(value, bool)
 
 
 def smallest_case(step, failures):
     """A sentence showing the smallest failing case: inputs, expected and got."""
-    sizes = [
-        sum(np.size(a) for a in case.args if isinstance(a, np.ndarray)) for _, case in failures
-    ]
+    sizes = [sum(np.size(a) for a in case.args if _shown_input(a)) for _, case in failures]
     answer, case = failures[int(np.argmin(sizes))]
     if min(sizes) > SHOWN_ENTRIES or not min(sizes):
         return ""
@@ -137,7 +146,7 @@ def smallest_case(step, failures):
     inputs = ", ".join(
         f"{name} = {_shown(value)}"
         for name, value in zip(step.parameters, case.args, strict=False)
-        if isinstance(value, np.ndarray | float)
+        if _shown_input(value)
     )
     return (
         f" The smallest failing case: {inputs}; expected {case.labels[bad]} = "
@@ -165,7 +174,7 @@ def diagnose(step, failures, passed=()):
     """
     answer, case = failures[0]
     for mistake in step.mistakes:
-        if _explains(mistake, failures):
+        if _explains(step, mistake, failures):
             return mistake.message.format(**case.context)
     bad = next(
         i

@@ -1,19 +1,14 @@
 r"""Checks of notebook 05's two tools: the central-difference gradient and the relative error.
 
-The function the numerical gradient is tried on is
-
-.. math:: f(x) = \sum_i c_i x_i^3 + \sum_i d_i \sin x_i + \tfrac12 \Big(\sum_i x_i\Big)^2,
-
-whose central differences have a closed form for every epsilon:
-:math:`3 c_i x_i^2 + c_i \epsilon^2 + d_i \cos x_i \, \sin\epsilon / \epsilon + \sum_j x_j`.
-So the check knows the exact answer for the epsilon it passes, and a forward difference
-(off by O(epsilon)), a step other than epsilon (the c_i epsilon^2 term changes) and moving all
-entries at once (the last term couples them) each give a different, recognisable answer.
+The numerical gradient is tried on
+:math:`f(x) = \sum_i c_i x_i^3 + \sum_i d_i \sin x_i + \tfrac12 (\sum_i x_i)^2`, whose central
+differences have a closed form for every epsilon (see :func:`_central`): so a forward
+difference (off by O(epsilon)), a step other than epsilon (the c_i epsilon^2 term changes)
+and moving all entries at once (the last term couples them) each give another answer.
 """
 
 import numpy as np
 
-from ..gradcheck import DEFAULT_EPSILON
 from .checking import Case, Mistake, Step, sizes, wrong
 from .reading import read_array, read_number
 
@@ -35,20 +30,8 @@ def _cubic_sine(c, d):
 
 
 def _central(c, d, x, epsilon):
-    """The central differences of f at x with step epsilon, in closed form (see above)."""
+    """The central differences of f at x with step epsilon, in closed form."""
     return 3 * c * x**2 + c * epsilon**2 + d * np.cos(x) * np.sin(epsilon) / epsilon + np.sum(x)
-
-
-def _one_sided(c, d, x, epsilon):
-    """The forward differences (f(x + eps e_i) - f(x)) / eps, in closed form."""
-    sine = d * (np.sin(x + epsilon) - np.sin(x)) / epsilon
-    return c * (3 * x**2 + 3 * x * epsilon + epsilon**2) + sine + np.sum(x) + epsilon / 2
-
-
-def _all_at_once(c, d, x, epsilon):
-    """(f(x + eps) - f(x - eps)) / (2 eps) with every entry moved, copied into each entry."""
-    f = _cubic_sine(c, d)
-    return np.full(x.shape, (f(x + epsilon) - f(x - epsilon)) / (2 * epsilon))
 
 
 def _numerical_cases(rng):
@@ -56,16 +39,14 @@ def _numerical_cases(rng):
     for shape, epsilon in sizes(rng, NUMERICAL_CASES):
         c, d = rng.uniform(0.5, 2.0, size=shape), rng.uniform(0.5, 2.0, size=shape)
         x = rng.uniform(-1.5, 1.5, size=shape)
-        context = {"c": c, "d": d, "x": x, "epsilon": epsilon}
-        expected = _central(c, d, x, epsilon)
-        made.append(
-            Case((_cubic_sine(c, d), x), (expected,), ("gradient",), context, {"epsilon": epsilon})
-        )
+        expected = (_central(c, d, x, epsilon),)
+        kwargs = {"epsilon": epsilon}  # the message of the mistake that ignores it shows it
+        made.append(Case((_cubic_sine(c, d), x), expected, ("gradient",), dict(kwargs), kwargs))
     return made
 
 
 def _read_gradient(value, case):
-    x = case.context["x"]
+    x = case.args[1]
     if isinstance(value, np.ndarray) and value.shape != x.shape and value.size == x.size:
         raise wrong(
             f"wrong: your gradient has shape {value.shape}; return it shaped like x, "
@@ -74,8 +55,14 @@ def _read_gradient(value, case):
     return (read_array(value, case.expected[0], "gradient"),)
 
 
-def _args(context):
-    return context["c"], context["d"], context["x"]
+def _differences(f, x, plus, minus):
+    """(f(x + plus e_i) - f(x - minus e_i)) / (plus + minus) for every entry i of x."""
+    grad = np.empty(x.shape)
+    for i in np.ndindex(x.shape):
+        e_i = np.zeros(x.shape)
+        e_i[i] = 1.0
+        grad[i] = (f(x + plus * e_i) - f(x - minus * e_i)) / (plus + minus)
+    return grad
 
 
 NUMERICAL_GRADIENT = Step(
@@ -87,22 +74,24 @@ NUMERICAL_GRADIENT = Step(
     _read_gradient,
     (
         Mistake(
-            lambda c: (_one_sided(*_args(c), c["epsilon"]),),
+            lambda f, x, epsilon=1e-5: _differences(f, x, epsilon, 0.0),
             "wrong: you used forward differences (f(x + eps) - f(x)) / eps, accurate to "
             "O(eps) only; use central ones, (f(x + eps e_i) - f(x - eps e_i)) / (2 eps).",
         ),
         Mistake(
-            lambda c: (_one_sided(*_args(c), -c["epsilon"]),),
+            lambda f, x, epsilon=1e-5: _differences(f, x, 0.0, epsilon),
             "wrong: you used backward differences (f(x) - f(x - eps)) / eps, accurate to "
             "O(eps) only; use central ones, (f(x + eps e_i) - f(x - eps e_i)) / (2 eps).",
         ),
         Mistake(
-            lambda c: (_central(*_args(c), DEFAULT_EPSILON),),
+            lambda f, x, epsilon=1e-5: _differences(f, x, 1e-5, 1e-5),
             "wrong: you ignored the epsilon passed in ({epsilon:g}): use the argument, not a "
             "fixed step.",
         ),
         Mistake(
-            lambda c: (_all_at_once(*_args(c), c["epsilon"]),),
+            lambda f, x, epsilon=1e-5: np.full(
+                x.shape, (f(x + epsilon) - f(x - epsilon)) / (2 * epsilon)
+            ),
             "wrong: you moved every entry of x at once; move one entry at a time, x + eps e_i "
             "with e_i the i-th unit array, and keep the others fixed.",
         ),
@@ -144,13 +133,12 @@ def _relative_cases(rng):
         (zeros, 0.9 * zeros),
     )
     return [
-        Case((a, n), (np.array(_relative_error(a, n)),), ("relative error",), {"a": a, "n": n})
-        for a, n in pairs
+        Case((a, n), (np.array(_relative_error(a, n)),), ("relative error",), {}) for a, n in pairs
     ]
 
 
-def _denominator(c):
-    return np.maximum(FLOOR, np.abs(c["a"]) + np.abs(c["n"]))
+def _floored(a, n):
+    return np.maximum(FLOOR, np.abs(a) + np.abs(n))
 
 
 RELATIVE_ERROR = Step(
@@ -162,33 +150,31 @@ RELATIVE_ERROR = Step(
     lambda value, case: (read_number(value, "relative error"),),
     (
         Mistake(
-            lambda c: (np.mean(np.abs(c["a"] - c["n"]) / _denominator(c)),),
+            lambda a, n: np.mean(np.abs(a - n) / _floored(a, n)),
             "wrong: you averaged the entries' errors; the rule takes the worst one, the max.",
         ),
         Mistake(
-            lambda c: (
-                np.linalg.norm(c["a"] - c["n"]) / (np.linalg.norm(c["a"]) + np.linalg.norm(c["n"])),
-            ),
+            lambda a, n: np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n)),
             "wrong: you used norms of the whole arrays; the rule compares entry by entry and "
             "takes the worst: max |a - n| / max(1e-8, |a| + |n|).",
         ),
         Mistake(
-            lambda c: (np.max(np.abs(c["a"] - c["n"])) / np.max(_denominator(c)),),
+            lambda a, n: np.max(np.abs(a - n)) / np.max(_floored(a, n)),
             "wrong: you divided the largest difference by the largest sum; divide entry by "
             "entry, then take the largest ratio.",
         ),
         Mistake(
-            lambda c: (np.max(np.abs(c["a"] - c["n"]) / (np.abs(c["a"]) + np.abs(c["n"]))),),
+            lambda a, n: np.max(np.abs(a - n) / (np.abs(a) + np.abs(n))),
             "wrong: you left out the floor of the denominator, max(1e-8, |a| + |n|), which "
             "keeps tiny gradients from looking wrong and 0/0 from giving NaN.",
         ),
         Mistake(
-            lambda c: (np.max(np.abs(c["a"] - c["n"]) / np.maximum(FLOOR, np.abs(c["a"]))),),
+            lambda a, n: np.max(np.abs(a - n) / np.maximum(FLOOR, np.abs(a))),
             "wrong: you divided by |analytic| alone; the denominator is |a| + |n| (floored at "
             "1e-8).",
         ),
         Mistake(
-            lambda c: (np.max((c["a"] - c["n"]) / _denominator(c)),),
+            lambda a, n: np.max((a - n) / _floored(a, n)),
             "wrong: you forgot the absolute value of a - n.",
         ),
     ),

@@ -24,6 +24,7 @@ ALWAYS = (
     "backprop_lib.gradcheck:check_network_gradients",
     "backprop_lib.autodiff:Value.backward",
     "backprop_lib.lessons.autodiff_graph",
+    "backprop_lib.backward",
     "backprop_lib.lessons.planted_mistakes",
     "backprop_lib.exercises",
 )

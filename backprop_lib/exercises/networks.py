@@ -1,17 +1,16 @@
-r"""Checks of backward passes: notebook 03's network with one hidden layer, and notebook 04's
-of any depth.
+r"""Checks of backward passes: notebook 03's network with one hidden layer, notebook 04's of any
+depth, and notebook 06's mini-batch estimate.
 
-* "two_layer_backward_pass" (notebook 03): ``fn(model, X, Y) -> (dWs, dbs)`` for a
-  :class:`backprop_lib.MLP` with one sigmoid hidden layer, a sigmoid output and the loss
-  "half_squared_error".
-* "backward_pass" (notebook 04): the same for any MLP (any depth and hidden activation, a
-  sigmoid output with the cross-entropy or another output and loss, l2_lambda > 0).
+* "two_layer_backward_pass" (03): ``fn(model, X, Y) -> (dWs, dbs)`` for an MLP [n_0, n_1, n_2]
+  with sigmoid units and the loss "half_squared_error".
+* "backward_pass" (04): the same for any MLP (any depth and activations, l2_lambda > 0).
+* "minibatch_gradients" (06): ``fn(model, X_batch, Y_batch, m) -> (dWs, dbs)``, the data term
+  averaged over the batch's b examples, the L2 term :math:`(\lambda/m) W^l` of the whole set.
 
-``dWs[l - 1]`` is dJ/dW^l, of shape (n_l, n_{l-1}), and ``dbs[l - 1]`` is dJ/db^l, of shape
-(n_l, 1), for the model's cost J = ``model.cost(X, Y)``. The right answers are central
-differences of that cost (:func:`backprop_lib.cost_of_parameter`); the mistakes are
-the core's backward pass with one step changed (:mod:`backprop_lib.backward`), as notebook
-05 plants them.
+``dWs[l - 1]`` is dJ/dW^l, of shape (n_l, n_{l-1}), ``dbs[l - 1]`` is dJ/db^l, (n_l, 1). The
+right answers are central differences of the model's cost (for a batch, of the cost with
+strength :math:`\lambda b/m`, which :meth:`MLP.cost` divides by b); the mistakes are the core's
+slips (:data:`backprop_lib.backward.SLIPS`), the backward pass with one step done wrong.
 """
 
 from dataclasses import replace
@@ -19,12 +18,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..backprop import l2_gradient
-from ..backward import (
-    RIGHT_STEPS,
-    activation_prime_at_a,
-    backward_pass,
-    hidden_delta_untransposed,
-)
+from ..backward import RIGHT_STEPS, SLIPS, backward_pass, l2_gradient_left_out
 from ..gradcheck import cost_of_parameter, numerical_gradient
 from ..network import MLP
 from .checking import Case, Mistake, Step, sizes, wrong
@@ -37,82 +31,47 @@ never crosses ReLU's kink, where central differences are wrong."""
 MAX_DRAWS = 100
 """Inputs are drawn again (from the same generator) until they keep that margin."""
 
-
-def _targets(rng, output_activation, shape):
-    if output_activation == "sigmoid":
-        return rng.integers(0, 2, size=shape).astype(float)
-    return rng.standard_normal(shape)
+BIAS_SCALE = 0.5
+"""Standard deviation of the checked models' biases (MLP starts them at zero, which would hide
+a mistake in the biases' L2 term)."""
 
 
-def _network_case(rng, sizes, hidden, output, loss, l2_lambda, m):
-    """A model with random biases, and data whose hidden z keep away from 0."""
+def _gradients(model, X, Y, l2_lambda):
+    """Central differences of ``model.cost`` with its L2 strength set to ``l2_lambda``, as the
+    tuple (dJ/dW^1, ..., dJ/dW^L, dJ/db^1, ..., dJ/db^L)."""
+    kept, model.l2_lambda = model.l2_lambda, l2_lambda
+    try:
+        return tuple(
+            numerical_gradient(cost_of_parameter(model, X, Y, l, name), parameters[l - 1])
+            for name, parameters in (("W", model.weights), ("b", model.biases))
+            for l in range(1, len(model.weights) + 1)
+        )
+    finally:
+        model.l2_lambda = kept
+
+
+def _case(rng, sizes, hidden, output, loss, l2_lambda, b, m=None):
+    """A model with random biases and a batch of b examples whose hidden z keep away from 0;
+    with m, the batch is drawn from a training set of m examples."""
     model = MLP(sizes, hidden, output, loss, l2_lambda, seed=int(rng.integers(10_000)))
-    model.biases = [0.5 * rng.standard_normal(b.shape) for b in model.biases]
+    model.biases = [BIAS_SCALE * rng.standard_normal(bias.shape) for bias in model.biases]
     for _ in range(MAX_DRAWS):
-        X = rng.standard_normal((sizes[0], m))
-        Zs, _ = model.forward(X)
-        if all(np.min(np.abs(z)) >= RELU_MARGIN for z in Zs[:-1]):
+        X = rng.standard_normal((sizes[0], b))
+        if all(np.min(np.abs(z)) >= RELU_MARGIN for z in model.forward(X)[0][:-1]):
             break
-    Y = _targets(rng, output, (sizes[-1], m))
-    L = len(model.weights)
-    expected = tuple(
-        numerical_gradient(cost_of_parameter(model, X, Y, l, name), parameters[l - 1])
-        for name, parameters in (("W", model.weights), ("b", model.biases))
-        for l in range(1, L + 1)
+    shape = (sizes[-1], b)
+    Y = (
+        rng.integers(0, 2, size=shape).astype(float)
+        if output == "sigmoid"
+        else rng.normal(size=shape)
     )
+    L = len(model.weights)
     labels = tuple(f"dJ/d{name}^{l}" for name in "Wb" for l in range(1, L + 1))
-    context = {"model": model, "X": X, "Y": Y, "m": m, "L": L, "l2_lambda": l2_lambda}
-    return Case((model, X, Y), expected, labels, context)
-
-
-def _gradients(**changed):
-    """A mistake's prediction: the backward pass with the steps ``changed``, as the tuple
-    (dJ/dW^1, ..., dJ/dW^L, dJ/db^1, ..., dJ/db^L)."""
-
-    def predict(c):
-        dWs, dbs = backward_pass(c["model"], c["X"], c["Y"], replace(RIGHT_STEPS, **changed))
-        return (*dWs, *dbs)
-
-    return predict
-
-
-def _l2(factor):
-    """A weight-penalty step ``factor`` (lambda / m) W^l (1 is right)."""
-    return lambda W, l2_lambda, m: factor * l2_gradient(W, l2_lambda, m)
-
-
-def _one(*args):
-    """A derivative step left out: 1 in its place."""
-    return 1.0
-
-
-def _summed(delta, a_prev=None):
-    """The data term summed over the examples, not averaged."""
-    return delta @ a_prev.T if a_prev is not None else delta.sum(axis=1, keepdims=True)
-
-
-def _twice_averaged(delta, a_prev=None):
-    """The data term divided by m twice (as note 004 does)."""
-    return _summed(delta, a_prev) / delta.shape[1] ** 2
-
-
-def _output_slope_at_a(model, z, a):
-    """g'(a^L) at the output, instead of g'(z^L)."""
-    return model.g_out_prime(a)
-
-
-SUMMED = {"weight_gradient": _summed, "bias_gradient": lambda delta, a_prev: _summed(delta)}
-TWICE_AVERAGED = {
-    "weight_gradient": _twice_averaged,
-    "bias_gradient": lambda delta, a_prev: _twice_averaged(delta),
-}
-"""The data terms m times too large, and m times too small."""
-
-
-def _reversed(c):
-    right = _gradients()(c)
-    L = c["L"]
-    return (*right[:L][::-1], *right[L:][::-1])
+    context = {"L": L, "l2_lambda": l2_lambda, "m": b}
+    if m is None:
+        return Case((model, X, Y), _gradients(model, X, Y, l2_lambda), labels, context)
+    expected = _gradients(model, X, Y, l2_lambda * b / m)  # MLP.cost divides it by b
+    return Case((model, X, Y, m), expected, labels, {**context, "b": b, "m": m})
 
 
 def _read_gradients(value, case):
@@ -141,43 +100,53 @@ def _read_gradients(value, case):
     return tuple(parts)
 
 
-AT_A = (
-    "wrong: you took the activations' derivatives at a instead of z: use g'(z^l), with z^l "
-    "from model.forward (its Zs), not g'(a^l)."
-)
-NO_TRANSPOSE = (
-    "wrong: you used W^(l+1) where its transpose belongs: delta^l = g'(z^l) * (W^(l+1))^T "
-    "delta^(l+1)."
-)
-NO_HIDDEN_SLOPE = (
-    "wrong: your hidden delta leaves out g'(z^l): delta^l = g'(z^l) * (W^(l+1))^T delta^(l+1)."
-)
-REVERSED = (
-    "wrong: your lists run from the output layer down: dWs[0] must be dJ/dW^1, the first layer's."
-)
-MEANS = {
-    "m": "wrong: your gradients are m = {m} times too large: divide the sums over examples by "
-    "m (J is a mean over the examples).",
-    "1/m": "wrong: your gradients are m = {m} times too small: you divided by m twice (as the "
-    "notes do); the deltas are per example, so divide by m once.",
-}
+def _pass_with(steps):
+    """A wrong implementation of the backward-pass exercises: the pass by ``steps``."""
+    return lambda model, X, Y: backward_pass(model, X, Y, steps)
 
 
-def _mistakes_common():
-    """The mistakes both backward-pass checks recognise."""
+def _reversed(model, X, Y):
+    dWs, dbs = backward_pass(model, X, Y)
+    return dWs[::-1], dbs[::-1]
+
+
+def _slips(*names):
+    """The named slips of the core's table as mistakes, and the lists in the wrong order."""
     return (
+        *(Mistake(_pass_with(SLIPS[name].steps), SLIPS[name].message) for name in names),
         Mistake(
-            _gradients(output_slope=_output_slope_at_a, activation_prime=activation_prime_at_a),
-            AT_A,
+            _reversed,
+            "wrong: your lists run from the output layer down: dWs[0] must be dJ/dW^1, the "
+            "first layer's.",
         ),
-        Mistake(_gradients(activation_prime=activation_prime_at_a), AT_A),
-        Mistake(_gradients(hidden_delta=hidden_delta_untransposed), NO_TRANSPOSE),
-        Mistake(_gradients(activation_prime=_one), NO_HIDDEN_SLOPE),
-        Mistake(_gradients(**SUMMED), MEANS["m"]),
-        Mistake(_gradients(**TWICE_AVERAGED), MEANS["1/m"]),
-        Mistake(_reversed, REVERSED),
     )
 
+
+EVERY_NETWORK = (
+    "2(a - 1) for dC/da",
+    "1/m twice (Delta^L from J)",
+    "g'(a) instead of g'(z)",
+    "dW transposed (w_ij order)",
+    "W not transposed in delta",
+    "g'(a) at every layer",
+    "hidden delta without g'(z)",
+    "sums, not means",
+    "output delta without g'(z)",
+)
+"""The slips both checks tell apart. The others need what notebook 03's network lacks: a
+cross-entropy, an L2 term, an output activation other than the hidden one. (A bias gradient
+copied from the weight gradient has the wrong shape, which the shape message names.)"""
+
+MEANS = {
+    "m": SLIPS["sums, not means"].message,
+    "1/m": SLIPS["1/m twice (Delta^L from J)"].message,
+}
+"""The messages of gradients m times too large or too small in every case (a factor rule)."""
+
+HINT = (
+    "Use model.forward(X) for Zs and As; delta^l is (n_l, m), one column per example, and "
+    "dJ/dW^l and dJ/db^l have the shapes of W^l and b^l."
+)
 
 TWO_LAYER_CASES = (((3, 3, 3), 5), ((2, 3, 2), 4), ((2, 3, 2), 1), ((4, 5, 1), 7), ((2, 3, 2), 200))
 """(layer sizes, m): a square network first (W^(l+1) in place of its transpose still fits,
@@ -190,21 +159,13 @@ TWO_LAYER_BACKWARD_PASS = Step(
     "sigmoid units and the loss (a - y)^2 / 2; dWs[l - 1] is dJ/dW^l, dbs[l - 1] is dJ/db^l",
     ("model", "X", "Y"),
     lambda rng: [
-        _network_case(rng, layers, "sigmoid", "sigmoid", "half_squared_error", 0.0, m)
+        _case(rng, layers, "sigmoid", "sigmoid", "half_squared_error", 0.0, m)
         for layers, m in sizes(rng, TWO_LAYER_CASES)
     ],
     _read_gradients,
-    (
-        Mistake(
-            _gradients(output_slope=_one),
-            "wrong: your output delta leaves out sigma'(z^2): for (a - y)^2 / 2 it is "
-            "(a - y) * sigma'(z^2) (a - y alone is the delta of the cross-entropy).",
-        ),
-        *_mistakes_common(),
-    ),
+    _slips(*EVERY_NETWORK),
     MEANS,
-    hint="Use model.forward(X) for Zs and As; delta^l is (n_l, m), one column per example, and "
-    "dJ/dW^l and dJ/db^l have the shapes of W^l and b^l.",
+    hint=HINT,
     against="central differences of model.cost",
 )
 
@@ -225,51 +186,81 @@ BACKWARD_PASS = Step(
     "backward_pass(model, X, Y) -> (dWs, dbs), the gradients of model.cost(X, Y) for any MLP "
     "(L2 term included); dWs[l - 1] is dJ/dW^l, dbs[l - 1] is dJ/db^l",
     ("model", "X", "Y"),
-    lambda rng: [_network_case(rng, *case) for case in sizes(rng, BACKWARD_CASES)],
+    lambda rng: [_case(rng, *case) for case in sizes(rng, BACKWARD_CASES)],
     _read_gradients,
-    (
-        Mistake(
-            _gradients(weight_penalty=_l2(0.0)),
-            "wrong: you left out the L2 term: add (lambda / m) W^l to dJ/dW^l (this model's "
-            "l2_lambda is {l2_lambda}).",
-        ),
-        Mistake(
-            _gradients(weight_penalty=lambda W, l2_lambda, m: l2_lambda * W),
-            "wrong: your L2 term is lambda W; the gradient of (lambda / 2m) sum ||W^l||^2 is "
-            "(lambda / m) W^l (the notes leave out the m).",
-        ),
-        Mistake(
-            _gradients(weight_penalty=_l2(0.5)),
-            "wrong: your L2 term is (lambda / 2m) W^l; the 2 of the square cancels the 1/2: it "
-            "is (lambda / m) W^l.",
-        ),
-        Mistake(
-            _gradients(bias_penalty=l2_gradient),
-            "wrong: you regularised the biases: the L2 penalty is on the weights only, so "
-            "dJ/db^l has no (lambda / m) b^l term.",
-        ),
-        Mistake(
-            _gradients(loss_prime=lambda model, a, y: a - y, output_slope=_one),
-            "wrong: you used delta^L = a - y, which holds only for a sigmoid output with the "
-            "cross-entropy; in general delta^L = dC/da * g'(z^L).",
-        ),
-        Mistake(
-            _gradients(output_slope=_one),
-            "wrong: your output delta leaves out g'(z^L): delta^L = dC/da * g'(z^L) "
-            "(model.loss_prime and model.g_out_prime).",
-        ),
-        Mistake(
-            _gradients(output_slope=lambda model, z, a: model.g_prime(z)),
-            "wrong: at the output layer you used the hidden layers' derivative; the output's "
-            "is model.g_out_prime.",
-        ),
-        *_mistakes_common(),
+    _slips(
+        *EVERY_NETWORK,
+        "wrong sign in dC/da",
+        "lambda W without /m",
+        "biases regularised",
+        "no L2 term",
+        "L2 term halved",
+        "delta^L = a - y for any output",
+        "hidden g' at the output",
     ),
     MEANS,
-    hint="Use model.forward(X) for Zs and As; delta^l is (n_l, m), one column per example, and "
-    "dJ/dW^l and dJ/db^l have the shapes of W^l and b^l.",
+    hint=HINT,
     against="central differences of model.cost",
 )
 
-STEPS = (TWO_LAYER_BACKWARD_PASS, BACKWARD_PASS)
+MINIBATCH_CASES = (
+    ((3, 3, 3, 3), "tanh", "sigmoid", "cross_entropy", 0.5, 4, 20),
+    ((2, 4, 1), "relu", "sigmoid", "cross_entropy", 1.0, 1, 50),
+    ((3, 4, 2), "sigmoid", "sigmoid", "half_squared_error", 0.3, 5, 10),
+    ((2, 5, 1), "tanh", "sigmoid", "cross_entropy", 3.0, 32, 200),
+)
+"""(layer sizes, hidden activation, output activation, loss, l2_lambda, b, m): batches of 4
+of 20, of one example of 50, of 5 of 10 with half the squared error, and 32 of 200 (the
+sizes where dividing lambda by b instead of m changes the L2 term 5 to 50 times)."""
+
+
+def _batch(steps=RIGHT_STEPS, penalty=l2_gradient):
+    """A wrong estimate: the pass by ``steps`` on the batch, with ``penalty(W, lambda, m)`` as
+    its L2 term, m the training set's size."""
+
+    def estimate(model, X_batch, Y_batch, m):
+        def l2_term(W, l2_lambda, b):
+            return penalty(W, l2_lambda, m)
+
+        return backward_pass(model, X_batch, Y_batch, replace(steps, weight_penalty=l2_term))
+
+    return estimate
+
+
+MINIBATCH_GRADIENTS = Step(
+    "minibatch_gradients",
+    "minibatch_gradients(model, X_batch, Y_batch, m) -> (dWs, dbs): a batch's estimate of the "
+    "gradient of J, the data term averaged over the b examples of the batch, the L2 term "
+    "(lambda / m) W^l with m the training set's size",
+    ("model", "X_batch", "Y_batch", "m"),
+    lambda rng: [_case(rng, *case) for case in sizes(rng, MINIBATCH_CASES)],
+    _read_gradients,
+    (
+        Mistake(
+            lambda model, X_batch, Y_batch, m: backward_pass(model, X_batch, Y_batch),
+            "wrong: your L2 term is (lambda / b) W^l, with b = {b} the batch's size: J's L2 "
+            "term is (lambda / 2m) sum ||W^l||^2 with m = {m}, the training set's, so "
+            "its gradient is (lambda / m) W^l whatever the batch.",
+        ),
+        Mistake(
+            _batch(penalty=l2_gradient_left_out),
+            "wrong: you left out the L2 term: add (lambda / m) W^l to each dJ/dW^l, with m = "
+            "{m} the training set's size.",
+        ),
+        Mistake(
+            _batch(penalty=SLIPS["lambda W without /m"].steps.weight_penalty),
+            SLIPS["lambda W without /m"].message,
+        ),
+        Mistake(
+            _batch(SLIPS["sums, not means"].steps),
+            "wrong: you summed the data term over the batch: divide it by b = {b}, the "
+            "batch's size (it estimates J's mean over the examples).",
+        ),
+    ),
+    hint="Use model.forward(X_batch) for Zs and As; delta^l is (n_l, b), the data term of "
+    "dJ/dW^l has the shape of W^l, and its L2 term uses m, the training set's size.",
+    against="central differences of the batch's cost with the L2 term of the training set",
+)
+
+STEPS = (TWO_LAYER_BACKWARD_PASS, BACKWARD_PASS, MINIBATCH_GRADIENTS)
 """The backward-pass checks, in the course's order."""

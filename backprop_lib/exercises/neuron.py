@@ -1,10 +1,6 @@
-r"""Notebook 01's exercise: the three derivatives of one sigmoid neuron.
-
-``fn(w, b, a_prev, y) -> (dC_dw, dC_db, dC_da_prev)``, three numbers, for
-:math:`C = (\sigma(z) - y)^2` with :math:`z = w a_{prev} + b`. The right answers are central
-differences of C in each of w, b and a_prev; the catalogue holds the notes' two slips
-(2(a - 1) for 2(a - y), and dC/dw repeated for the bias) and the usual mistakes.
-"""
+r"""Notebook 01's exercise: the three derivatives of one sigmoid neuron,
+``fn(w, b, a_prev, y) -> (dC_dw, dC_db, dC_da_prev)`` for :math:`C = (\sigma(z) - y)^2` with
+:math:`z = w a_{prev} + b`, against central differences of C in each of w, b and a_prev."""
 
 import itertools
 
@@ -20,7 +16,7 @@ NEURON_TARGETS = (0.0, 1.0, 0.3, 0.0, 0.8, 1.0)
 NEURON_LABELS = ("dC_dw", "dC_db", "dC_da_prev")
 
 
-def _neuron_cost(w, b, a_prev, y):
+def _cost(w, b, a_prev, y):
     return (sigmoid(w * a_prev + b) - y) ** 2
 
 
@@ -30,29 +26,28 @@ def _neuron_cases(rng):
         w, b = rng.uniform(-2, 2), rng.uniform(-1, 1)
         a_prev = rng.choice([-1.0, 1.0]) * rng.uniform(0.2, 1.5)
         point = np.array([w, b, a_prev])
-        # dC/dw, dC/db, dC/da_prev: move one of the three at a time
-        expected = tuple(
-            np.array(_neuron_cost(*(point + step), y) - _neuron_cost(*(point - step), y))
-            / (2 * EPSILON)
+        expected = tuple(  # dC/dw, dC/db, dC/da_prev: move one of the three at a time
+            np.array(_cost(*(point + step), y) - _cost(*(point - step), y)) / (2 * EPSILON)
             for step in EPSILON * np.eye(3)
         )
-        context = {"w": w, "b": b, "a_prev": a_prev, "y": y, "m": 1, "right": expected}
-        made.append(Case((w, b, a_prev, y), expected, NEURON_LABELS, context))
+        made.append(Case((w, b, a_prev, y), expected, NEURON_LABELS, {"m": 1}))
     return made
 
 
-def _neuron_with(c, residual=None, slope=None):
-    """(dC/dw, dC/db, dC/da_prev) with the factor 2(a - y) or sigma'(z) replaced."""
-    z = c["w"] * c["a_prev"] + c["b"]
+def _derivatives(w, b, a_prev, y, residual=None, slope=None):
+    """(dC/dw, dC/db, dC/da_prev) by the chain rule, with 2(a - y) replaced by ``residual(a)``
+    or sigma'(z) by ``slope(z, a)`` when given."""
+    z = w * a_prev + b
     a = sigmoid(z)
-    residual = 2 * (a - c["y"]) if residual is None else residual(a)
-    slope = a * (1 - a) if slope is None else slope(z, a)
-    common = residual * slope
-    return tuple(np.array(part) for part in (common * c["a_prev"], common, common * c["w"]))
+    dC_da = 2 * (a - y) if residual is None else residual(a)
+    dC_dz = dC_da * (a * (1 - a) if slope is None else slope(z, a))
+    return dC_dz * a_prev, dC_dz, dC_dz * w
 
 
-def _swapped(order):
-    return lambda c: tuple(c["right"][i] for i in order)
+def _variant(order=(0, 1, 2), **replaced):
+    """A wrong neuron_gradients: ``_derivatives`` with a factor replaced, or its parts in
+    ``order``."""
+    return lambda *args: tuple(_derivatives(*args, **replaced)[i] for i in order)
 
 
 def _read_three(value, case):
@@ -73,36 +68,36 @@ NEURON_GRADIENTS = Step(
     _read_three,
     (
         Mistake(
-            lambda c: _neuron_with(c, residual=lambda a: 2 * (a - 1)),
+            _variant(residual=lambda a: 2 * (a - 1)),
             "wrong: you used 2(a - 1); the derivative of (a - y)^2 is 2(a - y), with the "
             "target y (the notes print 2(a - 1)).",
         ),
         Mistake(
-            lambda c: (c["right"][0], c["right"][0], c["right"][2]),
+            _variant(order=(0, 0, 2)),
             "wrong: your dC_db equals dC_dw; b enters z = w a_prev + b with factor 1, so "
             "dC/db = sigma'(z) 2(a - y), without a_prev (the notes repeat dC/dw here).",
         ),
         Mistake(
-            lambda c: (c["right"][0], c["right"][1], c["right"][0]),
+            _variant(order=(0, 1, 0)),
             "wrong: your dC_da_prev equals dC_dw; z changes with a_prev at the rate w, so "
             "dC/da_prev = w sigma'(z) 2(a - y).",
         ),
         Mistake(
-            lambda c: _neuron_with(c, slope=lambda z, a: sigmoid(a) * (1 - sigmoid(a))),
+            _variant(slope=lambda z, a: sigmoid(a) * (1 - sigmoid(a))),
             "wrong: you took sigma' at a = sigma(z); it is taken at z: sigma'(z) = a (1 - a).",
         ),
         Mistake(
-            lambda c: _neuron_with(c, slope=lambda z, a: z * (1 - z)),
+            _variant(slope=lambda z, a: z * (1 - z)),
             "wrong: you used z (1 - z); sigma'(z) = a (1 - a) with a = sigma(z).",
         ),
         Mistake(
-            lambda c: _neuron_with(c, slope=lambda z, a: 1.0),
+            _variant(slope=lambda z, a: 1.0),
             "wrong: you left out sigma'(z): every path from C to w, b and a_prev passes "
             "through a = sigma(z).",
         ),
         *(
             Mistake(
-                _swapped(order),
+                _variant(order),
                 "wrong: your three derivatives are right but in the wrong order: return "
                 "(dC_dw, dC_db, dC_da_prev).",
             )

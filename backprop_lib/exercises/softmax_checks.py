@@ -1,11 +1,5 @@
-r"""Notebook 08's checks: the softmax, its Jacobian, and the output error of softmax with the
-categorical cross-entropy.
-
-Logits z are (k, m), one column per example, and the softmax normalises each column:
-:math:`s_j = e^{z_j} / \sum_i e^{z_i}`. The right answers come from the mathematics: the
-softmax from that formula (with each column's largest logit subtracted where the plain formula
-overflows, which changes nothing since the shift cancels), the Jacobian and the delta from
-central differences of the softmax and of the summed loss in z.
+r"""Notebook 08's checks: the softmax, its Jacobian, and the output error delta of softmax with
+the categorical cross-entropy, for logits z of shape (k, m), one column per example.
 """
 
 import numpy as np
@@ -22,21 +16,15 @@ LOGIT_SCALE = 2.0
 clearly, small enough that none underflows (the plain formula is exact on them)."""
 
 DELTA_CASES = ((3, 4, "one-hot"), (2, 1, "one-hot"), (10, 1, "soft"), (4, 50, "mixed"))
-"""(k, m, targets) of the delta cases: k from 2 to 10 classes, one example and 50; one-hot
-targets, soft ones (each column a random distribution over the classes, not one-hot) and a
-mix of the two, column by column."""
+"""(k, m, targets) of the delta cases: one-hot targets, soft ones (each column a random
+distribution over the classes) and a mix of the two, column by column."""
 
 SOFTMAX_SHAPES = ((3, 3), (4, 6), (5, 1), (10, 50))
 """(k, m) of the softmax cases with moderate logits: square first (normalising the wrong
-axis still fits the shape, so the values name the mistake), then non-square, one example and
-many."""
+axis still fits the shape, so the values name the mistake), then non-square."""
 
 LARGE_LOGITS = np.array(
-    [
-        [1000.0, -1000.0, 1e4, 3.0],
-        [999.0, -1001.0, -1e4, 1.0],
-        [998.0, -1002.0, 0.0, 2.0],
-    ]
+    [[1000.0, -1000.0, 1e4, 3.0], [999.0, -1001.0, -1e4, 1.0], [998.0, -1002.0, 0.0, 2.0]]
 )
 """Columns of logits near +1000, near -1000, of +-1e4, and moderate ones: e^z overflows above
 about 709.78 and underflows below about -745, so only a softmax that subtracts each column's
@@ -49,39 +37,21 @@ JACOBIAN_SIZES = (3, 2, 5, 10)
 """k of the Jacobian cases, each one example z of shape (k, 1)."""
 
 
-def _logits(rng, k, m):
-    return LOGIT_SCALE * rng.standard_normal((k, m))
-
-
-def _mistakes(*pairs):
-    return tuple(Mistake(predict, message) for predict, message in pairs)
-
-
-# ----- the output error delta = dC/dz -----------------------------------------------------
-
-
 def _targets(rng, k, m, kind):
-    """One-hot columns, soft ones (a random distribution each) or a mix, column by column."""
-    one_hot = np.eye(k)[:, rng.integers(0, k, size=m)]
-    soft = rng.dirichlet(np.ones(k), size=m).T
-    if kind == "one-hot":
-        return one_hot
-    if kind == "soft":
-        return soft
+    one_hot, soft = np.eye(k)[:, rng.integers(0, k, size=m)], rng.dirichlet(np.ones(k), size=m).T
+    if kind != "mixed":
+        return one_hot if kind == "one-hot" else soft
     return np.where(rng.random(m) < 0.5, one_hot, soft)
 
 
 def _delta_cases(rng):
     made = []
     for k, m, kind in sizes(rng, DELTA_CASES):
-        z, y = _logits(rng, k, m), _targets(rng, k, m, kind)
-
-        def summed_loss(z_, y=y):
-            return float(np.sum(categorical_cross_entropy(softmax(z_), y)))
-
-        expected = numerical_gradient(summed_loss, z)
-        context = {"a": softmax(z), "y": y, "m": m}
-        made.append(Case((context["a"], y), (expected,), ("delta",), context))
+        z, y = LOGIT_SCALE * rng.standard_normal((k, m)), _targets(rng, k, m, kind)
+        expected = numerical_gradient(
+            lambda v, y=y: float(np.sum(categorical_cross_entropy(softmax(v), y))), z
+        )
+        made.append(Case((softmax(z), y), (expected,), ("delta",), {"y": y, "m": m}))
     return made
 
 
@@ -101,10 +71,6 @@ def _read_delta(value, case):
     return (read_array(value, case.expected[0], case.labels[0]),)
 
 
-def _one_hot_of_largest(y):
-    return np.eye(y.shape[0])[:, np.argmax(y, axis=0)]
-
-
 SOFTMAX_CROSS_ENTROPY_DELTA = Step(
     "softmax_cross_entropy_delta",
     "softmax_cross_entropy_delta(a, y) -> dC/dz for a = softmax(z) and the categorical "
@@ -112,31 +78,30 @@ SOFTMAX_CROSS_ENTROPY_DELTA = Step(
     ("a", "y"),
     _delta_cases,
     _read_delta,
-    _mistakes(
-        (
-            lambda c: (-c["y"] / c["a"],),
+    (
+        Mistake(
+            lambda a, y: -y / a,
             "wrong: that is dC/da = -y/a; the delta is dC/dz, which goes through the softmax's "
             "Jacobian and simplifies to a - y.",
         ),
-        (
-            lambda c: (c["y"] * (c["a"] - 1),),
+        Mistake(
+            lambda a, y: -y / a * a * (1 - a),
             "wrong: you multiplied -y/a by a (1 - a) only, the Jacobian's diagonal, as if the "
             "softmax acted entry by entry; its off-diagonal entries -a_i a_j count too, and "
             "the product is a - y.",
         ),
-        (
-            lambda c: (c["a"] * (1 - c["a"]) * (c["a"] - c["y"]),),
+        Mistake(
+            lambda a, y: a * (1 - a) * (a - y),
             "wrong: you multiplied a - y by a (1 - a); a - y is dC/dz already, the softmax's "
             "Jacobian is inside it.",
         ),
-        (
-            lambda c: (c["a"] - _one_hot_of_largest(c["y"]),),
+        Mistake(
+            lambda a, y: a - np.eye(len(y))[:, y.argmax(axis=0)],
             "wrong: you replaced y by a one-hot column of its largest entry; with soft targets "
             "(columns that add up to 1 but are not one-hot) delta is a - y with y as given.",
         ),
-        (
-            lambda c: (c["a"] - 1,),
-            "wrong: you wrote a - 1: the target y belongs there, delta = a - y.",
+        Mistake(
+            lambda a, y: a - 1, "wrong: you wrote a - 1: the target y belongs there, delta = a - y."
         ),
     ),
     {
@@ -149,9 +114,6 @@ SOFTMAX_CROSS_ENTROPY_DELTA = Step(
 )
 
 
-# ----- the softmax itself -----------------------------------------------------------------
-
-
 def _shifted_softmax(z, shift):
     e = np.exp(z - shift)
     return e / e.sum(axis=0, keepdims=True)
@@ -160,14 +122,12 @@ def _shifted_softmax(z, shift):
 def _softmax_cases(rng):
     made = []
     for k, m in sizes(rng, SOFTMAX_SHAPES):
-        z = _logits(rng, k, m)
-        expected = _shifted_softmax(z, 0.0)  # no shift: the formula as written
-        made.append(Case((z,), (expected,), ("softmax",), {"z": z, "m": m, "large": False}))
+        z = LOGIT_SCALE * rng.standard_normal((k, m))
+        made.append(Case((z,), (_shifted_softmax(z, 0.0),), ("softmax",), {"m": m, "large": False}))
     z = LARGE_LOGITS.copy()
     with np.errstate(under="ignore"):  # terms far below a column's largest are 0, rightly
-        expected = _shifted_softmax(z, z.max(axis=0, keepdims=True))  # the same, finite
-    made.append(Case((z,), (expected,), ("softmax",), {"z": z, "m": z.shape[1], "large": True}))
-    return made
+        expected = _shifted_softmax(z, z.max(axis=0, keepdims=True))
+    return [*made, Case((z,), (expected,), ("softmax",), {"m": z.shape[1], "large": True})]
 
 
 def _same_finite(answer, reference):
@@ -180,8 +140,7 @@ def _same_finite(answer, reference):
 def _overflow_message(answer, z):
     """What a softmax that returned NaN or inf for large logits did."""
     with np.errstate(all="ignore"):
-        plain = _shifted_softmax(z, 0.0)  # no shift
-        global_max = _shifted_softmax(z, z.max())
+        plain, global_max = _shifted_softmax(z, 0.0), _shifted_softmax(z, z.max())
     if _same_finite(answer, global_max):
         return (
             "wrong: your softmax subtracts the largest logit of the whole array; subtract each "
@@ -189,20 +148,19 @@ def _overflow_message(answer, z):
             "underflow to 0 / 0 = NaN."
         )
     plain_said = ", the plain formula e^z / sum e^z," if _same_finite(answer, plain) else ""
-    how = f"your softmax{plain_said} gives"
     return (
-        f"wrong: {how} NaN or inf for logits near +-1000 or +-1e4: e^z is inf above about "
-        "709.78 and 0 below about -745. Subtract each column's largest logit first: the "
-        "shift cancels, and every exponent is then <= 0."
+        f"wrong: your softmax{plain_said} gives NaN or inf for logits near +-1000 or +-1e4: e^z "
+        "is inf above about 709.78 and 0 below about -745. Subtract each column's largest "
+        "logit first: the shift cancels, and every exponent is then <= 0."
     )
 
 
 def _read_softmax(value, case):
-    z, expected = case.context["z"], case.expected[0]
+    expected = case.expected[0]
     numeric = isinstance(value, np.ndarray) and value.dtype.kind == "f"
     large = case.context["large"]  # else NaN has another cause: read_array says so
     if large and numeric and value.shape == expected.shape and not np.all(np.isfinite(value)):
-        raise wrong(_overflow_message(value, z))
+        raise wrong(_overflow_message(value, case.args[0]))
     answer = read_array(value, expected, case.labels[0])
     if not np.allclose(answer.sum(axis=0), 1.0, rtol=0, atol=SUM_TOLERANCE):
         if np.allclose(answer.sum(axis=1), 1.0, rtol=0, atol=SUM_TOLERANCE):
@@ -224,28 +182,25 @@ SOFTMAX = Step(
     ("z",),
     _softmax_cases,
     _read_softmax,
-    _mistakes(
-        (
-            lambda c: (np.exp(c["z"]),),
-            "wrong: you returned e^z without dividing it by each column's sum.",
-        ),
-        (
-            lambda c: (np.exp(c["z"] - c["z"].max(axis=0, keepdims=True)),),
+    (
+        Mistake(np.exp, "wrong: you returned e^z without dividing it by each column's sum."),
+        Mistake(
+            lambda z: np.exp(z - z.max(axis=0, keepdims=True)),
             "wrong: you returned e^(z - max) without dividing it by each column's sum.",
         ),
-        (
-            lambda c: (_shifted_softmax(c["z"], c["z"].max(axis=1, keepdims=True)),),
+        Mistake(
+            lambda z: _shifted_softmax(z, z.max(axis=1, keepdims=True)),
             "wrong: you subtracted each row's largest logit (axis=1); subtract each column's "
             "(axis=0, keepdims=True): a shift cancels only when all of one example's logits move "
             "together.",
         ),
-        (
-            lambda c: (softmax(c["z"].T),),
+        Mistake(
+            lambda z: softmax(z.T),
             "wrong: you normalised the rows of z, through its transpose: z is (k, m), one column "
             "per example, so normalise each column of z as it is.",
         ),
-        (
-            lambda c: (sigmoid(c["z"]),),
+        Mistake(
+            sigmoid,
             "wrong: you applied the sigmoid entry by entry; the softmax divides e^z by the sum "
             "over each column's classes.",
         ),
@@ -256,24 +211,17 @@ SOFTMAX = Step(
 )
 
 
-# ----- the Jacobian of one example --------------------------------------------------------
-
-
 def _jacobian_cases(rng):
     made = []
     for k in sizes(rng, JACOBIAN_SIZES):
-        z = _logits(rng, k, 1)
+        z = LOGIT_SCALE * rng.standard_normal((k, 1))
         rows = [numerical_gradient(lambda v, i=i: float(softmax(v)[i, 0]), z).T for i in range(k)]
-        made.append(Case((z,), (np.vstack(rows),), ("ds/dz",), {"z": z, "s": softmax(z)}))
+        made.append(Case((z,), (np.vstack(rows),), ("ds/dz",), {}))
     return made
 
 
-def _jacobian_of(s):
-    return np.diagflat(s) - s @ s.T
-
-
 def _read_jacobian(value, case):
-    k = case.context["z"].shape[0]
+    k = len(case.args[0])
     if isinstance(value, np.ndarray) and value.shape in ((k, 1), (k,), (1, k)):
         raise wrong(
             f"wrong: your Jacobian has shape {value.shape}, one number per class; it is a "
@@ -282,9 +230,13 @@ def _read_jacobian(value, case):
     return (read_array(value, case.expected[0], case.labels[0]),)
 
 
-def _off_diagonal_flipped(s):
-    right = _jacobian_of(s)
-    return np.where(np.eye(len(s), dtype=bool), right, -right)
+def _jacobian(s):
+    return np.diagflat(s) - s @ s.T
+
+
+def _of_s(formula):
+    """A softmax_jacobian that takes s = softmax(z) rightly and returns ``formula(s)``."""
+    return lambda z: formula(softmax(z))
 
 
 SOFTMAX_JACOBIAN = Step(
@@ -294,45 +246,41 @@ SOFTMAX_JACOBIAN = Step(
     ("z",),
     _jacobian_cases,
     _read_jacobian,
-    _mistakes(
-        (
-            lambda c: (np.diagflat(c["s"] * (1 - c["s"])),),
+    (
+        Mistake(
+            _of_s(lambda s: np.diagflat(s * (1 - s))),
             "wrong: you kept only the diagonal s_i (1 - s_i); each s_i depends on every logit, "
             "so the off-diagonal entries are -s_i s_j.",
         ),
-        (
-            lambda c: (_off_diagonal_flipped(c["s"]),),
+        Mistake(
+            _of_s(lambda s: np.where(np.eye(len(s), dtype=bool), 1, -1) * _jacobian(s)),
             "wrong: your off-diagonal entries have the wrong sign: raising z_j lowers every "
             "other s_i, so ds_i/dz_j = -s_i s_j there.",
         ),
-        (
-            lambda c: (-c["s"] @ c["s"].T,),
+        Mistake(
+            _of_s(lambda s: -s @ s.T),
             "wrong: you left out diag(s): the Jacobian is diag(s) - s s^T.",
         ),
-        (
-            lambda c: (np.diagflat(c["s"]) + c["s"] @ c["s"].T,),
+        Mistake(
+            _of_s(lambda s: np.diagflat(s) + s @ s.T),
             "wrong: you added s s^T; the Jacobian subtracts it: diag(s) - s s^T.",
         ),
-        (
-            lambda c: (c["s"] @ c["s"].T,),
-            "wrong: you returned s s^T; the Jacobian is diag(s) - s s^T.",
+        Mistake(
+            _of_s(lambda s: s @ s.T), "wrong: you returned s s^T; the Jacobian is diag(s) - s s^T."
         ),
-        (
-            lambda c: (c["s"][0, 0] - c["s"] @ c["s"].T,),
+        Mistake(
+            _of_s(lambda s: np.diag(s) - s @ s.T),
             "wrong: np.diag of a (k, 1) column gives its first entry, not a diagonal matrix; "
             "use np.diagflat(s), or np.diag(s.ravel()).",
         ),
-        (
-            lambda c: (_jacobian_of(softmax(c["s"])),),
+        Mistake(
+            _of_s(lambda s: _jacobian(softmax(s))),
             "wrong: you took the softmax twice: softmax_jacobian takes the logits z, so compute "
             "s = softmax(z) once.",
         ),
-        (
-            lambda c: (_jacobian_of(c["z"]),),
-            "wrong: you used z itself as s; compute s = softmax(z) first.",
-        ),
-        (
-            lambda c: (np.diagflat(sigmoid(c["z"]) * (1 - sigmoid(c["z"]))),),
+        Mistake(_jacobian, "wrong: you used z itself as s; compute s = softmax(z) first."),
+        Mistake(
+            lambda z: np.diagflat(sigmoid(z) * (1 - sigmoid(z))),
             "wrong: you used the sigmoid's derivative entry by entry; the softmax's Jacobian is "
             "diag(s) - s s^T, with s = softmax(z).",
         ),

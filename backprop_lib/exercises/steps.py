@@ -1,16 +1,11 @@
-r"""Checks of the element-wise derivatives: the activations' g'(z) and the losses' dC/da.
-
-Each entry of these functions depends on the same entry of its input only, so the central
-differences of the forward function, :math:`(f(x + \epsilon) - f(x - \epsilon)) / 2\epsilon`
-evaluated on the whole array at once, give the derivative at every entry. Notebooks 01
-(sigmoid, squared error), 02 (cross-entropy), 03 (half the squared error) and 04 (tanh,
-ReLU) derive them.
-"""
+r"""Checks of the element-wise derivatives (notebooks 01 to 04): the activations' g'(z) and
+the losses' dC/da. Each entry depends on the same entry of the input only, so the central
+differences of the forward function on the whole array give the derivative at every entry."""
 
 import numpy as np
 
 from ..activations import relu, sigmoid, tanh
-from ..losses import cross_entropy, half_squared_error, squared_error
+from ..losses import cross_entropy, cross_entropy_prime, half_squared_error, squared_error
 from .checking import EPSILON, Case, Mistake, Step, sizes
 from .reading import read_one
 
@@ -40,65 +35,62 @@ def slope(f, x):
     return (f(x + EPSILON) - f(x - EPSILON)) / (2 * EPSILON)
 
 
-def _draw_z(rng, shape):
-    return rng.uniform(-Z_RANGE, Z_RANGE, size=shape)
-
-
-def _draw_relu_z(rng, shape):
-    return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(RELU_MARGIN, Z_RANGE, size=shape)
-
-
 def draw_targets(rng, shape):
     """Targets y: about half labels 0 or 1, half in between (soft targets)."""
     labels = rng.integers(0, 2, size=shape).astype(float)
     return np.where(rng.random(shape) < 0.5, labels, rng.uniform(0.0, 1.0, size=shape))
 
 
-def _activation(name, g, label, draw, mistakes, factors, integers=""):
+def _draw_z(rng, shape):
+    return rng.uniform(-Z_RANGE, Z_RANGE, size=shape)
+
+
+def _cases(draw, right, label):
+    """``cases(rng)``: for each shape, the arguments ``draw(rng, shape)`` and ``right(*args)``."""
+
     def cases(rng):
         made = []
         for shape in sizes(rng, SHAPES):
-            z = draw(rng, shape)
-            made.append(Case((z,), (slope(g, z),), (label,), {"z": z, "m": shape[1]}))
+            args = draw(rng, shape)
+            made.append(Case(args, (right(*args),), (label,), {"m": shape[1]}))
         return made
 
+    return cases
+
+
+def _activation(g, label, mistakes, factors, draw=_draw_z, integers=""):
+    name = f"{g.__name__}_prime"
     return Step(
         name,
         f"{name}(z) -> {label}, an array shaped like z",
         ("z",),
-        cases,
+        _cases(lambda rng, shape: (draw(rng, shape),), lambda z: slope(g, z), label),
         read_one(integers),
-        tuple(Mistake(predict, message) for predict, message in mistakes),
+        mistakes,
         factors,
         against=f"central differences of {g.__name__}(z)",
     )
 
 
-def _z(context):
-    return context["z"]
-
-
 SIGMOID_PRIME = _activation(
-    "sigmoid_prime",
     sigmoid,
     "sigma'(z)",
-    _draw_z,
     (
-        (
-            lambda c: (sigmoid(sigmoid(_z(c))) * (1 - sigmoid(sigmoid(_z(c)))),),
+        Mistake(
+            lambda z: sigmoid(sigmoid(z)) * (1 - sigmoid(sigmoid(z))),
             "wrong: you took sigma' at a = sigma(z): sigmoid_prime takes z, so compute "
             "s = sigma(z) and return s (1 - s).",
         ),
-        (
-            lambda c: (_z(c) * (1 - _z(c)),),
+        Mistake(
+            lambda z: z * (1 - z),
             "wrong: you returned z (1 - z); the formula a (1 - a) needs a = sigma(z) first.",
         ),
-        (
-            lambda c: (sigmoid(_z(c)),),
+        Mistake(
+            sigmoid,
             "wrong: you returned sigma(z) itself; its derivative is sigma(z) (1 - sigma(z)).",
         ),
-        (
-            lambda c: (np.exp(-_z(c)) / (1 + np.exp(-_z(c))),),
+        Mistake(
+            lambda z: np.exp(-z) / (1 + np.exp(-z)),
             "wrong: you lost the square of the quotient rule: sigma'(z) = e^(-z) / (1 + e^(-z))^2.",
         ),
     ),
@@ -106,29 +98,23 @@ SIGMOID_PRIME = _activation(
 )
 
 TANH_PRIME = _activation(
-    "tanh_prime",
     tanh,
     "tanh'(z)",
-    _draw_z,
     (
-        (
-            lambda c: (1 - np.tanh(np.tanh(_z(c))) ** 2,),
+        Mistake(
+            lambda z: 1 - np.tanh(np.tanh(z)) ** 2,
             "wrong: you took tanh' at a = tanh(z): tanh_prime takes z, so return 1 - tanh(z)^2.",
         ),
-        (
-            lambda c: (1 - _z(c) ** 2,),
+        Mistake(
+            lambda z: 1 - z**2,
             "wrong: you returned 1 - z^2; the formula 1 - a^2 needs a = tanh(z) first.",
         ),
-        (
-            lambda c: (1 - np.tanh(_z(c)),),
-            "wrong: you forgot the square: tanh'(z) = 1 - tanh(z)^2.",
+        Mistake(
+            lambda z: 1 - np.tanh(z), "wrong: you forgot the square: tanh'(z) = 1 - tanh(z)^2."
         ),
-        (
-            lambda c: (np.tanh(_z(c)),),
-            "wrong: you returned tanh(z) itself; its derivative is 1 - tanh(z)^2.",
-        ),
-        (
-            lambda c: (1 + np.tanh(_z(c)) ** 2,),
+        Mistake(np.tanh, "wrong: you returned tanh(z) itself; its derivative is 1 - tanh(z)^2."),
+        Mistake(
+            lambda z: 1 + np.tanh(z) ** 2,
             "wrong: the sign inside is wrong: tanh'(z) = 1 - tanh(z)^2, not 1 + tanh(z)^2.",
         ),
     ),
@@ -136,26 +122,26 @@ TANH_PRIME = _activation(
 )
 
 RELU_PRIME = _activation(
-    "relu_prime",
     relu,
     "relu'(z)",
-    _draw_relu_z,
     (
-        (
-            lambda c: (relu(_z(c)),),
+        Mistake(
+            relu,
             "wrong: you returned max(0, z), ReLU itself; its derivative is 1 where z > 0 and 0 "
             "elsewhere.",
         ),
-        (
-            lambda c: ((_z(c) < 0).astype(float),),
+        Mistake(
+            lambda z: (z < 0).astype(float),
             "wrong: your comparison is the wrong way round: the derivative is 1 where z > 0.",
         ),
-        (
-            lambda c: (np.ones_like(_z(c)),),
-            "wrong: you returned 1 everywhere; ReLU's derivative is 0 where z < 0.",
+        Mistake(
+            np.ones_like, "wrong: you returned 1 everywhere; ReLU's derivative is 0 where z < 0."
         ),
     ),
     {-1.0: "wrong: your relu_prime has the wrong sign: it is 1 (not -1) where z > 0."},
+    lambda rng, shape: (
+        rng.choice([-1.0, 1.0], size=shape) * rng.uniform(RELU_MARGIN, Z_RANGE, size=shape)
+    ),
     integers="wrong: relu_prime returned integers or booleans: return floats, for example "
     "(z > 0).astype(float), so it multiplies like the other derivatives (the notes' code "
     "returns integers).",
@@ -165,47 +151,35 @@ RELU_PRIME = _activation(
 # ----- losses: dC/da for one prediction a and target y ----------------------------------------
 
 
-def _loss(name, loss, formula, mistakes, factors):
-    def cases(rng):
-        made = []
-        for shape in sizes(rng, SHAPES):
-            a, y = rng.uniform(*A_RANGE, size=shape), draw_targets(rng, shape)
-            expected = slope(lambda a_, y=y: loss(a_, y), a)
-            made.append(Case((a, y), (expected,), ("dC/da",), {"a": a, "y": y, "m": shape[1]}))
-        return made
+def _draw_a_y(rng, shape):
+    return rng.uniform(*A_RANGE, size=shape), draw_targets(rng, shape)
 
+
+def _loss(loss, formula, mistakes, factors):
+    name = f"{loss.__name__}_prime"
     return Step(
         name,
         f"{name}(a, y) -> dC/da for C = {formula}, shaped like a",
         ("a", "y"),
-        cases,
+        _cases(_draw_a_y, lambda a, y: slope(lambda a_: loss(a_, y), a), "dC/da"),
         read_one(),
-        tuple(Mistake(predict, message) for predict, message in mistakes),
+        mistakes,
         {"1/m": PER_EXAMPLE, **factors},
         against=f"central differences of C = {formula} in a",
     )
 
 
-def _a(context):
-    return context["a"]
-
-
-def _y(context):
-    return context["y"]
-
-
 SQUARED_ERROR_PRIME = _loss(
-    "squared_error_prime",
     squared_error,
     "(a - y)^2",
     (
-        (
-            lambda c: (2 * (_a(c) - 1),),
+        Mistake(
+            lambda a, y: 2 * (a - 1),
             "wrong: you wrote 2(a - 1): the derivative of (a - y)^2 is 2(a - y), with the "
             "target y (the notes print 2(a - 1)).",
         ),
-        (
-            lambda c: ((_a(c) - _y(c)) ** 2,),
+        Mistake(
+            squared_error,
             "wrong: you returned the loss (a - y)^2 itself, not its derivative 2(a - y).",
         ),
     ),
@@ -218,16 +192,15 @@ SQUARED_ERROR_PRIME = _loss(
 )
 
 HALF_SQUARED_ERROR_PRIME = _loss(
-    "half_squared_error_prime",
     half_squared_error,
     "(a - y)^2 / 2",
     (
-        (
-            lambda c: (_a(c) - 1,),
+        Mistake(
+            lambda a, y: a - 1,
             "wrong: you wrote a - 1: the derivative of (a - y)^2 / 2 is a - y, with the target y.",
         ),
-        (
-            lambda c: (0.5 * (_a(c) - _y(c)) ** 2,),
+        Mistake(
+            half_squared_error,
             "wrong: you returned the loss (a - y)^2 / 2 itself, not its derivative a - y.",
         ),
     ),
@@ -240,30 +213,29 @@ HALF_SQUARED_ERROR_PRIME = _loss(
 )
 
 CROSS_ENTROPY_PRIME = _loss(
-    "cross_entropy_prime",
     cross_entropy,
     "-[y log a + (1 - y) log(1 - a)]",
     (
-        (
-            lambda c: (_y(c) / _a(c) + (1 - _y(c)) / (1 - _a(c)),),
+        Mistake(
+            lambda a, y: y / a + (1 - y) / (1 - a),
             "wrong: the first term's sign: dC/da = -y/a + (1 - y)/(1 - a) (the notes print +y/a).",
         ),
-        (
-            lambda c: (-_y(c) / _a(c) - (1 - _y(c)) / (1 - _a(c)),),
+        Mistake(
+            lambda a, y: -y / a - (1 - y) / (1 - a),
             "wrong: the second term's sign: dC/da = -y/a + (1 - y)/(1 - a); the log(1 - a) "
             "term's chain rule brings a second minus.",
         ),
-        (
-            lambda c: (_a(c) - _y(c),),
+        Mistake(
+            lambda a, y: a - y,
             "wrong: you returned a - y, the output delta dC/dz of a sigmoid unit; dC/da is "
             "-y/a + (1 - y)/(1 - a).",
         ),
-        (
-            lambda c: (-_y(c) / _a(c),),
+        Mistake(
+            lambda a, y: -y / a,
             "wrong: you left out the second term: dC/da = -y/a + (1 - y)/(1 - a).",
         ),
-        (
-            lambda c: (cross_entropy(_a(c), _y(c)),),
+        Mistake(
+            cross_entropy,
             "wrong: you returned the loss itself, not its derivative -y/a + (1 - y)/(1 - a).",
         ),
     ),
@@ -271,21 +243,9 @@ CROSS_ENTROPY_PRIME = _loss(
 )
 
 
-def _logit(a):
-    return np.log(a / (1 - a))
-
-
-def _delta_cases(rng):
-    made = []
-    for shape in sizes(rng, SHAPES):
-        a, y = rng.uniform(*A_RANGE, size=shape), draw_targets(rng, shape)
-        expected = slope(lambda z, y=y: cross_entropy(sigmoid(z), y), _logit(a))
-        made.append(Case((a, y), (expected,), ("delta",), {"a": a, "y": y, "m": shape[1]}))
-    return made
-
-
-def _ce_prime(context):
-    return -_y(context) / _a(context) + (1 - _y(context)) / (1 - _a(context))
+def _delta(a, y):
+    """Central differences in z of the cross-entropy of sigma(z), at z = sigma^-1(a)."""
+    return slope(lambda z: cross_entropy(sigmoid(z), y), np.log(a / (1 - a)))
 
 
 SIGMOID_CROSS_ENTROPY_DELTA = Step(
@@ -293,21 +253,21 @@ SIGMOID_CROSS_ENTROPY_DELTA = Step(
     "sigmoid_cross_entropy_delta(a, y) -> dC/dz for a = sigma(z) and the cross-entropy, "
     "shaped like a",
     ("a", "y"),
-    _delta_cases,
+    _cases(_draw_a_y, _delta, "delta"),
     read_one(),
     (
         Mistake(
-            lambda c: (_ce_prime(c),),
+            cross_entropy_prime,
             "wrong: that is dC/da; the delta is dC/dz = dC/da sigma'(z), which simplifies to "
             "a - y.",
         ),
         Mistake(
-            lambda c: ((_a(c) - _y(c)) * _a(c) * (1 - _a(c)),),
+            lambda a, y: (a - y) * a * (1 - a),
             "wrong: you multiplied a - y by sigma'(z) = a (1 - a) again; a - y already "
             "includes it.",
         ),
         Mistake(
-            lambda c: (_ce_prime(c) * sigmoid(_a(c)) * (1 - sigmoid(_a(c))),),
+            lambda a, y: cross_entropy_prime(a, y) * sigmoid(a) * (1 - sigmoid(a)),
             "wrong: you took sigma' at a; at z it is sigma'(z) = a (1 - a), and dC/da "
             "sigma'(z) simplifies to a - y.",
         ),

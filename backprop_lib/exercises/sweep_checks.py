@@ -1,9 +1,6 @@
-r"""Notebook 07's second check: the backward sweep over a graph of Values.
-
-"backward_sweep": ``fn(output)`` sets ``node.grad`` = d output / d node on every node behind
-the Value ``output``; checked against central differences of the output recomputed on floats
-with one node's value moved, on graphs with shared nodes and paths of uneven length, on one
-whose grads an earlier sweep left behind, and on a chain deeper than the recursion limit.
+r"""Notebook 07's second check: ``backward_sweep(output)`` sets ``node.grad`` = d output / d node
+on every node behind the Value ``output``; against central differences of the output recomputed
+on floats with one node's value moved.
 """
 
 import math
@@ -11,20 +8,11 @@ import math
 import numpy as np
 
 from ..autodiff import Value, topological_order
-from .autodiff_checks import ONE_INPUT, sigmoid_of_float
+from .autodiff_checks import ONE_INPUT, OPERATIONS, on_values
 from .checking import EPSILON, Case, Mistake, Step, wrong
 from .reading import described
 
-VALUE_OPERATIONS = {
-    "+": lambda u, v: u + v,
-    "-": lambda u, v: u - v,
-    "*": lambda u, v: u * v,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-}
-"""The operations of the random graphs, on Values; FLOAT_OPERATIONS recompute them on floats."""
-
-FLOAT_OPERATIONS = {**VALUE_OPERATIONS, "tanh": math.tanh, "sigmoid": sigmoid_of_float}
+GRAPH_OPERATIONS = ("+", "-", "*", "tanh", "sigmoid")
 
 RANDOM_GRAPHS = ((3, 12, False), (2, 16, False), (3, 10, True))
 """(inputs, operations, whether an earlier backward() left its grads) of the random graphs."""
@@ -51,12 +39,12 @@ def _random_graph(rng, inputs, operations):
     nodes = [Value(s * rng.uniform(*INPUT_RANGE), label=f"x{i + 1}") for i, s in enumerate(signs)]
     used = set()
     for k in range(operations):
-        op = list(VALUE_OPERATIONS)[rng.integers(len(VALUE_OPERATIONS))]
+        op = GRAPH_OPERATIONS[rng.integers(len(GRAPH_OPERATIONS))]
         pools = [nodes[-RECENT:] if rng.random() < NEAR else nodes for _ in range(2)]
         parents = [pool[rng.integers(len(pool))] for pool in pools][: 1 if op in ONE_INPUT else 2]
         if op == "*" and abs(parents[0].data * parents[1].data) > PRODUCT_LIMIT:
             op = "+"
-        nodes.append(VALUE_OPERATIONS[op](*parents))
+        nodes.append(on_values(op, *parents))
         nodes[-1].label = f"n{k + 1}"
         used.update(parents)
     sinks = [node for node in nodes if node not in used]
@@ -79,34 +67,31 @@ def _chain(rng):
     return y
 
 
-def _output_moved(c, moved, step):
-    """The output recomputed on floats, with node ``moved``'s value changed by ``step``."""
-    values = list(c["data"])  # the inputs' values; the others are recomputed in order
-    for i, (op, parents) in enumerate(zip(c["ops"], c["parents"], strict=True)):
-        if op != "input":
-            values[i] = FLOAT_OPERATIONS[op](*(values[p] for p in parents))
-        values[i] += step * (i == moved)
-    return values[-1]
+def _slope(nodes, moved):
+    """d output / d ``moved`` by central differences of the output recomputed on floats."""
+    ends = []
+    for step in (EPSILON, -EPSILON):
+        values = {}
+        for node in nodes:
+            value = node.data
+            if node.op != "input":
+                value = OPERATIONS[node.op][1](*(values[p] for p in node.parents))
+            values[node] = value + step * (node is moved)
+        ends.append(values[nodes[-1]])
+    return (ends[0] - ends[1]) / (2 * EPSILON)
 
 
 def _sweep_case(output, stale=False, watched=None):
-    """The graph behind ``output`` as indices, and central differences for the watched nodes."""
+    """The case of the graph behind ``output``: central differences for the watched nodes."""
     nodes = topological_order(output)  # output last; each node after its inputs
-    index = {node: i for i, node in enumerate(nodes)}
+    watched = range(len(nodes)) if watched is None else watched
     c = {
         "nodes": nodes,
-        "ops": [node.op for node in nodes],
-        "parents": [tuple(index[p] for p in node.parents) for node in nodes],
-        "local": [node.local_grads for node in nodes],
         "data": [node.data for node in nodes],
+        "inputs": [i for i in watched if nodes[i].op == "input"],
+        "others": [i for i in watched if nodes[i].op != "input"],
     }
-    watched = range(len(nodes)) if watched is None else watched
-    c["inputs"] = [i for i in watched if c["ops"][i] == "input"]
-    c["others"] = [i for i in watched if c["ops"][i] != "input"]
-    slope = {
-        i: (_output_moved(c, i, EPSILON) - _output_moved(c, i, -EPSILON)) / (2 * EPSILON)
-        for i in watched
-    }
+    slope = {i: _slope(nodes, nodes[i]) for i in watched}
     if stale:
         output.backward()  # as if the function were called a second time
     c["before"] = [node.grad for node in nodes]
@@ -126,6 +111,11 @@ def _sweep_cases(rng):
     inside = rng.choice(np.arange(2, CHAIN_STEPS + 1), size=CHAIN_WATCHED, replace=False)
     chain = _sweep_case(_chain(rng), watched=[0, *sorted(int(i) for i in inside)])  # x, products
     return [*made, chain]
+
+
+def _reset_sweep(case):
+    for node, grad in zip(case.context["nodes"], case.context["before"], strict=True):
+        node.grad = grad
 
 
 def _observe_sweep(value, case):
@@ -150,81 +140,52 @@ def _read_sweep(value, case):
     return _parts(c, grads)
 
 
-def _postorder(c, flip=False):
-    """A depth-first order, each node after its inputs, visited first to last (or the reverse)."""
-    order, seen, stack = [], set(), [(len(c["ops"]) - 1, False)]
+def _other_order(output):
+    """Each node after its inputs, by the other depth-first search: topological_order visits a
+    node's inputs first to last, this one last to first."""
+    order, seen, stack = [], set(), [(output, False)]
     while stack:
-        i, expanded = stack.pop()
+        node, expanded = stack.pop()
         if expanded:
-            order.append(i)
-        elif i not in seen:
-            seen.add(i)
-            parents = c["parents"][i] if flip else c["parents"][i][::-1]
-            stack += [(i, True), *((p, False) for p in parents if p not in seen)]
+            order.append(node)
+        elif node not in seen:
+            seen.add(node)
+            stack += [(node, True), *((parent, False) for parent in node.parents)]
     return order
 
 
-def _by_distance(c):
+def _by_distance(output):
     """The nodes by distance from the output, each once (a breadth-first search)."""
-    order, seen = [len(c["ops"]) - 1], {len(c["ops"]) - 1}
-    for i in order:  # the list grows as it is read: a queue
-        fresh = [p for p in dict.fromkeys(c["parents"][i]) if p not in seen]
-        seen.update(fresh)
-        order += fresh
+    order, seen = [output], {output}
+    for node in order:  # the list grows as it is read: a queue
+        for parent in node.parents:
+            if parent not in seen:
+                seen.add(parent)
+                order.append(parent)
     return order
 
 
-def _sweep(c, order, accumulate=True, reset=True, local=True, upstream=True):
-    """What the backward loop over ``order`` leaves in the grads, with one thing changed."""
-    grads = [0.0] * len(c["ops"]) if reset else list(c["before"])
-    grads[-1] = 1.0
-    for i in order:
-        for p, slope in zip(c["parents"][i], c["local"][i], strict=True):
-            share = (slope if local else 1.0) * (grads[i] if upstream else 1.0)
-            grads[p] = grads[p] + share if accumulate else share
-    return _parts(c, grads)
+def _sweep(order=None, assign=False, zero=True, start=1.0, local=True, upstream=True):
+    """A backward_sweep over ``order(output)`` (by default the reverse topological order), with
+    one thing changed."""
 
+    def backward_sweep(output):
+        nodes = order(output) if order else topological_order(output)[::-1]
+        if zero:
+            for node in nodes:
+                node.grad = 0.0
+        output.grad = start
+        for node in nodes:
+            for parent, slope in zip(node.parents, node.local_grads, strict=True):
+                share = (slope if local else 1.0) * (node.grad if upstream else 1.0)
+                parent.grad = share if assign else parent.grad + share
 
-REVERSE_ORDERS = (lambda c: _postorder(c)[::-1], lambda c: _postorder(c, True)[::-1])
-"""Reverse topological orders a student's search may find: the library's, and the other."""
+    return backward_sweep
+
 
 ASSIGNED = (
     "wrong: a node used more than once kept the share of one use only: add the shares, "
     "parent.grad += local * node.grad, rather than assign them."
-)
-FORWARD = (
-    "wrong: you swept from the inputs to the output; walk the topological order backwards, "
-    "from the output to the inputs."
-)
-SWEEP_MISTAKES = (
-    *(Mistake(lambda c, o=o: _sweep(c, o(c), accumulate=False), ASSIGNED) for o in REVERSE_ORDERS),
-    Mistake(lambda c: _sweep(c, _postorder(c)), FORWARD),
-    Mistake(
-        lambda c: _sweep(c, _by_distance(c)),
-        "wrong: you visited the nodes by their distance from the output, so a node reached by "
-        "paths of different lengths passed its grad on before the longer path delivered its "
-        "share: visit them in reverse topological order.",
-    ),
-    Mistake(
-        lambda c: _sweep(c, REVERSE_ORDERS[0](c), reset=False),
-        "wrong: your grads kept what an earlier sweep left in them, so a second call doubles "
-        "them: set every node's grad to 0.0 before the sweep.",
-    ),
-    Mistake(
-        lambda c: _parts(c, [0.0] * len(c["ops"])),
-        "wrong: every grad is 0.0: set node.grad on the nodes themselves (the function returns "
-        "nothing), starting from output.grad = 1.0, d output / d output.",
-    ),
-    Mistake(
-        lambda c: _sweep(c, REVERSE_ORDERS[0](c), local=False),
-        "wrong: you passed node.grad on without the local derivative: parent.grad += local * "
-        "node.grad, with local from node.local_grads.",
-    ),
-    Mistake(
-        lambda c: _sweep(c, REVERSE_ORDERS[0](c), upstream=False),
-        "wrong: you passed on the local derivatives alone; multiply each by the grad arriving "
-        "from above: parent.grad += local * node.grad.",
-    ),
 )
 
 BACKWARD_SWEEP = Step(
@@ -234,11 +195,46 @@ BACKWARD_SWEEP = Step(
     ("output",),
     _sweep_cases,
     _read_sweep,
-    SWEEP_MISTAKES,
+    (
+        Mistake(_sweep(assign=True), ASSIGNED),
+        Mistake(_sweep(lambda output: _other_order(output)[::-1], assign=True), ASSIGNED),
+        Mistake(
+            _sweep(topological_order),
+            "wrong: you swept from the inputs to the output; walk the topological order "
+            "backwards, from the output to the inputs.",
+        ),
+        Mistake(
+            _sweep(_by_distance),
+            "wrong: you visited the nodes by their distance from the output, so a node reached "
+            "by paths of different lengths passed its grad on before the longer path delivered "
+            "its share: visit them in reverse topological order.",
+        ),
+        Mistake(
+            _sweep(zero=False),
+            "wrong: your grads kept what an earlier sweep left in them, so a second call doubles "
+            "them: set every node's grad to 0.0 before the sweep.",
+        ),
+        Mistake(
+            _sweep(start=0.0),
+            "wrong: every grad is 0.0: set node.grad on the nodes themselves (the function "
+            "returns nothing), starting from output.grad = 1.0, d output / d output.",
+        ),
+        Mistake(
+            _sweep(local=False),
+            "wrong: you passed node.grad on without the local derivative: parent.grad += local "
+            "* node.grad, with local from node.local_grads.",
+        ),
+        Mistake(
+            _sweep(upstream=False),
+            "wrong: you passed on the local derivatives alone; multiply each by the grad "
+            "arriving from above: parent.grad += local * node.grad.",
+        ),
+    ),
     hint="Find an order in which each node comes after its inputs (for example "
     "topological_order(output)) and walk it backwards.",
     against="central differences of the output in each node",
     observe=_observe_sweep,
+    reset=_reset_sweep,
 )
 
 STEPS = (BACKWARD_SWEEP,)

@@ -8,8 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..exercises.release import COURSE_NOTEBOOKS
 from .assignment import load_course, match_assignment, read_submission
+from .release import COURSE_NOTEBOOKS
 from .submission import DEFAULT_TIMEOUT, grade
 
 FIELDS = ("file", "notebook", "exercise", "points", "max_points", "feedback")

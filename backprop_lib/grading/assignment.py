@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import nbformat
 
-from ..exercises.release import COURSE_NOTEBOOKS, instructor_notebooks
+from .release import COURSE_NOTEBOOKS, instructor_notebooks
 
 
 class Exercise(NamedTuple):

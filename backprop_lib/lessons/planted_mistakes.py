@@ -1,82 +1,42 @@
 r"""Notebook 05, computed: backward passes with one planted mistake each.
 
-Each mistake is one replaced step of :func:`backprop_lib.backward.backward_pass`, the
-backpropagation of :class:`backprop_lib.MLP` written with swappable steps, so that a mistake
-is a one-line change that :func:`backprop_lib.check_network_gradients` must catch. Each
-:class:`PlantedBug` says which course note makes its mistake, or that it is a classic mistake
+Each mistake is a slip of the core's one table (:data:`backprop_lib.backward.SLIPS`): the
+backpropagation of :class:`backprop_lib.MLP` with one step replaced, which
+:func:`backprop_lib.check_network_gradients` must catch. The planted ones are the course
+notes' slips in gradient formulas, in the order of the notes, then three classic mistakes that
 the notes do not make.
 """
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-from ..backprop import l2_gradient, weight_gradient
 from ..backward import (
+    CLASSIC,
     RIGHT_STEPS,
+    SLIPS,
     BackwardSteps,
     activation_prime_at_a,
     backward_pass,
-    hidden_delta_untransposed,
+    replaced_steps,
 )
 from ..gradcheck import check_network_gradients
-from ..losses import cross_entropy_prime, squared_error_prime
 from ..network import MLP
 
-
-def replaced_steps(steps):
-    """The steps that differ from the right ones, as {field name: function}.
-
-    Parameters
-    ----------
-    steps : BackwardSteps
-
-    Returns
-    -------
-    dict of str to callable
-        Empty for the right backward pass; one entry for each planted mistake.
-    """
-    return {
-        field.name: getattr(steps, field.name)
-        for field in fields(steps)
-        if getattr(steps, field.name) is not getattr(RIGHT_STEPS, field.name)
-    }
-
-
-# ----- the planted mistakes, one function each ------------------------------------------------
-
-
-def squared_error_prime_against_one(model, a, y):
-    r"""Note 001's slip: :math:`\partial C_0/\partial a = 2(a - 1)`; right is :math:`2(a - y)`."""
-    return squared_error_prime(a, np.ones_like(y))
-
-
-def bias_gradient_like_weight_gradient(delta, a_prev):
-    r"""Note 001's closing list: :math:`\partial C_0/\partial b` with the weight's factor
-    :math:`a^{(L-1)}`, i.e. the weight gradient again (same shape only for single neurons)."""
-    return weight_gradient(delta, a_prev)
-
-
-def cross_entropy_prime_wrong_sign(model, a, y):
-    r"""Note 003's slip: :math:`y/a + (1 - y)/(1 - a)`; right is :math:`-y/a + (1 - y)/(1 - a)`."""
-    return y / a + (1.0 - y) / (1.0 - a)
-
-
-def l2_gradient_without_m(W, l2_lambda, m):
-    r"""Note 003's slip: :math:`\lambda W`; right is :math:`(\lambda / m) W`."""
-    return l2_gradient(W, l2_lambda, 1)
-
-
-def cross_entropy_prime_of_mean_cost(model, a, y):
-    r"""Note 004's :math:`\Delta^L` taken from the mean cost J: the output's
-    :math:`\partial J/\partial a^{L,(i)} = \frac1m \partial C/\partial a^{L,(i)}` (cross-entropy)
-    where the per-example :math:`\partial C/\partial a^{L,(i)}` belongs.
-
-    The 1/m rides down the delta recursion into every layer, and the weight and bias
-    gradients, :math:`\frac1m \Delta^l (A^{l-1})^T` and :math:`\frac1m \sum_i \delta^{l,(i)}`
-    as note 004 writes them, divide by m a second time: they carry :math:`1/m^2`.
-    """
-    return cross_entropy_prime(a, y) / a.shape[1]
+__all__ = [
+    "CHECK_NETWORKS",
+    "CLASSIC",
+    "PLANTED_BUGS",
+    "RIGHT_STEPS",
+    "BackwardSteps",
+    "PlantedBug",
+    "activation_prime_as_integers",
+    "activation_prime_at_a",
+    "backward_pass",
+    "check_network",
+    "check_steps",
+    "replaced_steps",
+]
 
 
 def activation_prime_as_integers(g_prime, z, a):
@@ -84,39 +44,26 @@ def activation_prime_as_integers(g_prime, z, a):
     return g_prime(z).astype(int)
 
 
-def weight_gradient_from_to(delta, a_prev):
-    r"""A classic mistake, not in the notes: :math:`\frac1m a^{l-1} (\delta^l)^T`, the
-    transpose of the right :math:`\frac1m \delta^l (a^{l-1})^T`. It is what note 002's index
-    order (w_ij from unit i to unit j, right in its own row notation) gives when copied into
-    our layout without transposing."""
-    return weight_gradient(delta, a_prev).T
-
-
-CLASSIC = "a classic mistake, not in the notes"
-"""The :attr:`PlantedBug.source` of a mistake that none of the course notes makes."""
-
-
 @dataclass(frozen=True)
 class PlantedBug:
-    """A backward pass with one mistake, and the network it is checked on.
+    """A slip of :data:`~backprop_lib.backward.SLIPS` and the network it is checked on."""
 
-    Attributes
-    ----------
-    name : str
-        Short name of the mistake.
-    source : str
-        The course note that makes it ("001" ... "004"), or :data:`CLASSIC` for a mistake
-        the notes do not make; notebook 05 gives the wrong and the right formula of each.
-    network : str
-        A key of :data:`CHECK_NETWORKS`.
-    steps : BackwardSteps
-        The right steps with exactly one replaced.
-    """
-
-    name: str
-    source: str
+    slip: str
     network: str
-    steps: BackwardSteps
+
+    @property
+    def name(self):
+        return self.slip
+
+    @property
+    def source(self):
+        """The course note that makes it ("001" ... "004"), or :data:`CLASSIC`."""
+        return SLIPS[self.slip].source
+
+    @property
+    def steps(self):
+        """The right steps with exactly one replaced."""
+        return SLIPS[self.slip].steps
 
     @property
     def label(self):
@@ -126,63 +73,18 @@ class PlantedBug:
 
 
 PLANTED_BUGS = (
-    PlantedBug(
-        "2(a - 1) for dC/da",
-        "001",
-        "chain",
-        replace(RIGHT_STEPS, loss_prime=squared_error_prime_against_one),
-    ),
-    PlantedBug(
-        "bias gradient copied from w",
-        "001",
-        "chain",
-        replace(RIGHT_STEPS, bias_gradient=bias_gradient_like_weight_gradient),
-    ),
-    PlantedBug(
-        "wrong sign in dC/da",
-        "003",
-        "square",
-        replace(RIGHT_STEPS, loss_prime=cross_entropy_prime_wrong_sign),
-    ),
-    PlantedBug(
-        "lambda W without /m",
-        "003",
-        "square",
-        replace(RIGHT_STEPS, weight_penalty=l2_gradient_without_m),
-    ),
-    PlantedBug(
-        "biases regularised",
-        "003",
-        "square",
-        replace(RIGHT_STEPS, bias_penalty=l2_gradient),
-    ),
-    PlantedBug(
-        "1/m twice (Delta^L from J)",
-        "004",
-        "relu",
-        replace(RIGHT_STEPS, loss_prime=cross_entropy_prime_of_mean_cost),
-    ),
-    PlantedBug(
-        "g'(a) instead of g'(z)",
-        CLASSIC,
-        "square",
-        replace(RIGHT_STEPS, activation_prime=activation_prime_at_a),
-    ),
-    PlantedBug(
-        "dW transposed (w_ij order)",
-        CLASSIC,
-        "square",
-        replace(RIGHT_STEPS, weight_gradient=weight_gradient_from_to),
-    ),
-    PlantedBug(
-        "W not transposed in delta",
-        CLASSIC,
-        "square",
-        replace(RIGHT_STEPS, hidden_delta=hidden_delta_untransposed),
-    ),
+    PlantedBug("2(a - 1) for dC/da", "chain"),
+    PlantedBug("bias gradient copied from w", "chain"),
+    PlantedBug("wrong sign in dC/da", "square"),
+    PlantedBug("lambda W without /m", "square"),
+    PlantedBug("biases regularised", "square"),
+    PlantedBug("1/m twice (Delta^L from J)", "relu"),
+    PlantedBug("g'(a) instead of g'(z)", "square"),
+    PlantedBug("dW transposed (w_ij order)", "square"),
+    PlantedBug("W not transposed in delta", "square"),
 )
-"""The planted mistakes: slips that the notes make in gradient formulas, in the order of
-the notes, then three classic mistakes that the notes do not make."""
+"""The planted mistakes, each on the network that shows it: note 001's chain of single
+neurons, note 004's ReLU network, and a square network for the others."""
 
 CHECK_EXAMPLES = 6
 """Examples in a check network's data: more than one, so that 1/m matters, and few, so

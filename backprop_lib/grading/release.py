@@ -1,4 +1,4 @@
-"""The student edition of the course: ``python -m backprop_lib.exercises.release``.
+"""The student edition of the course: ``python -m backprop_lib.grading.release``.
 
 notebooks/ is the instructor edition: each exercise is a solution cell whose answer sits
 between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` and a check cell whose hidden tests
@@ -52,7 +52,7 @@ KEPT_NOTEBOOK_METADATA = ("kernelspec", "language_info", "widgets")
 KERNEL = "python3"
 """The kernel of the current environment."""
 
-RELEASE_COMMAND = "python -m backprop_lib.exercises.release"
+RELEASE_COMMAND = "python -m backprop_lib.grading.release"
 
 
 def _regions(source, markers, where):
