@@ -50,40 +50,27 @@ NETWORK = (
 ``fit``, the matrix graph of notebook 07) goes through them."""
 
 ANSWERS = {
-    "sigmoid_prime": ("backprop_lib.activations:sigmoid_prime",),
-    "tanh_prime": ("backprop_lib.activations:tanh_prime",),
-    "relu_prime": ("backprop_lib.activations:relu_prime",),
-    "squared_error_prime": ("backprop_lib.losses:squared_error_prime",),
-    "half_squared_error_prime": ("backprop_lib.losses:half_squared_error_prime",),
-    "cross_entropy_prime": ("backprop_lib.losses:cross_entropy_prime",),
-    "sigmoid_cross_entropy_delta": ("backprop_lib.losses:sigmoid_cross_entropy_delta",),
     "neuron_gradients": (
         "backprop_lib.lessons.single_neuron",
         "backprop_lib.backprop:output_delta",
         "backprop_lib.backprop:weight_gradient",
         "backprop_lib.backprop:bias_gradient",
     ),
-    "linear_forward": ("backprop_lib.backprop:linear_forward",),
-    "output_delta": ("backprop_lib.backprop:output_delta",),
-    "weight_gradient": ("backprop_lib.backprop:weight_gradient",),
-    "bias_gradient": ("backprop_lib.backprop:bias_gradient",),
-    "hidden_delta": ("backprop_lib.backprop:hidden_delta",),
-    "l2_gradient": ("backprop_lib.backprop:l2_gradient",),
     "two_layer_backward_pass": NETWORK,
     "backward_pass": NETWORK,
     "minibatch_gradients": NETWORK,
-    "numerical_gradient": (),
-    "relative_error": ("backprop_lib.gradcheck:relative_error",),
     "local_derivatives": ("backprop_lib.autodiff", "backprop_lib.lessons.autodiff_graph"),
-    "backward_sweep": (
-        "backprop_lib.autodiff:Value.backward",
-        "backprop_lib.lessons.autodiff_graph",
-    ),
-    "softmax": ("backprop_lib.activations:softmax",),
-    "softmax_jacobian": ("backprop_lib.activations:softmax_jacobian",),
-    "softmax_cross_entropy_delta": ("backprop_lib.losses:softmax_cross_entropy_delta",),
+    "backward_sweep": ("backprop_lib.lessons.autodiff_graph",),
 }
-"""Per exercise, the library's own answers to it (besides :data:`ALWAYS`)."""
+"""Per exercise, the library's answers to it besides :data:`ALWAYS` and the package's function
+of the exercise's own name (``bp.hidden_delta`` for "hidden_delta")."""
+
+
+def _same_name(exercise):
+    """The package's function named ``exercise``, as a name of the tables (or none)."""
+    own = getattr(importlib.import_module("backprop_lib"), exercise, None)
+    return (f"{own.__module__}:{own.__qualname__}",) if callable(own) else ()
+
 
 FORWARD = "backprop_lib.network:MLP._forward"
 """The network's forward pass, counted in the backward-pass exercises."""
@@ -133,7 +120,7 @@ def _table(exercise):
     """What the watch of ``exercise`` looks for, resolved once: {code object: what it is},
     {source path prefix: what it is}, and the forward pass's code (None: not counted)."""
     codes, places = {}, {}
-    for name in (*ALWAYS, *ANSWERS.get(exercise, ())):
+    for name in (*ALWAYS, *ANSWERS.get(exercise, ()), *_same_name(exercise)):
         found_codes, found_places = _resolve(name)
         codes.update(dict.fromkeys(found_codes, _description(name)))
         places.update(dict.fromkeys(found_places, _description(name)))
