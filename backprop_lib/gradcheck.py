@@ -25,24 +25,9 @@ RELATIVE_ERROR_FLOOR = 1e-8
 
 
 def numerical_gradient(f, x, epsilon=DEFAULT_EPSILON, method="central"):
-    r"""Finite-difference gradient of a scalar function of an array.
-
-    Central: :math:`\dfrac{f(x + \epsilon e_i) - f(x - \epsilon e_i)}{2\epsilon}`, error
-    O(eps^2). Forward (one-sided): :math:`\dfrac{f(x + \epsilon e_i) - f(x)}{\epsilon}`,
-    error O(eps).
-
-    Parameters
-    ----------
-    f : callable
-        Takes an array shaped like ``x`` and returns a float.
-    x : ndarray of any shape
-        The point; not modified (``f`` is called with a perturbed copy).
-    epsilon : float
-    method : {"central", "forward"}
-
-    Returns
-    -------
-    ndarray shaped like ``x``
+    r"""Central :math:`(f(x + \epsilon e_i) - f(x - \epsilon e_i)) / 2\epsilon` (error O(eps^2)) or
+    forward :math:`(f(x + \epsilon e_i) - f(x)) / \epsilon` (O(eps)) differences of a scalar
+    function ``f`` of an array, at every entry of ``x`` (any shape, left unchanged); shaped like x.
     """
     if method not in ("central", "forward"):
         raise ValueError(f"method must be 'central' or 'forward'; got {method!r}")
@@ -63,16 +48,7 @@ def numerical_gradient(f, x, epsilon=DEFAULT_EPSILON, method="central"):
 
 
 def relative_error(analytic, numerical):
-    r"""Worst element-wise relative error :math:`\max \dfrac{|a - n|}{\max(10^{-8}, |a| + |n|)}`.
-
-    Parameters
-    ----------
-    analytic, numerical : ndarray of the same shape
-
-    Returns
-    -------
-    float
-    """
+    r""":math:`\max_i |a_i - n_i| / \max(10^{-8}, |a_i| + |n_i|)` over two arrays of one shape."""
     analytic, numerical = np.asarray(analytic, float), np.asarray(numerical, float)
     if analytic.shape != numerical.shape:
         raise ValueError(
@@ -84,23 +60,9 @@ def relative_error(analytic, numerical):
 
 
 def cost_of_parameter(model, X, Y, l, name="W"):
-    r"""The cost J as a function of one parameter array, W^l or b^l, the others held fixed.
-
-    Parameters
-    ----------
-    model : MLP
-    X : ndarray of shape (n_0, m)
-    Y : ndarray of shape (n_L, m)
-    l : int
-        The layer, 1 to L.
-    name : {"W", "b"}
-
-    Returns
-    -------
-    callable
-        ``f(value) -> float``: J with W^l (or b^l) replaced by ``value`` (the model is left
-        as it was), ready for :func:`numerical_gradient`.
-    """
+    r"""``f(value) -> J``: the model's cost on (X, Y) with W^l (``name`` "W") or b^l ("b"), l
+    from 1 to L, replaced by ``value`` and the model left as it was; for
+    :func:`numerical_gradient`."""
     if name not in ("W", "b"):
         raise ValueError(f"name must be 'W' or 'b'; got {name!r}")
     check_whole("l", l, 1, len(model.weights), "a layer of the network")
@@ -118,23 +80,8 @@ def cost_of_parameter(model, X, Y, l, name="W"):
 
 
 def check_network_gradients(model, X, Y, gradients=None, epsilon=DEFAULT_EPSILON):
-    """Compare a network's backpropagated gradients with central differences, layer by layer.
-
-    Parameters
-    ----------
-    model : MLP
-    X : ndarray of shape (n_0, m)
-    Y : ndarray of shape (n_L, m)
-    gradients : callable, optional
-        ``gradients(X, Y) -> (dWs, dbs)`` to check; defaults to ``model.gradients``. Pass
-        a deliberately wrong one to see the check catch it.
-    epsilon : float
-
-    Returns
-    -------
-    list of float
-        Entry l - 1 is the worst relative error over W^l and b^l.
-    """
+    """The worst relative error of ``gradients(X, Y) -> (dWs, dbs)`` (``model.gradients`` by
+    default) against central differences, over W^l and b^l, for each layer l (a list)."""
     dWs, dbs = (gradients or model.gradients)(X, Y)
     errors = []
     for l in range(1, len(model.weights) + 1):
@@ -156,22 +103,9 @@ def verdict(error):
 
 
 def format_relative_error(error):
-    """A relative error as text that prints the same on every machine, with its verdict.
-
-    Below :data:`RIGHT_BELOW` the value is round-off, whose digits change with the CPU
-    and the NumPy build, so only "< 1e-07" is printed; larger errors are printed with three
-    decimals (from 0.01) or two significant digits.
-
-    Parameters
-    ----------
-    error : float
-        As returned by :func:`relative_error`.
-
-    Returns
-    -------
-    str
-        For example "< 1e-07 (right)", "3.2e-05 (look closer)", "0.500 (wrong)".
-    """
+    """A relative error with its verdict, as text that prints the same on every machine:
+    "< 1e-07 (right)" (round-off digits vary with the CPU), "3.2e-05 (look closer)",
+    "0.500 (wrong)"."""
     said = verdict(error)
     if said == "right":
         return f"< {RIGHT_BELOW:.0e} (right)"
