@@ -1,4 +1,4 @@
-"""backprop_lib: the formulas of backpropagation as small, tested functions.
+r"""backprop_lib: the formulas of backpropagation as small, tested functions.
 
 Every derivation step of the notebooks is one function here, and :class:`MLP` is built
 from exactly those functions. Conventions: columns are examples, so X is (n_0, m),
@@ -6,18 +6,17 @@ W^l is (n_l, n_{l-1}), b^l is (n_l, 1); float64; randomness only through ``seed`
 
 The package has layers, and imports point inward only::
 
-    backprop_lib.grading     the grader: each submission in a process of its own
-          |
-    notebooks/*.ipynb        the course: text, formulas, calls, figures, exercises
-          |
-    backprop_lib.exercises   the exercises' checks and the student edition
-          |
-    backprop_lib.lessons     one module per notebook: its computations (numpy only),
-          |                  and beside it a *_views module with its figures and explorer
-    backprop_lib.display     the kit every lesson draws with: figures, charts, tables,
-          |                  sliders and the Explorer (matplotlib, ipywidgets)
-    backprop_lib (core)      activations, losses, backprop, initialisation, network,
-                             gradcheck, data, autodiff, validation (numpy and h5py only)
+    notebooks/*.ipynb              backprop_lib.grading    commands: release (the student
+        |           \                  /                   edition) and grade (a class)
+        |        backprop_lib.exercises                    the checks: a wing over the core,
+        |                |                                 beside the lessons (06's tuning
+    backprop_lib.lessons |                                 check alone trains the playground)
+        |                |         one module per notebook: its computations (numpy only),
+        |                |         and a *_views module with its figures and explorer
+    backprop_lib.display |         the drawing kit: figures, charts, tables, the Explorer
+        |                |
+    backprop_lib (core)            activations, losses, backprop, backward, initialisation,
+                                   network, gradcheck, data, autodiff, validation (numpy, h5py)
 
 ``import backprop_lib`` loads the core alone, never matplotlib or ipywidgets. A new
 notebook NN_topic gets ``lessons/topic.py`` for what it computes and, if it draws,
