@@ -18,6 +18,15 @@ FIELDS = ("file", "notebook", "exercise", "points", "max_points", "feedback")
 FEEDBACK_LENGTH = 1500
 """Characters kept of one row's feedback (a long message is cut)."""
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV
+Injection"): the CSV gets a ' before it, so a file or account name is shown, never run."""
+
+
+def spreadsheet_safe(value):
+    """``value``, with a ' put before a text that a spreadsheet would read as a formula."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
 
 def _row(file, notebook, exercise, points, max_points, feedback):
     """One CSV row: points as 2, not 2.0; the feedback on one line, cut if very long."""
@@ -76,14 +85,14 @@ def grade_all(paths, instructor_dir=COURSE_NOTEBOOKS, timeout=DEFAULT_TIMEOUT, j
         return [row for rows in graded for row in rows]
 
 
-def write_csv(rows, out):
-    """Write ``rows`` to ``out`` whole, or leave ``out`` as it was."""
+def write_csv(rows, out, fields=FIELDS):
+    """Write ``rows`` to ``out`` whole (formulas neutralised), or leave ``out`` as it was."""
     descriptor, temporary = tempfile.mkstemp(dir=Path(out).parent, prefix=f".{Path(out).name}.")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, FIELDS)
+            writer = csv.DictWriter(handle, fields)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({key: spreadsheet_safe(v) for key, v in row.items()} for row in rows)
         os.replace(temporary, out)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
