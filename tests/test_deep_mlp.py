@@ -229,6 +229,38 @@ def test_lambda_keeps_the_weights_smaller(digits):
 # ----- notes, image shapes, the grid ---------------------------------------------------------
 
 
+def test_dead_unit_fraction_counts_hidden_units_that_are_zero_on_every_image():
+    model = MLP([2, 3, 2, 1], hidden_activation="relu", seed=0)
+    X = np.array([[1.0, 2.0, -1.0], [0.5, -1.0, 2.0]])
+    # Layer 1: z_1 = x_1 + 10 > 0 always; z_2 = -x_1 - x_2 - 5 < 0 always (dead);
+    # z_3 = x_1 - 1.5 is > 0 only for the second column (alive).
+    model.weights[0] = np.array([[1.0, 0.0], [-1.0, -1.0], [1.0, 0.0]])
+    model.biases[0] = np.array([[10.0], [-5.0], [-1.5]])
+    # Layer 2: unit 1 sums layer 1 (> 0, alive); unit 2 has z = -1 on every column (dead).
+    model.weights[1] = np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0]])
+    model.biases[1] = np.array([[0.0], [-1.0]])
+    assert deep_mlp.dead_unit_fraction(model, X) == 2 / 5  # 2 dead of 3 + 2 hidden units
+    assert deep_mlp.dead_unit_fraction(model, X[:, :1]) == 3 / 5  # z_3 < 0 on column 1 too
+
+
+def test_dead_unit_fraction_is_zero_for_leaky_relu_and_nan_without_hidden_layers():
+    X = np.array([[1.0, -2.0], [0.5, 1.0]])
+    leaky = MLP([2, 4, 1], hidden_activation="leaky_relu", seed=0)
+    leaky.biases[0][:] = -100.0  # every z far below 0, but leaky ReLU is never exactly 0
+    assert deep_mlp.dead_unit_fraction(leaky, X) == 0.0
+    assert np.isnan(deep_mlp.dead_unit_fraction(MLP([2, 1], seed=0), X))
+
+
+def test_too_large_a_learning_rate_kills_every_relu_unit(digits):
+    X, Y, X_val, Y_val, _ = digits
+    settings = {**deep_mlp.DEFAULTS, "epochs": 50}
+    calm = deep_mlp.train_deep_mlp(X, Y, X_val, Y_val, **settings)
+    wild = deep_mlp.train_deep_mlp(X, Y, X_val, Y_val, **{**settings, "learning_rate": 2.0})
+    assert deep_mlp.dead_unit_fraction(calm.model, X) < 0.5
+    assert deep_mlp.dead_unit_fraction(wild.model, X) == 1.0
+    assert deep_mlp.same_answer_note(wild.model.predict(X)) is not None
+
+
 def test_same_answer_note_only_for_a_constant_answer():
     assert "same class" in deep_mlp.same_answer_note(np.zeros((1, 5)))
     assert "same class" in deep_mlp.same_answer_note(np.ones((1, 5)))

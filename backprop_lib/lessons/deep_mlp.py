@@ -5,7 +5,8 @@ trains :class:`backprop_lib.MLP` with ``hidden_layers`` layers of ``units`` unit
 sigmoid output for two classes (notebook 04) or a softmax of k for k classes (notebook 08),
 by full-batch or mini-batch gradient descent, and records the training and validation cost
 along the way. :func:`validation_split` and :func:`validation_scores` choose settings on
-validation sets, so that the test set is touched once, at the end.
+validation sets, so that the test set is touched once, at the end; :func:`dead_unit_fraction`
+counts the ReLU units that training switched off for good.
 
 Images come as columns, ``X`` (n_0, m) with n_0 = h * w * c, as
 :func:`backprop_lib.data.load_image_dataset` returns them; any square grey or RGB images
@@ -225,6 +226,31 @@ def validation_scores(X, Y, settings, seeds, fraction=VALIDATION_FRACTION, **tra
         scores.best_cost = np.array([run.val_costs[i] for run, i in zip(runs, best, strict=True)])
         scores.best_epoch = np.array([run.epochs[i] for run, i in zip(runs, best, strict=True)])
     return scores
+
+
+def dead_unit_fraction(model, X):
+    r"""The share of hidden units whose activation is 0 for every column of ``X``.
+
+    A ReLU unit with :math:`z \le 0` on every image has :math:`g'(z) = 0` on every image, so
+    no gradient reaches its weights and it never comes back: it is dead (notebook 04).
+
+    Parameters
+    ----------
+    model : MLP
+    X : ndarray of shape (n_0, m)
+        The images to look at, as columns (the training images, to find the dead units).
+
+    Returns
+    -------
+    float
+        Dead units / all hidden units, in [0, 1]; nan for a network without a hidden layer.
+    """
+    _, As = model.forward(X)
+    hidden = As[1:-1]  # A^1, ..., A^{L-1}
+    if not hidden:
+        return math.nan
+    dead = sum(int(np.sum(np.all(A == 0, axis=1))) for A in hidden)
+    return dead / sum(A.shape[0] for A in hidden)
 
 
 def same_answer_note(predictions):
