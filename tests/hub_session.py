@@ -1,18 +1,26 @@
 """A real JupyterHub for the hub test and the hosting benchmark, and students who use it.
 
 :class:`Hub` starts ``hosting/jupyterhub_config.py`` itself, the file an instructor runs,
-and overrides on the command line only what a test needs: a test authenticator (any name,
-one shared password), the spawner that runs servers as this user with homes in a temporary
-folder, loopback addresses on free ports and a temporary state folder. configurable-http-proxy
-comes from npm, installed once into ``.hub_cache/`` (git ignores it) like the browser tests'
-Chromium. A :class:`Student` logs in through the hub's login form as a browser does, starts
-their server through the hub's REST API, and works on it through the Jupyter server's REST and
-websocket APIs with a token the hub gave them (:class:`Kernel` runs code and notebooks).
+with the students' installation that ``hosting/install_course.py`` builds
+(:func:`install_course`), and overrides on the command line only what a test needs: a test
+authenticator (any name, one shared password), loopback addresses on free ports, a temporary
+state folder, and either nothing more (the shipped spawner, which starts each server as the
+student's system account: :class:`Accounts` makes throw-away ones, as root) or the spawner that
+runs servers as this user with homes in a temporary folder. configurable-http-proxy comes from
+npm, installed once into ``.hub_cache/`` (git ignores it) like the browser tests' Chromium. A
+:class:`Student` logs in through the hub's login form as a browser does, starts their server
+through the hub's REST API, and works on it through the Jupyter server's REST and websocket
+APIs with a token the hub gave them (:class:`Kernel` runs code and notebooks).
 """
 
+import contextlib
 import json
+import os
+import pwd
+import secrets
 import shutil
 import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -34,6 +42,15 @@ PROXY = CACHE / "node_modules" / ".bin" / "configurable-http-proxy"
 
 HUB_CONFIG = ROOT / "hosting" / "jupyterhub_config.py"
 """The shipped configuration, which every hub here starts."""
+
+INSTALLER = ROOT / "hosting" / "install_course.py"
+"""What builds the students' installation of the course, which their servers run."""
+
+INSTALL_TIMEOUT = 300
+"""Seconds the installer may take (about 3 s here: hard links of the environment)."""
+
+ACCOUNT_PREFIX = "bp-test-"
+"""The beginning of every throw-away account's name (then a random tag and the student's)."""
 
 COURSE_FOLDER = "backprop-course"
 """Where the configuration copies the student edition, in each student's home."""
@@ -113,18 +130,80 @@ def ensure_proxy():
     return PROXY
 
 
+def install_course(prefix):
+    """Build the students' installation at ``prefix`` with hosting/install_course.py and return
+    its path. As root, with the system's Python (the students' accounts run it); else with this
+    environment's own base Python (the servers then run as this user). The installer's smoke
+    test is skipped: the hub's students do more."""
+    python = "/usr/bin/python3" if os.geteuid() == 0 else sys._base_executable
+    command = [sys.executable, str(INSTALLER), "--prefix", str(prefix), "--python", python]
+    done = subprocess.run(
+        [*command, "--no-check"], capture_output=True, text=True, timeout=INSTALL_TIMEOUT
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"hosting/install_course.py failed:\n{done.stderr[-3000:]}")
+    return Path(prefix)
+
+
+class Accounts:
+    """Throw-away system accounts, one per name, made by ``useradd -m`` with a home that every
+    account may read (Debian's default, which the hub must close); :meth:`remove` deletes them
+    with their homes, once nothing of theirs runs. Only root can make them.
+
+    Attributes
+    ----------
+    names : dict of str to str
+        Each name given, e.g. "alice", to its account's, e.g. "bp-test-1a2b3c-alice".
+    """
+
+    def __init__(self, names):
+        tag = secrets.token_hex(3)
+        self.names = {}
+        try:
+            for name in names:
+                account = f"{ACCOUNT_PREFIX}{tag}-{name}"
+                command = ["useradd", "--create-home", "-K", "HOME_MODE=0755", account]
+                subprocess.run(command, capture_output=True, check=True)
+                self.names[name] = account
+        except BaseException:
+            self.remove()
+            raise
+
+    def remove(self):
+        """Kill what the accounts still run, then delete them and their homes."""
+        uids = {pwd.getpwnam(account).pw_uid for account in self.names.values()}
+        running = [
+            process
+            for process in psutil.process_iter(["uids"])
+            if process.info["uids"] and process.info["uids"].real in uids
+        ]
+        for process in running:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.kill()
+        psutil.wait_procs(running, timeout=STOP_TIMEOUT)
+        for account in self.names.values():
+            subprocess.run(["userdel", "--remove", "--force", account], capture_output=True)
+
+
 class Hub:
     """JupyterHub from the shipped configuration, on 127.0.0.1, with its state in ``folder``.
 
     Parameters
     ----------
     folder : path-like
-        A temporary folder: the hub's database, secret, log and the students' homes.
+        A temporary folder: the hub's database, secret, log (and, without system accounts,
+        the students' homes and, without ``course``, the students' installation).
     idle : dict of str to int, optional
         Idle times in seconds, by the names of the environment variables that
         hosting/jupyterhub_config.py reads (e.g. ``BACKPROP_SERVER_IDLE_TIMEOUT``).
     hub_port : int, optional
         The port of the hub's API (a free one by default); a restart reuses the old one.
+    course : path-like, optional
+        The students' installation (:func:`install_course`); built in ``folder`` if not given.
+    system_accounts : bool
+        Keep the shipped spawner, which starts each server as the student's system account
+        (their user names must be accounts: :class:`Accounts`), as root only; else run every
+        server as this user, with homes in ``folder``.
 
     Attributes
     ----------
@@ -132,17 +211,23 @@ class Hub:
         The proxy's address, where students go.
     pid : int
         The hub's process id (its proxy and the students' servers are its children).
-    homes : Path
-        The students' homes, one folder each.
+    course : Path
+        The students' installation.
     log : Path
         The hub's (and its proxy's and servers') output.
     """
 
-    def __init__(self, folder, idle=None, hub_port=None):
+    def __init__(self, folder, idle=None, hub_port=None, course=None, system_accounts=False):
         folder = Path(folder)
         ensure_proxy()
-        self.homes = folder / "homes"
+        self.course = Path(course) if course else install_course(folder / "course")
+        self.system_accounts = system_accounts
+        self._homes = folder / "homes"
         self.hub_port = hub_port or free_port()  # a restarted hub keeps it: servers call it
+        spawner = [
+            "--JupyterHub.spawner_class=simple",
+            f"--SimpleLocalProcessSpawner.home_dir_template={self._homes}/{{username}}",
+        ]
         command = [
             str(BIN / "jupyterhub"),
             "-f",
@@ -150,8 +235,7 @@ class Hub:
             "--JupyterHub.authenticator_class=shared-password",
             f"--SharedPasswordAuthenticator.user_password={PASSWORD}",
             "--Authenticator.allow_all=True",
-            "--JupyterHub.spawner_class=simple",
-            f"--SimpleLocalProcessSpawner.home_dir_template={self.homes}/{{username}}",
+            *([] if system_accounts else spawner),
             "--ip=127.0.0.1",
             f"--JupyterHub.hub_port={self.hub_port}",
             f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{free_port()}",
@@ -159,11 +243,19 @@ class Hub:
             f"--JupyterHub.cookie_secret_file={folder / 'jupyterhub_cookie_secret'}",
             f"--ConfigurableHTTPProxy.pid_file={folder / 'jupyterhub-proxy.pid'}",
         ]
-        env = {**jupyter_env(folder), **{name: str(value) for name, value in (idle or {}).items()}}
+        env = {
+            **jupyter_env(folder),
+            **{name: str(value) for name, value in (idle or {}).items()},
+            "BACKPROP_COURSE_PREFIX": str(self.course),
+        }
         self.log = folder / "hub.log"
         self._server = Server(command, "/hub/api", folder, env, self.log)
         self.url = self._server.url
         self.pid = self._server.process.pid
+
+    def home(self, name):
+        """The home of the student ``name``: their account's, or their folder in ``folder``."""
+        return Path(pwd.getpwnam(name).pw_dir) if self.system_accounts else self._homes / name
 
     def stop_hub_only(self):
         """Stop the hub process alone, as a restart does: the students' servers go on."""
