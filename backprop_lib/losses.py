@@ -6,6 +6,7 @@ example; :func:`mean_cost` sums over output units and averages over the m exampl
 
 Derived in notebooks 01 (squared error), 02 (cross-entropy), 03 (half the squared error) and
 08 (categorical cross-entropy, for a softmax output and one-hot targets from :func:`one_hot`).
+The two cross-entropies also come from the logits z^L (``*_from_logits``), which MLP's cost uses.
 """
 
 import numpy as np
@@ -14,7 +15,8 @@ from .validation import check_whole
 
 PROBABILITY_FLOOR = np.finfo(float).eps
 """Cross-entropy clips a to [eps, 1 - eps] (eps = float64 machine epsilon, about 2.2e-16),
-so that a sigmoid saturated to exactly 0 or 1 gives a large but finite loss and gradient."""
+so that a sigmoid saturated to exactly 0 or 1 gives a large but finite loss and gradient. The
+losses from the logits (``*_from_logits``) need no floor."""
 
 
 def squared_error(a, y):
@@ -147,6 +149,59 @@ def softmax_cross_entropy_delta(a, y):
     return a - y
 
 
+def cross_entropy_from_logits(z, y):
+    r"""Binary cross-entropy from the logit, :math:`C = \log(1 + e^{z}) - y z`, for
+    :math:`a = \sigma(z)` (notebook 02).
+
+    Evaluated as :math:`(1 - y) z` (z > 0) or :math:`-y z` (z <= 0), plus
+    :math:`\log(1 + e^{-|z|})`: no term is negative or overflows, so C is exact for any finite
+    z, where :func:`cross_entropy` stops near 36 (a within eps of 0 or 1).
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_L, m)
+        Logits.
+    y : ndarray of shape (n_L, m)
+        Targets in [0, 1].
+
+    Returns
+    -------
+    ndarray of shape (n_L, m)
+    """
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, (1.0 - y) * z, -y * z) + np.log1p(np.exp(-np.abs(z)))
+
+
+def categorical_cross_entropy_from_logits(z, y):
+    r"""Categorical cross-entropy from the logits, :math:`C = \log \sum_j e^{z_j} - \sum_j y_j
+    z_j` per column, for :math:`a = \operatorname{softmax}(z)` (notebook 08).
+
+    Evaluated as :math:`\log(1 + \sum_{j \ne j^*} e^{z_j - M}) + \sum_j y_j (M - z_j)`, with
+    :math:`M = z_{j^*}` the column's largest logit and y summing to 1: no term is negative or
+    overflows, so C is exact for any finite z, where :func:`categorical_cross_entropy` stops
+    near 36 once the softmax underflows to 0.
+
+    Parameters
+    ----------
+    z : ndarray of shape (k, m)
+        Logits.
+    y : ndarray of shape (k, m)
+        Targets, each column summing to 1 (one-hot from :func:`one_hot`).
+
+    Returns
+    -------
+    ndarray of shape (1, m)
+        One loss per example.
+    """
+    z = np.asarray(z, dtype=float)
+    top, columns = np.argmax(z, axis=0), np.arange(z.shape[1])
+    shifted = z - z[top, columns]  # z_j - M <= 0, and exactly 0 at j*
+    others = np.exp(shifted)
+    others[top, columns] = 0.0
+    log_sum = np.log1p(others.sum(axis=0, keepdims=True))
+    return log_sum - (y * shifted).sum(axis=0, keepdims=True)
+
+
 def one_hot(labels, k):
     r"""Targets for k classes: :math:`Y_{ji} = 1` if example i has label j, else 0.
 
@@ -240,6 +295,13 @@ FUSED_DELTAS = {
 """(output activation, loss) -> the simplified output delta a - y, which replaces the product
 dC/da * g'(z) (notebooks 02 and 08). A softmax output has only this pairing: its derivative is
 a Jacobian, not an element-wise g'(z)."""
+
+LOGIT_LOSSES = {
+    ("sigmoid", "cross_entropy"): cross_entropy_from_logits,
+    ("softmax", "categorical_cross_entropy"): categorical_cross_entropy_from_logits,
+}
+"""(output activation, loss) -> the same loss computed from the output layer's logits z^L, exact
+where the probability form's floor at eps would cap it (notebooks 02 and 08)."""
 
 LOSSES = {
     "squared_error": (squared_error, squared_error_prime),

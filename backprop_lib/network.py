@@ -23,6 +23,7 @@ from .backprop import (
 from .initialisation import BY_ACTIVATION, initial_weights
 from .losses import (
     FUSED_DELTAS,
+    LOGIT_LOSSES,
     categorical_cross_entropy,
     categorical_cross_entropy_prime,
     check_targets,
@@ -141,6 +142,7 @@ class MLP:
         self.init = init
         self.seed = seed
         self._fused_delta = FUSED_DELTAS.get((output_activation, loss))  # or None
+        self._logit_loss = LOGIT_LOSSES.get((output_activation, loss))  # or None
         rng = np.random.default_rng(seed)
         activations = [hidden_activation] * (len(sizes) - 2) + [output_activation]
         self.weights = initial_weights(self.layer_sizes, activations, init, rng)
@@ -207,8 +209,13 @@ class MLP:
     # batch but the L2 term keeps the m of the whole training set: so the step follows an
     # unbiased estimate of the gradient of the J the notebooks write down.
 
-    def _cost(self, A_L, Y, m):
-        J = mean_cost(self.loss(A_L, Y))
+    def _data_cost(self, Zs, As, Y):
+        if self._logit_loss is not None:  # from z^L: exact where a^L rounds to 0 or 1
+            return mean_cost(self._logit_loss(Zs[-1], Y))
+        return mean_cost(self.loss(As[-1], Y))
+
+    def _cost(self, Zs, As, Y, m):
+        J = self._data_cost(Zs, As, Y)
         if self.l2_lambda > 0:
             J += l2_penalty(self.weights, self.l2_lambda, m)
         return J
@@ -231,7 +238,7 @@ class MLP:
 
     def _step(self, X, Y, learning_rate, m):
         Zs, As = self._forward(X)
-        cost = self._cost(As[-1], Y, m)
+        cost = self._cost(Zs, As, Y, m)
         dWs, dbs = self._backward(Zs, As, Y, m)
         self.weights = [W - learning_rate * dW for W, dW in zip(self.weights, dWs, strict=True)]
         self.biases = [b - learning_rate * db for b, db in zip(self.biases, dbs, strict=True)]
@@ -277,7 +284,7 @@ class MLP:
     def cost(self, X, Y):
         r"""The cost :math:`J = \frac1m \sum_i C^{(i)}` (+ the L2 term when l2_lambda > 0)."""
         X, Y = self.check_data(X, Y)
-        return self._cost(self._forward(X)[1][-1], Y, X.shape[1])
+        return self._cost(*self._forward(X), Y, X.shape[1])
 
     def data_cost(self, X, Y):
         r"""The cost without the L2 term, :math:`\frac1m \sum_i C^{(i)}`.
@@ -286,7 +293,7 @@ class MLP:
         number of examples m, so only this part compares between a training and a test set.
         """
         X, Y = self.check_data(X, Y)
-        return mean_cost(self.loss(self._forward(X)[1][-1], Y))
+        return self._data_cost(*self._forward(X), Y)
 
     def gradients(self, X, Y):
         """Backpropagation: the gradients of the cost J.

@@ -192,7 +192,7 @@ def computational_graph():
     node(ax, b, "$b^{(L)}$", "param")
     node(ax, z, "$z^{(L)}$", "output")
     node(ax, a, "$a^{(L)}$", "output")
-    node(ax, c, "$C_0$", "loss")
+    node(ax, c, "$C$", "loss")
     node(ax, y, "$y$", "input")
     path = {"color": BACKWARD, "lw": 2.2}
     arrow(ax, w, z, r"$\dfrac{\partial z^{(L)}}{\partial w^{(L)}} = a^{(L-1)}$", **path)
@@ -200,13 +200,13 @@ def computational_graph():
     arrow(ax, b, z, r"$\dfrac{\partial z^{(L)}}{\partial b^{(L)}} = 1$")
     label = r"$\dfrac{\partial a^{(L)}}{\partial z^{(L)}} = \sigma'(z^{(L)})$"
     arrow(ax, z, a, label, offset=0.45, **path)
-    label = r"$\dfrac{\partial C_0}{\partial a^{(L)}} = 2(a^{(L)} - y)$"
+    label = r"$\dfrac{\partial C}{\partial a^{(L)}} = 2(a^{(L)} - y)$"
     arrow(ax, a, c, label, offset=0.45, **path)
     arrow(ax, y, c)
     for (x, _), s in [
         (z, r"$z^{(L)} = w^{(L)} a^{(L-1)} + b^{(L)}$"),
         (a, r"$a^{(L)} = \sigma(z^{(L)})$"),
-        (c, r"$C_0 = (a^{(L)} - y)^2$"),
+        (c, r"$C = (a^{(L)} - y)^2$"),
     ]:
         text(ax, (x, 1.6), s, fontsize=FS)
     text(
@@ -218,8 +218,8 @@ def computational_graph():
     text(
         ax,
         (4.8, 0.05),
-        r"$\dfrac{\partial C_0}{\partial w^{(L)}} = \dfrac{\partial z^{(L)}}{\partial w^{(L)}}"
-        r"\,\dfrac{\partial a^{(L)}}{\partial z^{(L)}}\,\dfrac{\partial C_0}{\partial a^{(L)}}"
+        r"$\dfrac{\partial C}{\partial w^{(L)}} = \dfrac{\partial z^{(L)}}{\partial w^{(L)}}"
+        r"\,\dfrac{\partial a^{(L)}}{\partial z^{(L)}}\,\dfrac{\partial C}{\partial a^{(L)}}"
         r" = a^{(L-1)}\,\sigma'(z^{(L)})\,2(a^{(L)} - y)$",
         fontsize=FS,
         color=BACKWARD,

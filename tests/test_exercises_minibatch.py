@@ -94,7 +94,7 @@ def test_the_librarys_gradients_corrected_are_rejected_as_a_delegation():
 @pytest.mark.parametrize(
     ("fn", "words"),
     [
-        (with_l2(lambda b, m: 1 / b), "with b = 4 the batch's size"),
+        (with_l2(lambda b, m: 1 / b), "with m_B = 4 the batch's size"),
         (with_l2(lambda b, m: 0.0), "you left out the L2 term"),
         (with_l2(lambda b, m: 1.0), "your L2 term is lambda W;"),
         (summed_over_the_batch, "you summed the data term over the batch"),

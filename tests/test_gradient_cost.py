@@ -35,6 +35,19 @@ def test_multiply_adds_by_hand():
     }
 
 
+def test_pass_multiply_adds_by_hand():
+    # The [2, 3, 1] network of the test above, m = 4: F = 24 + 12 = 36, B = 24 + 12 + 12 = 48.
+    assert gcost.pass_multiply_adds([2, 3, 1], 4) == {"forward": 36, "backward": 48}
+
+
+@pytest.mark.parametrize("units", [2, 96])
+def test_a_backward_pass_tends_to_two_forward_passes_as_the_hidden_layers_widen(units):
+    # [2, u, u, 1]: F = m (2u + u^2 + u), B = 2F - 2um; B / F = 1.6 for u = 2, 1.98 for u = 96.
+    passes = gcost.pass_multiply_adds([2, units, units, 1], 20)
+    expected = {2: 1.6, 96: 18816 / 9504}[units]
+    assert passes["backward"] / passes["forward"] == pytest.approx(expected)
+
+
 @pytest.mark.parametrize("sizes", [[20, 50, 50, 1], [2, 96, 96, 1], [784, 30, 10]])
 def test_backpropagation_costs_two_to_three_forward_passes_and_central_differences_2p(sizes):
     m = 10

@@ -42,9 +42,9 @@ def test_neuron_cost_and_slope_match_the_forward_pass_and_central_differences(w,
 
 
 def test_neuron_cost_and_slope_by_hand_at_the_steepest_point():
-    # y = 1, b = 0, a^(L-1) = 1: C0 = (s - 1)^2 with s = sigma(w), slope = -2 s (1 - s)^2.
+    # y = 1, b = 0, a^(L-1) = 1: C = (s - 1)^2 with s = sigma(w), slope = -2 s (1 - s)^2.
     # The slope is steepest where d/ds [s (1 - s)^2] = (1 - s)(1 - 3 s) = 0: s = 1/3,
-    # w = ln(s / (1 - s)) = -ln 2. There C0 = (2/3)^2 = 4/9 and the slope is
+    # w = ln(s / (1 - s)) = -ln 2. There C = (2/3)^2 = 4/9 and the slope is
     # 1 * (1/3)(2/3) * 2 (1/3 - 1) = -8/27 (notebook 01, exercise 3).
     (cost0,), (slope,) = sn.neuron_cost_and_slope(-np.log(2.0), 0.0, 1.0, 1.0)
     assert cost0 == pytest.approx(4.0 / 9.0, rel=1e-12)

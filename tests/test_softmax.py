@@ -374,7 +374,11 @@ def test_the_output_layer_is_a_softmax_and_the_cost_its_cross_entropy():
     Y = random_one_hot(17, 5, 6)
     Zs, As = model.forward(X)
     np.testing.assert_array_equal(As[-1], bp.softmax(Zs[-1]))
-    assert model.cost(X, Y) == bp.mean_cost(bp.categorical_cross_entropy(As[-1], Y))
+    from_logits = bp.mean_cost(bp.categorical_cross_entropy_from_logits(Zs[-1], Y))
+    assert model.cost(X, Y) == from_logits  # computed from the logits, exact for any of them
+    assert from_logits == pytest.approx(
+        bp.mean_cost(bp.categorical_cross_entropy(As[-1], Y)), rel=1e-13
+    )  # the probability form agrees on moderate logits
     assert model.g_out_prime is None  # its derivative is a Jacobian, never needed
     assert model.loss_prime is bp.categorical_cross_entropy_prime
 

@@ -230,7 +230,7 @@ def _batch(steps=RIGHT_STEPS, penalty=l2_gradient):
 MINIBATCH_GRADIENTS = Step(
     "minibatch_gradients",
     "minibatch_gradients(model, X_batch, Y_batch, m) -> (dWs, dbs): a batch's estimate of the "
-    "gradient of J, the data term averaged over the b examples of the batch, the L2 term "
+    "gradient of J, the data term averaged over the m_B examples of the batch, the L2 term "
     "(lambda / m) W^l with m the training set's size",
     ("model", "X_batch", "Y_batch", "m"),
     lambda rng: [_case(rng, *case) for case in sizes(rng, MINIBATCH_CASES)],
@@ -238,7 +238,7 @@ MINIBATCH_GRADIENTS = Step(
     (
         Mistake(
             lambda model, X_batch, Y_batch, m: backward_pass(model, X_batch, Y_batch),
-            "wrong: your L2 term is (lambda / b) W^l, with b = {b} the batch's size: J's L2 "
+            "wrong: your L2 term is (lambda / m_B) W^l, with m_B = {b} the batch's size: J's L2 "
             "term is (lambda / 2m) sum ||W^l||^2 with m = {m}, the training set's, so "
             "its gradient is (lambda / m) W^l whatever the batch.",
         ),
@@ -253,11 +253,11 @@ MINIBATCH_GRADIENTS = Step(
         ),
         Mistake(
             _batch(SLIPS["sums, not means"].steps),
-            "wrong: you summed the data term over the batch: divide it by b = {b}, the "
+            "wrong: you summed the data term over the batch: divide it by m_B = {b}, the "
             "batch's size (it estimates J's mean over the examples).",
         ),
     ),
-    hint="Use model.forward(X_batch) for Zs and As; delta^l is (n_l, b), the data term of "
+    hint="Use model.forward(X_batch) for Zs and As; delta^l is (n_l, m_B), the data term of "
     "dJ/dW^l has the shape of W^l, and its L2 term uses m, the training set's size.",
     against="central differences of the batch's cost with the L2 term of the training set",
 )

@@ -1,6 +1,5 @@
-"""Notebook 07, computed: backpropagation is reverse-mode automatic differentiation. A
-network's cost from scalar Values and from matrix nodes; forward mode with dual numbers;
-the cost of a gradient by each mode; the backward loop in a right or a wrong order."""
+"""Notebook 07, computed: a network's cost from scalar Values and from matrix nodes; forward mode
+with dual numbers; a gradient's cost by each mode; the backward loop in a right or wrong order."""
 
 import time
 from collections import deque
@@ -20,7 +19,7 @@ from ..backprop import (
     weight_gradient,
 )
 from ..gradcheck import cost_of_parameter, numerical_gradient
-from ..losses import get_loss, mean_cost, sigmoid_cross_entropy_delta
+from ..losses import LOGIT_LOSSES, get_loss, mean_cost, sigmoid_cross_entropy_delta
 from ..network import MLP
 from ..validation import is_real
 
@@ -157,7 +156,8 @@ def _cost_node(model, top, Y, Ws):
     g_out, g_out_prime = get_activation(model.output_activation)
     loss, loss_prime = get_loss(model.loss_name)
     a_L, m = g_out(top.data), Y.data.shape[1]
-    J = mean_cost(loss(a_L, Y.data))
+    logits = LOGIT_LOSSES.get((model.output_activation, model.loss_name))  # as MLP.cost
+    J = mean_cost(logits(top.data, Y.data) if logits else loss(a_L, Y.data))
     regularised = model.l2_lambda > 0
     if regularised:
         J += l2_penalty([W.data for W in Ws], model.l2_lambda, m)

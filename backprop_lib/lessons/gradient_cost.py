@@ -75,14 +75,38 @@ def central_difference_gradients(model, X, Y, epsilon=DEFAULT_EPSILON):
     return dWs, dbs
 
 
+def pass_multiply_adds(layer_sizes, m):
+    r"""Multiply-adds of one forward pass, :math:`F = m \sum_l n_l n_{l-1}`, and of one backward
+    pass, :math:`B = 2F - n_1 n_0 m`.
+
+    A forward pass computes :math:`W^l A^{l-1}`, :math:`n_l n_{l-1} m` multiply-adds per
+    layer. The backward pass computes :math:`\Delta^l (A^{l-1})^T` in every layer and
+    :math:`(W^l)^T \Delta^l` in every layer but the first (the input gets no error).
+    Element-wise work, of order :math:`n_l m`, is left out.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        [n_0, ..., n_L].
+    m : int
+        Examples.
+
+    Returns
+    -------
+    dict of str to int
+        "forward" (F) and "backward" (B).
+    """
+    per_layer = [n_out * n_in * m for n_in, n_out in pairwise(layer_sizes)]
+    forward = sum(per_layer)
+    return {"forward": forward, "backward": 2 * forward - per_layer[0]}
+
+
 def multiply_adds(layer_sizes, m):
     r"""Multiply-adds of the matrix products in one gradient, by each method.
 
-    A forward pass computes :math:`W^l a^{l-1}`: :math:`n_l n_{l-1} m` multiply-adds per
-    layer, F in all. The backward pass computes :math:`\delta^l (a^{l-1})^T` in every layer
-    and :math:`(W^l)^T \delta^l` in every layer but the first, so backpropagation costs
-    :math:`F + (2F - n_1 n_0 m)`, between two and three forward passes. Central differences cost 2P
-    forward passes, :math:`2PF`. (Element-wise work, of order :math:`n_l m`, is left out.)
+    Backpropagation runs one forward and one backward pass, :math:`F + B` (see
+    :func:`pass_multiply_adds`), between two and three forward passes; central differences run
+    2P forward passes, :math:`2PF`.
 
     Parameters
     ----------
@@ -96,12 +120,10 @@ def multiply_adds(layer_sizes, m):
     dict of str to int
         For each name in :data:`METHODS`.
     """
-    per_layer = [n_out * n_in * m for n_in, n_out in pairwise(layer_sizes)]
-    forward = sum(per_layer)
-    backward = 2 * forward - per_layer[0]
+    passes = pass_multiply_adds(layer_sizes, m)
     return {
-        "backpropagation": forward + backward,
-        "central differences": 2 * parameter_count(layer_sizes) * forward,
+        "backpropagation": passes["forward"] + passes["backward"],
+        "central differences": 2 * parameter_count(layer_sizes) * passes["forward"],
     }
 
 

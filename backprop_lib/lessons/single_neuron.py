@@ -12,7 +12,7 @@ from ..losses import squared_error, squared_error_prime
 from ..network import MLP
 
 NEURON_WEIGHTS = np.linspace(-6.0, 6.0, 241)
-"""The weights w over which the cost C0(w) is drawn."""
+"""The weights w over which the loss C(w) is drawn."""
 
 DESCENT_WEIGHTS = np.linspace(-4.0, 8.0, 121)
 DESCENT_BIASES = np.linspace(-5.0, 4.0, 91)
@@ -20,9 +20,9 @@ DESCENT_BIASES = np.linspace(-5.0, 4.0, 91)
 
 
 def neuron_cost_and_slope(w, b, a_prev, y):
-    r"""Cost :math:`C_0 = (\sigma(w a^{(L-1)} + b) - y)^2` of one neuron and its slope in w.
+    r"""Loss :math:`C = (\sigma(w a^{(L-1)} + b) - y)^2` of one neuron and its slope in w.
 
-    The slope is :math:`\partial C_0 / \partial w = a^{(L-1)}\, \sigma'(z)\, 2(a - y)`
+    The slope is :math:`\partial C / \partial w = a^{(L-1)}\, \sigma'(z)\, 2(a - y)`
     (notebook 01), computed with the package's step functions. Each weight in ``w`` is its
     own neuron (one row of a (k, 1) weight matrix), so a whole curve costs one call.
 
@@ -42,12 +42,12 @@ def neuron_cost_and_slope(w, b, a_prev, y):
     a_prev = np.array([[a_prev]], dtype=float)  # (1, 1): one example
     z = linear_forward(W, a_prev, np.array([[b]], dtype=float))  # (k, 1)
     a = sigmoid(z)
-    delta = output_delta(squared_error_prime(a, y), sigmoid_prime(z))  # dC0/dz, (k, 1)
+    delta = output_delta(squared_error_prime(a, y), sigmoid_prime(z))  # dC/dz, (k, 1)
     return squared_error(a, y).ravel(), weight_gradient(delta, a_prev).ravel()
 
 
 def neuron_cost_surface(a_prev, y, w_values, b_values):
-    r"""The cost :math:`C = \frac1m \sum_i (\sigma(w a_i + b) - y_i)^2` at every (w, b) of a grid.
+    r"""The cost :math:`J = \frac1m \sum_i (\sigma(w a_i + b) - y_i)^2` at every (w, b) of a grid.
 
     Parameters
     ----------

@@ -110,7 +110,7 @@ class DescentView:
 
     def __init__(self, axes, u, v, cost, xlabel, ylabel):
         ax_cost, ax = axes
-        self.cost_curve = Curves(ax_cost, "cost C", "Cost C per epoch", log=True)
+        self.cost_curve = Curves(ax_cost, "cost J", "Cost J per epoch", log=True)
         extent = (u[0], u[-1], v[0], v[-1])
         ax.imshow(cost, origin="lower", extent=extent, aspect="auto", cmap="Blues_r")
         levels = np.unique(np.quantile(cost, np.linspace(0.0, 1.0, 9)[1:-1]))
@@ -133,30 +133,30 @@ class DescentView:
         self.end.set_data(us[-1:], vs[-1:])
 
 
-NEURON_COST_WHAT = "The cost C0 of one neuron against its weight w. " + TangentLine.WHAT
+NEURON_COST_WHAT = "The loss C of one neuron against its weight w. " + TangentLine.WHAT
 """What :func:`neuron_cost_view` shows, for readers who cannot see it (alt text)."""
 
 
 def neuron_cost_view(ax):
-    """The figure of :func:`neuron_cost_explorer` on ``ax``: C0 against w, with a tangent."""
+    """The figure of :func:`neuron_cost_explorer` on ``ax``: C against w, with a tangent."""
     return TangentLine(
         ax,
         NEURON_WEIGHTS,
         xlabel="weight $w^{(L)}$",
-        ylabel="cost $C_0$",
+        ylabel="loss $C$",
         title="The derivative is the slope of the tangent",
-        slope_label=r"$\partial C_0 / \partial w^{(L)}$",
+        slope_label=r"$\partial C / \partial w^{(L)}$",
         ylim=(-0.05, 1.05),
     )
 
 
 def show_neuron_cost(view, w, b, a_prev, y):
-    """Draw C0(w) and its tangent at ``w`` on a :func:`neuron_cost_view`.
+    """Draw C(w) and its tangent at ``w`` on a :func:`neuron_cost_view`.
 
     Returns
     -------
     SimpleNamespace
-        ``cost`` and ``slope``: C0 and dC0/dw at ``w``, as floats.
+        ``cost`` and ``slope``: C and dC/dw at ``w``, as floats.
     """
     curve, _ = neuron_cost_and_slope(NEURON_WEIGHTS, b, a_prev, y)
     (cost,), (slope,) = neuron_cost_and_slope(w, b, a_prev, y)
@@ -165,7 +165,7 @@ def show_neuron_cost(view, w, b, a_prev, y):
 
 
 def neuron_cost_explorer(w=1.2, b=-0.4, a_prev=0.7, y=0.2):
-    """Sliders for w, b, a^(L-1) and y; the cost C0 as a function of w, with its tangent at w.
+    """Sliders for w, b, a^(L-1) and y; the loss C as a function of w, with its tangent at w.
 
     Returns
     -------
