@@ -304,6 +304,22 @@ def test_as_root_a_submission_runs_as_an_unprivileged_user_of_its_own(course, tm
     assert owner >= submission.UID_BASE
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can run a submission as another user")
+def test_as_root_the_course_grades_while_its_clone_is_closed_to_other_users():
+    """On the hub the clone is root's alone (hosting/jupyterhub_config.py): the submission's
+    user cannot read the package's files, so everything it runs must be loaded before."""
+    clone = Path(release.__file__).resolve().parents[2]
+    mode = clone.stat().st_mode
+    notebooks = release.instructor_notebooks(release.COURSE_NOTEBOOKS)
+    right = [path for path in notebooks if path.name.startswith(("01_", "07_"))]
+    try:
+        clone.chmod(mode & ~0o007)
+        rows = command.grade_all(right, release.COURSE_NOTEBOOKS, timeout=TIME_LIMIT, jobs=2)
+    finally:
+        clone.chmod(mode)
+    assert rows and all(row["points"] == row["max_points"] for row in rows), rows
+
+
 def test_the_command_line_writes_one_csv_whole(course, tmp_path, graded):
     paths = graded[0]
     out = tmp_path / "grades.csv"

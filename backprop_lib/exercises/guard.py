@@ -116,7 +116,7 @@ def _description(name):
 
 
 @functools.cache
-def _table(exercise):
+def watched(exercise):
     """What the watch of ``exercise`` looks for, resolved once: {code object: what it is},
     {source path prefix: what it is}, and the forward pass's code (None: not counted)."""
     codes, places = {}, {}
@@ -141,7 +141,7 @@ class Watch:
     """
 
     def __init__(self, exercise, inputs=()):
-        self.codes, self.places, self.forward = _table(exercise)
+        self.codes, self.places, self.forward = watched(exercise)
         self.own = {str(path) for path in _OWN}
         self.inputs = {getattr(value, "__code__", None) for value in inputs}
         examples = [np.shape(a)[-1] for a in inputs if isinstance(a, np.ndarray) and a.ndim == 2]

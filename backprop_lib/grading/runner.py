@@ -6,7 +6,8 @@ What it does, in this order:
 1. reads the job (the instructor's setup cell, the student's solution cells, which check
    calls which function with which seed) and draws every check's inputs, keeping only the
    arguments: the right answers are never in this process;
-2. runs the instructor's setup cell, and imports what an exercise may import;
+2. runs the instructor's setup cell, imports what an exercise may import and what the watch
+   looks for (the course's files may be closed to the job's user, as on a hub);
 3. when started as root, becomes the job's unprivileged user (no groups, a few processes at
    most) in the job's own folder: from here on nothing it runs can read the grader's files,
    another student's folder or write outside its own;
@@ -32,6 +33,7 @@ from traitlets.config import Config
 from ..exercises import SPIRAL_SETTINGS, STEPS
 from ..exercises.calling import observe, observe_all
 from ..exercises.checking import Case, draw_cases
+from ..exercises.guard import watched
 from ..exercises.rules import ALLOWED_IMPORTS
 from .transport import encode
 
@@ -102,6 +104,8 @@ def main():
     setup = _error(shell.run_cell(job["setup"], store_history=False))
     for name in ALLOWED_IMPORTS:
         importlib.import_module(name)
+    for request in job["requests"]:  # the watch imports the answers' modules: while readable
+        watched(request["check"])
     become(job.get("uid"), job["folder"])
     cells = {cell["id"]: _error(shell.run_cell(cell["source"])) for cell in job["cells"]}
     outcomes = {
