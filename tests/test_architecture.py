@@ -39,6 +39,7 @@ CHECK_IMPORTS = {
     "contextvars",
     "dataclasses",
     "functools",
+    "gc",
     "html",
     "importlib",
     "inspect",

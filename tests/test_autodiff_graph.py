@@ -1,10 +1,8 @@
-"""Tests of notebook 07's other pieces: forward mode (autodiff_graph.Dual), the backward loop in
-a right and a wrong order, the cost of a gradient by each method, and the drawings and the
-explorer (autodiff_graph_views), used as a student would."""
+"""Tests of notebook 07's other pieces: the backward loop in a right and a wrong order, and the
+drawings and the explorer (autodiff_graph_views), used as a student would."""
 
 import math
 
-import numpy as np
 import pytest
 from matplotlib.text import Annotation
 
@@ -29,81 +27,6 @@ def central(f, xs, k):
 
 def value_of(expression, *xs):
     return views.evaluate(expression, *xs).output.data
-
-
-# ----- forward mode ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("expression", list(views.EXPRESSIONS))
-def test_dual_numbers_give_every_expressions_derivatives(expression):
-    point = views.DEFAULT_INPUTS
-    reverse = views.evaluate(expression, *point)
-    for k, name in enumerate(views.INPUT_NAMES):
-        seeded = [ag.Dual(v, 1.0 if j == k else 0.0) for j, v in enumerate(point)]
-        out = views.EXPRESSIONS[expression](*seeded)
-        assert out.value == pytest.approx(reverse.output.data, rel=1e-14)
-        assert out.tangent == pytest.approx(reverse.inputs[name].grad, rel=1e-12, abs=1e-15)
-        numerical = central(lambda *xs: value_of(expression, *xs), point, k)
-        assert out.tangent == pytest.approx(numerical, rel=1e-6, abs=1e-9)
-
-
-def test_dual_matrix_product_is_the_product_rule():
-    rng = np.random.default_rng(0)
-    A, B, dA, dB = (rng.standard_normal((3, 3)) for _ in range(4))
-    out = ag.Dual(A, dA) @ ag.Dual(B, dB)
-    np.testing.assert_allclose(out.value, A @ B)
-    numerical = ((A + H * dA) @ (B + H * dB) - (A - H * dA) @ (B - H * dB)) / (2 * H)
-    np.testing.assert_allclose(out.tangent, numerical, rtol=1e-6)
-    np.testing.assert_allclose(out.tangent, dA @ B + A @ dB)
-
-
-def test_linear_forward_runs_on_duals_unchanged():
-    W, a, b = np.array([[2.0, -1.0]]), np.array([[1.0], [3.0]]), np.array([[0.5]])
-    W_tangent = np.array([[1.0, 0.0]])  # the direction of W_11
-    z = bp.linear_forward(ag.Dual(W, W_tangent), a, ag.Dual(b))
-    assert z.value[0, 0] == 2.0 * 1.0 - 1.0 * 3.0 + 0.5
-    assert z.tangent[0, 0] == 1.0  # dz/dW_11 = a_1
-
-
-def test_dual_operations_with_numbers_on_either_side():
-    x = ag.Dual(2.0, 1.0)
-    for out, value, tangent in [
-        (3.0 - x, 1.0, -1.0),
-        (3.0 * x, 6.0, 3.0),
-        (x / 4.0, 0.5, 0.25),
-        (1.0 + x, 3.0, 1.0),
-        (-x, -2.0, -1.0),
-        (x**3, 8.0, 12.0),
-        (x.log(), math.log(2.0), 0.5),
-        (x.relu(), 2.0, 1.0),
-        ((-x).relu(), 0.0, 0.0),
-    ]:
-        assert (out.value, out.tangent) == pytest.approx((value, tangent))
-    assert ag.Dual(np.array([1, 2])).tangent.tolist() == [0.0, 0.0]  # a constant
-
-
-@pytest.mark.parametrize("bad", ["2.0", None, [1.0, 2.0], True, np.array(["a"])])
-def test_a_dual_of_something_else_is_a_type_error(bad):
-    with pytest.raises(TypeError, match="a Dual holds a number or an array of numbers; got"):
-        ag.Dual(bad)
-    with pytest.raises(TypeError, match="a Dual holds a number or an array of numbers"):
-        ag.Dual(1.0) + bad
-
-
-def test_dual_log_of_a_non_positive_value_is_a_value_error():
-    with pytest.raises(ValueError, match=r"log needs values > 0; got"):
-        ag.Dual(np.array([1.0, -1.0])).log()
-
-
-def test_dual_cost_is_the_cost_and_its_directional_derivative():
-    model = bp.MLP([2, 3, 1], hidden_activation="tanh", l2_lambda=0.5, seed=1)
-    X, Y = data.make_moons(n_samples=8, seed=0)
-    tangents_W = [np.zeros_like(W) for W in model.weights]
-    tangents_b = [np.zeros_like(b) for b in model.biases]
-    tangents_W[1][0, 2] = 1.0
-    out = ag.dual_cost(model, X, Y, tangents_W, tangents_b)
-    assert out.value == pytest.approx(model.cost(X, Y), rel=1e-13)
-    assert out.tangent == pytest.approx(model.gradients(X, Y)[0][1][0, 2], rel=1e-12)
 
 
 # ----- the order of the backward loop ------------------------------------------------------
@@ -141,49 +64,6 @@ def test_overwriting_instead_of_adding_keeps_one_use():
     assert x.grad == -0.5  # y + z
     ag.chain_rule_sweep(out, order, accumulate=False)
     assert x.grad in (-1.0, 0.5)  # y or z, whichever use came last
-
-
-# ----- what a gradient costs ---------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def moons():
-    return data.make_moons(n_samples=10, seed=0)
-
-
-def test_gradient_by_counts_the_passes_it_runs(moons):
-    X, Y = moons
-    model = bp.MLP([2, 4, 4, 1], hidden_activation="tanh", seed=0)
-    P = sum(p.size for p in model.weights + model.biases)
-    runs = {method: ag.gradient_by(method, model, X, Y) for method in ag.METHODS}
-    counts = {m: (r.forward_passes, r.backward_passes) for m, r in runs.items()}
-    assert counts == {
-        "reverse mode": (1, 1),
-        "forward mode": (P, 0),
-        "central differences": (2 * P, 0),
-    }
-    reference = model.gradients(X, Y)
-    for run in runs.values():
-        assert run.seconds > 0
-        for a, b in zip(run.dWs + run.dbs, reference[0] + reference[1], strict=True):
-            np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9)
-
-
-def test_gradient_by_an_unknown_method_is_a_clear_error(moons):
-    model = bp.MLP([2, 1], seed=0)
-    with pytest.raises(ValueError, match="method must be one of reverse mode, forward mode"):
-        ag.gradient_by("backprop", model, *moons)
-
-
-def test_gradient_costs_grow_with_p_and_agree(moons):
-    X, Y = moons
-    costs = ag.gradient_costs((2, 4), X, Y, repeats=2)
-    assert [cost.parameters for cost in costs] == [2 * 2 + 2 + 2 * 2 + 2 + 2 + 1, 37]
-    for cost in costs:
-        assert set(cost.runs) == set(ag.METHODS)
-        assert cost.runs["reverse mode"].error == 0.0
-        assert cost.runs["forward mode"].error < 1e-12
-        assert cost.runs["central differences"].error < bp.RIGHT_BELOW
 
 
 # ----- drawing -------------------------------------------------------------------------------
@@ -252,16 +132,6 @@ def test_draw_graph_draws_a_box_and_an_arrow_per_use():
     bends = {arrow.arrow_patch.get_connectionstyle().rad for arrow in arrows}
     assert len(bends) == 2
     assert ax.get_title() == "x * x"
-
-
-def test_plot_gradient_costs_draws_each_method_on_both_panels(moons):
-    costs = ag.gradient_costs((2, 4), *moons, repeats=1)
-    _, (ax_count, ax_time) = new_figure(ncols=2)
-    views.plot_gradient_costs(ax_count, ax_time, costs)
-    for ax in (ax_count, ax_time):
-        assert [line.get_label() for line in ax.lines] == list(ag.METHODS)
-    assert list(ax_count.lines[0].get_ydata()) == [2, 2]  # reverse mode: 1 + 1
-    assert list(ax_count.lines[2].get_ydata()) == [2 * c.parameters for c in costs]
 
 
 # ----- the explorer ---------------------------------------------------------------------------

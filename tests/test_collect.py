@@ -8,9 +8,11 @@ import csv
 import os
 import pwd
 import secrets
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import traceback
 import types
 import warnings
@@ -205,12 +207,25 @@ def test_not_as_root_it_refuses_and_writes_nothing_when_a_home_is_unreadable(hub
     """A student runs it: the others' homes are 0700, so it stops and says to run it as root."""
     student = hub.names[1]
     into, out = hub.homes[student] / "copies", hub.homes[student] / "grades.csv"
-    argv = ["--group", hub.group, "--into", str(into), "--out", str(out), "--notebooks", "01"]
-    status, said = as_user(student, argv)
-    assert status == 2, said
-    assert "Run it as root on the hub's machine" in said
-    assert f"({hub.names[0]}, {hub.names[2]})" in said
-    assert not into.exists() and not out.exists()
+    course = Path(tempfile.mkdtemp(prefix="course-", dir="/tmp"))  # one the student may read
+    try:
+        for path in release.instructor_notebooks(release.COURSE_NOTEBOOKS):
+            shutil.copy(path, course)
+        course.chmod(0o755)
+        argv = ["--group", hub.group, "--into", str(into), "--out", str(out), "--notebooks", "01"]
+        status, said = as_user(student, [*argv, "--instructor", str(course)])
+        assert status == 2, said
+        assert "Run it as root on the hub's machine" in said
+        assert f"({hub.names[0]}, {hub.names[2]})" in said
+        assert not into.exists() and not out.exists()
+        course.chmod(0o700)  # as on the hub, where the clone is root's alone
+        status, said = as_user(student, [*argv, "--instructor", str(course)])
+        assert status == 2, said
+        assert f"cannot read the course's instructor edition ({course}" in said, said
+        assert "Run it as root on the hub's machine" in said
+        assert not into.exists() and not out.exists()
+    finally:
+        shutil.rmtree(course)
 
 
 def test_an_account_name_cannot_escape_the_folder_or_run_in_a_spreadsheet(tmp_path, monkeypatch):

@@ -7,6 +7,7 @@ in test_exercises_steps.py and test_exercises_networks.py.)
 """
 
 import dataclasses
+import gc
 import signal
 import sys
 import threading
@@ -193,6 +194,35 @@ def test_an_endless_loop_that_catches_exceptions_is_stopped_too():
 
     result = exercises.check("sigmoid_prime", stubborn, seconds=SHORT)
     assert "did not finish within 0.05 s" in result.message
+
+
+def test_an_endless_loop_of_python_calls_is_told_as_such_not_as_tampering():
+    """The alarm may strike inside the watch's hook, which then goes: still a time limit."""
+
+    def calls_without_end(z):
+        def step(v):
+            return v
+
+        while True:  # the hook runs at every call: the alarm mostly strikes inside it
+            z = step(z)
+
+    result = exercises.check("sigmoid_prime", calls_without_end, seconds=SHORT)
+    assert "did not finish within 0.05 s" in result.message, result.message
+
+
+def test_the_collector_is_paused_while_the_function_runs_and_restored_after():
+    """A collection of other code's garbage would bill its time to the student's call, and
+    its callbacks would swallow the time limit's alarm."""
+    seen = []
+
+    def records(z):
+        seen.append(gc.isenabled())
+        return bp.sigmoid(z) * (1 - bp.sigmoid(z))
+
+    assert gc.isenabled()
+    exercises.judging.run(exercises.STEPS["sigmoid_prime"], records)
+    assert seen and not any(seen)
+    assert gc.isenabled()
 
 
 def test_the_time_limit_puts_back_the_previous_alarm_handler():

@@ -1,6 +1,8 @@
-"""Tests of notebook 05's cost of a gradient (backprop_lib.lessons.gradient_cost): the counted
-forward passes and multiply-adds of backpropagation and of central differences, the central-
-difference gradients themselves, the timing, and its figure."""
+"""Tests of the cost of a gradient that notebooks 05 and 07 compare (backprop_lib.lessons.
+gradient_cost): the passes that backpropagation and central differences count, checked against
+the passes the network runs, their multiply-adds, the central-difference gradients themselves,
+the comparison of any set of methods, and its figure (gradient_checking_views). Forward mode's
+place in the comparison is tested in test_forward_mode.py."""
 
 from itertools import pairwise
 from types import SimpleNamespace
@@ -60,7 +62,7 @@ def test_backpropagation_costs_two_to_three_forward_passes_and_central_differenc
 def test_central_difference_gradients_equal_backpropagation():
     model, X, Y = check_network("square")  # sigmoid layers, L2: no kink, gradients of order 1
     dWs, dbs = model.gradients(X, Y)
-    nWs, nbs = gcost.central_difference_gradients(model, X, Y)
+    nWs, nbs, _, _ = gcost.central_difference_gradients(model, X, Y)
     for analytic, numerical in zip(dWs + dbs, nWs + nbs, strict=True):
         assert numerical.shape == analytic.shape
         assert bp.relative_error(analytic, numerical) < 1e-7
@@ -70,34 +72,75 @@ def test_central_difference_gradients_use_their_epsilon():
     # With a step of 0.1 the truncation error, about eps^2/6 f''', is far above 1e-7.
     model, X, Y = check_network("square")
     dWs, _ = model.gradients(X, Y)
-    coarse, _ = gcost.central_difference_gradients(model, X, Y, epsilon=0.1)
+    coarse, *_ = gcost.central_difference_gradients(model, X, Y, epsilon=0.1)
     assert bp.relative_error(dWs[0], coarse[0]) > 1e-5
 
 
-def test_counting_mlp_counts_one_forward_pass_per_cost_or_gradient():
-    model = gcost.CountingMLP([2, 3, 1], seed=0)
+class CountingMLP(bp.MLP):
+    """An MLP that counts the forward and backward passes it runs: every cost and gradient
+    goes through ``_forward``, every gradient through ``_backward``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.passes = [0, 0]
+
+    def _forward(self, X):
+        self.passes[0] += 1
+        return super()._forward(X)
+
+    def _backward(self, *args):
+        self.passes[1] += 1
+        return super()._backward(*args)
+
+
+@pytest.mark.parametrize("method", list(gcost.METHODS))
+def test_each_method_counts_the_passes_the_network_runs(method):
+    model = CountingMLP([2, 3, 1], seed=0)
     X, Y = data.make_moons(n_samples=5, seed=0)
-    model.gradients(X, Y)
-    assert model.forward_passes == 1
-    model.cost(X, Y)
-    assert model.forward_passes == 2
-    model.forward_passes = 0
-    gcost.central_difference_gradients(model, X, Y)
-    assert model.forward_passes == 2 * gcost.parameter_count(model.layer_sizes)
+    *_, forward, backward = gcost.METHODS[method](model, X, Y)
+    assert model.passes == [forward, backward]
+    P = gcost.parameter_count(model.layer_sizes)
+    assert (forward, backward) == {"backpropagation": (1, 1), "central differences": (2 * P, 0)}[
+        method
+    ]
 
 
 def test_gradient_costs_counts_and_times_both_methods():
     X, Y = data.make_moons(n_samples=20, seed=0)
     sizes = [2, 32, 32, 1]
-    costs = gcost.gradient_costs(sizes, X, Y, repeats=2)
+    costs = gcost.gradient_costs(bp.MLP(sizes, seed=0), X, Y, repeats=2)
     P = gcost.parameter_count(sizes)
     assert costs.parameters == P == 1185
-    assert costs.forward_passes == {"backpropagation": 1, "central differences": 2 * P}
-    assert costs.multiply_adds == gcost.multiply_adds(sizes, 20)
-    assert set(costs.seconds) == set(gcost.METHODS)
-    assert all(seconds > 0 for seconds in costs.seconds.values())
+    assert list(costs.runs) == list(gcost.METHODS)
+    passes = {name: (run.forward_passes, run.backward_passes) for name, run in costs.runs.items()}
+    assert passes == {"backpropagation": (1, 1), "central differences": (2 * P, 0)}
+    assert costs.runs["backpropagation"].error == 0.0
+    assert costs.runs["central differences"].error < bp.RIGHT_BELOW
+    seconds = {name: run.seconds for name, run in costs.runs.items()}
+    assert all(s > 0 for s in seconds.values())
     # 2370 forward passes against one forward and one backward: by far slower on any computer.
-    assert costs.seconds["central differences"] > 10 * costs.seconds["backpropagation"]
+    assert seconds["central differences"] > 10 * seconds["backpropagation"]
+
+
+def test_gradient_costs_repeat_the_first_method_only_and_measure_errors_from_it():
+    calls = {"exact": 0, "off": 0}
+    model = bp.MLP([2, 1], seed=0)
+    X, Y = data.make_moons(n_samples=4, seed=0)
+
+    def exact(model, X, Y):
+        calls["exact"] += 1
+        return [np.array([[4.0, -2.0]])], [np.array([[1.0]])], 1, 1
+
+    def off(model, X, Y):
+        calls["off"] += 1
+        return [np.array([[4.0, -1.0]])], [np.array([[0.0]])], 3, 0
+
+    costs = gcost.gradient_costs(model, X, Y, {"exact": exact, "off": off}, repeats=3)
+    assert calls == {"exact": 3, "off": 1}
+    assert costs.parameters == 3
+    assert costs.runs["exact"].error == 0.0
+    assert costs.runs["off"].error == 0.25  # largest difference 1, largest entry 4
+    assert (costs.runs["off"].forward_passes, costs.runs["off"].backward_passes) == (3, 0)
 
 
 def test_growing_networks_span_ten_to_ten_thousand_parameters():
@@ -107,23 +150,66 @@ def test_growing_networks_span_ten_to_ten_thousand_parameters():
     assert 5_000 <= counts[-1] <= 10_000
 
 
-def test_plot_gradient_costs_draws_both_methods_on_log_axes():
-    costs = [
+def made_up_costs(methods, parameters=(10, 100, 1000)):
+    """gradient_costs-like results: method k runs k + 1 forward passes per parameter and one
+    backward pass, in 1e-5 (k + 1) P seconds."""
+    return [
         SimpleNamespace(
             parameters=P,
-            multiply_adds={"backpropagation": 3 * P, "central differences": 2 * P * P},
-            seconds={"backpropagation": 1e-4, "central differences": 1e-5 * P},
+            runs={
+                name: SimpleNamespace(
+                    forward_passes=(k + 1) * P, backward_passes=1, seconds=1e-5 * (k + 1) * P
+                )
+                for k, name in enumerate(methods)
+            },
         )
-        for P in (10, 100, 1000)
+        for P in parameters
+    ]
+
+
+def test_plot_gradient_costs_draws_multiply_adds_and_seconds_on_log_axes():
+    costs = made_up_costs(gcost.METHODS)
+    adds = [
+        {"backpropagation": 3 * c.parameters, "central differences": 2 * c.parameters**2}
+        for c in costs
     ]
     _, (ax_count, ax_time) = new_figure(ncols=2)
-    views.plot_gradient_costs(ax_count, ax_time, costs)
-    for ax, field in ((ax_count, "multiply_adds"), (ax_time, "seconds")):
+    views.plot_gradient_costs(ax_count, ax_time, costs, multiply_adds=adds)
+    assert ax_count.get_title() == "Counted: multiply-adds of one gradient"
+    assert ax_time.get_title() == "Measured on this computer: time of one gradient"
+    expected = {
+        ax_count: [[a[method] for a in adds] for method in gcost.METHODS],
+        ax_time: [[c.runs[method].seconds for c in costs] for method in gcost.METHODS],
+    }
+    for ax, values in expected.items():
         assert ax.get_xscale() == ax.get_yscale() == "log"
         lines = ax.get_lines()
         assert [line.get_label() for line in lines] == list(gcost.METHODS)
-        for line, method in zip(lines, gcost.METHODS, strict=True):
+        for line, method, ys in zip(lines, gcost.METHODS, values, strict=True):
             np.testing.assert_array_equal(line.get_xdata(), [10, 100, 1000])
-            expected = [getattr(cost, field)[method] for cost in costs]
-            np.testing.assert_array_equal(line.get_ydata(), expected)
+            np.testing.assert_array_equal(line.get_ydata(), ys)
             assert line.get_color() == views.METHOD_COLOURS[method]
+            assert (line.get_marker(), line.get_linestyle()) == views.METHOD_LINES[method]
+
+
+def test_plot_gradient_costs_counts_passes_without_multiply_adds():
+    methods = ["backpropagation", "forward mode", "central differences"]
+    costs = made_up_costs(methods)
+    _, (ax_count, ax_time) = new_figure(ncols=2)
+    views.plot_gradient_costs(ax_count, ax_time, costs)
+    assert ax_count.get_title() == "Counted: passes through the network for one gradient"
+    for ax in (ax_count, ax_time):
+        assert [line.get_label() for line in ax.lines] == methods
+    assert list(ax_count.lines[2].get_ydata()) == [3 * P + 1 for P in (10, 100, 1000)]
+    markers = {line.get_marker() for line in ax_count.lines}
+    assert len(markers) == 3  # each method its own shape, not only its own colour
+
+
+def test_plot_gradient_costs_draws_a_method_of_ones_own_too():
+    costs = made_up_costs(["backpropagation", "mine"])
+    _, (ax_count, ax_time) = new_figure(ncols=2)
+    views.plot_gradient_costs(ax_count, ax_time, costs)
+    mine = ax_count.lines[1]
+    assert mine.get_label() == "mine"
+    assert (mine.get_marker(), mine.get_linestyle()) == views.OTHER_METHOD_LINE
+    assert mine.get_color() != views.METHOD_COLOURS["backpropagation"]

@@ -8,6 +8,7 @@ the grader it travels as data from the student's process to the grader's.
 """
 
 import contextlib
+import gc
 import io
 import signal
 import sys
@@ -69,6 +70,20 @@ def time_limit(seconds):
 
 
 @contextlib.contextmanager
+def no_garbage_collection():
+    """Pause the cyclic garbage collector inside the block: a collection of what other code
+    left (a notebook's figures) would bill its time to the student's call, and its callbacks
+    would swallow the time limit's alarm."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
 def recursion_limit(limit):
     """Let Python recurse ``limit`` deep inside the block."""
     previous = sys.getrecursionlimit()
@@ -119,6 +134,7 @@ def _call_once(step, fn, case, seconds, depth):
         recursion_limit(depth),
         warnings.catch_warnings(),
         np.errstate(all="ignore"),
+        no_garbage_collection(),
     ):
         warnings.simplefilter("ignore")
         watch = Watch(step.name, case.args)
@@ -153,10 +169,10 @@ def observe(step, fn, case, seconds=CALL_SECONDS):
             outcome, watch = _call_once(step, fn, case, seconds, DEEP_RECURSION)
             if outcome["kind"] == "raised" and outcome["type"] == "RecursionError":
                 outcome = {"kind": "endless", "depth": DEEP_RECURSION}
-    recursed = outcome["kind"] == "endless"  # running out of stack also unsets the watch
+    # running out of stack or time (its alarm may strike inside the watch's hook) unsets it too
     if watch.called:
         outcome = {"kind": "delegated", "called": watch.called}
-    elif watch.tampered and not recursed:
+    elif watch.tampered and outcome["kind"] not in ("endless", "timeout"):
         outcome = {"kind": "tampered"}
     elif watch.forward_passes > watch.forward_limit:
         outcome = {"kind": "forward", "passes": watch.forward_passes}

@@ -259,15 +259,19 @@ def _parser():
     return parser
 
 
-def _refusal(denied, argv):
-    """What to say when this user cannot read some students' courses."""
-    names = ", ".join(denied[:5]) + (f" and {len(denied) - 5} more" if len(denied) > 5 else "")
+def _refusal(what, argv):
+    """What to say when this user cannot read ``what`` (some students' courses, or the
+    instructor edition)."""
     again = shlex.join(["sudo", sys.executable, "-m", "backprop_lib.grading.collect", *argv])
     return (
-        f"{COMMAND}: stopped, nothing written: user id {os.geteuid()} cannot read the course "
-        f"of {len(denied)} student(s) ({names}). Run it as root on the hub's machine:\n"
-        f"  {again}"
+        f"{COMMAND}: stopped, nothing written: user id {os.geteuid()} cannot read {what}. "
+        f"Run it as root on the hub's machine:\n  {again}"
     )
+
+
+def _students(denied):
+    names = ", ".join(denied[:5]) + (f" and {len(denied) - 5} more" if len(denied) > 5 else "")
+    return f"the course of {len(denied)} student(s) ({names})"
 
 
 def _options(parser, argv):
@@ -292,6 +296,11 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = _parser()
     args = _options(parser, argv)
+    readable = os.access(args.instructor, os.R_OK | os.X_OK)  # False too where it cannot look
+    if not readable:  # on the hub the clone is root's alone
+        edition = f"the course's instructor edition ({args.instructor})"
+        print(_refusal(edition, argv), file=sys.stderr)
+        return 2
     try:
         assignments = chosen_notebooks(load_course(args.instructor), args.notebooks)
     except ValueError as error:
@@ -305,7 +314,7 @@ def main(argv=None):
     notebooks = [n for a in accounts for n in read_course(a, assignments, args.course_folder)]
     denied = list(dict.fromkeys(n.student for n in notebooks if n.denied))
     if denied and os.geteuid() != 0:
-        print(_refusal(denied, argv), file=sys.stderr)
+        print(_refusal(_students(denied), argv), file=sys.stderr)
         return 2
     if os.geteuid() != 0:
         print("Not root: the copies are yours; the students' code runs as you.", file=sys.stderr)

@@ -16,7 +16,8 @@ notebook                       computations                 figures and explorer
                                ``gradient_cost``
 06_playground                  ``playground``               ``playground_views``,
                                                             ``playground_explorer``
-07_autodiff                    ``autodiff_graph``           ``autodiff_graph_views``
+07_autodiff                    ``autodiff_graph``,          ``autodiff_graph_views``
+                               ``forward_mode``
 08_softmax_digits              ``softmax_digits``           ``softmax_digits_views``
 =============================  ===========================  ==================================
 """

@@ -1,13 +1,12 @@
-"""Notebook 07, computed: a network's cost from scalar Values and from matrix nodes; forward mode
-with dual numbers; a gradient's cost by each mode; the backward loop in a right or wrong order."""
+"""Notebook 07, computed: a network's cost as a graph, of scalar Values and of matrix nodes, and the
+backward loop over a graph's nodes in a right or a wrong order."""
 
-import time
 from collections import deque
 from types import SimpleNamespace
 
 import numpy as np
 
-from ..activations import LEAKY_RELU_SLOPE, get_activation, sigmoid
+from ..activations import LEAKY_RELU_SLOPE, get_activation
 from ..autodiff import Value
 from ..backprop import (
     bias_gradient,
@@ -18,10 +17,7 @@ from ..backprop import (
     output_delta,
     weight_gradient,
 )
-from ..gradcheck import cost_of_parameter, numerical_gradient
 from ..losses import LOGIT_LOSSES, get_loss, mean_cost, sigmoid_cross_entropy_delta
-from ..network import MLP
-from ..validation import is_real
 
 ACTIVATION_METHODS = {
     "sigmoid": lambda z: z.sigmoid(),
@@ -30,7 +26,8 @@ ACTIVATION_METHODS = {
     "leaky_relu": lambda z: z.relu() - LEAKY_RELU_SLOPE * (-z).relu(),
     "identity": lambda z: z,
 }
-"""The activations in the methods that Value and :class:`Dual` share: one table for both."""
+"""The activations in the methods that Value and forward mode's
+:class:`~backprop_lib.lessons.forward_mode.Dual` share: one table for both."""
 
 LOSS_EXPRESSIONS = {
     "squared_error": lambda a, y: (a - y) ** 2,
@@ -39,12 +36,10 @@ LOSS_EXPRESSIONS = {
 }
 """The losses in the same methods (cross-entropy unclipped: it needs 0 < a < 1)."""
 
-METHODS = ("reverse mode", "forward mode", "central differences")
-"""The three ways of computing a gradient that notebook 07 compares."""
 
-
-def _supported(model):
-    """(g, g_out, loss) of ``model`` in the shared methods, or a ValueError (softmax)."""
+def network_expressions(model):
+    """(g, g_out, loss): ``model``'s hidden and output activations and its loss in the methods
+    that Value and Dual share, or a ValueError (softmax)."""
     names = (model.hidden_activation, model.output_activation, model.loss_name)
     known = (ACTIVATION_METHODS, ACTIVATION_METHODS, LOSS_EXPRESSIONS)
     if any(name not in table for name, table in zip(names, known, strict=True)):
@@ -66,7 +61,7 @@ def scalar_cost(model, X, Y):
     :math:`b^l_j`) and ``z`` (``z[l - 1][j][i]`` is :math:`z^l_j` of example i).
     """
     X, Y = model.check_data(X, Y)  # the same checks, and errors, as MLP.gradients
-    g, g_out, loss = _supported(model)
+    g, g_out, loss = network_expressions(model)
     weights = [[[Value(w) for w in row] for row in W.tolist()] for W in model.weights]
     biases = [[Value(b) for b in B[:, 0].tolist()] for B in model.biases]
     L, m = len(weights), X.shape[1]
@@ -191,7 +186,7 @@ def matrix_graph(model, X, Y):
     ``cost.backward()``), ``weights``, ``biases`` and ``z`` (``z[l - 1]`` is z^l).
     """
     X, Y = model.check_data(X, Y)  # the same checks, and errors, as MLP.gradients
-    _supported(model)
+    network_expressions(model)
     g, g_prime = get_activation(model.hidden_activation)
     tape = []
     Ws = [MatrixNode(W, f"W{l}", tape=tape) for l, W in enumerate(model.weights, start=1)]
@@ -209,171 +204,6 @@ def matrix_gradients(model, X, Y):
     built = matrix_graph(model, X, Y)
     built.cost.backward()
     return [W.grad for W in built.weights], [b.grad for b in built.biases]
-
-
-def _as_dual(x):
-    return x if isinstance(x, Dual) else Dual(x)
-
-
-class Dual:
-    r"""Forward mode: a value carried with its derivative along one direction, :math:`(v, v')`.
-
-    Each operation applies a rule of calculus to the pair: :math:`(u + v)' = u' + v'`,
-    :math:`(uv)' = u'v + uv'`, :math:`(u/v)' = (u'v - uv')/v^2`, :math:`(AB)' = A'B + AB'`,
-    :math:`f(u)' = f'(u)\,u'`. ``value`` is a number or an array, ``tangent`` is shaped like
-    it (zero, a constant, by default), so ``linear_forward`` runs on Duals unchanged. One pass
-    gives one directional derivative: a gradient with respect to P inputs takes P passes.
-    """
-
-    __slots__ = ("tangent", "value")
-    __array_ufunc__ = None  # ndarray * Dual then calls Dual.__rmul__
-
-    def __init__(self, value, tangent=None):
-        if not (is_real(value) or (isinstance(value, np.ndarray) and value.dtype.kind in "fiu")):
-            raise TypeError(f"a Dual holds a number or an array of numbers; got {value!r}")
-        self.value, self.tangent = value, 0.0 * value if tangent is None else tangent
-
-    def __add__(self, other):
-        other = _as_dual(other)
-        return Dual(self.value + other.value, self.tangent + other.tangent)
-
-    __radd__ = __add__
-
-    def __sub__(self, other):
-        other = _as_dual(other)
-        return Dual(self.value - other.value, self.tangent - other.tangent)
-
-    def __rsub__(self, other):
-        return _as_dual(other) - self
-
-    def __neg__(self):
-        return Dual(-self.value, -self.tangent)
-
-    def __mul__(self, other):
-        u, v = self, _as_dual(other)
-        return Dual(u.value * v.value, u.tangent * v.value + u.value * v.tangent)
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, other):
-        u, v = self, _as_dual(other)
-        return Dual(u.value / v.value, (u.tangent * v.value - u.value * v.tangent) / v.value**2)
-
-    def __pow__(self, p):
-        return Dual(self.value**p, p * self.value ** (p - 1.0) * self.tangent)
-
-    def __matmul__(self, other):
-        u, v = self, _as_dual(other)
-        return Dual(u.value @ v.value, u.tangent @ v.value + u.value @ v.tangent)
-
-    def log(self):
-        if np.any(np.asarray(self.value) <= 0.0):
-            raise ValueError(f"log needs values > 0; got {self.value!r}")
-        return Dual(np.log(self.value), self.tangent / self.value)
-
-    def tanh(self):
-        t = np.tanh(self.value)
-        return Dual(t, (1.0 - t * t) * self.tangent)
-
-    def sigmoid(self):
-        s = sigmoid(self.value)
-        return Dual(s, s * (1.0 - s) * self.tangent)
-
-    def relu(self):
-        return Dual(np.maximum(self.value, 0.0), self.tangent * (self.value > 0.0))
-
-    def sum(self):
-        return Dual(np.sum(self.value), np.sum(self.tangent))
-
-
-def dual_cost(model, X, Y, weight_tangents, bias_tangents):
-    """One forward pass of ``model`` on Duals, X (n_0, m), Y (n_L, m): a Dual whose value is
-    J and whose tangent is J's derivative along the direction given by ``weight_tangents``
-    and ``bias_tangents`` (lists of arrays shaped like the W^l and b^l)."""
-    g, g_out, loss = _supported(model)
-    Ws = [Dual(W, t) for W, t in zip(model.weights, weight_tangents, strict=True)]
-    a, L, m = X, len(Ws), X.shape[1]
-    for l, (W, b, t) in enumerate(zip(Ws, model.biases, bias_tangents, strict=True), start=1):
-        a = (g_out if l == L else g)(linear_forward(W, a, Dual(b, t)))
-    J = loss(a, Y).sum() / m
-    if model.l2_lambda > 0:
-        J = J + model.l2_lambda / (2 * m) * sum((W * W).sum() for W in Ws)
-    return J
-
-
-def forward_mode_gradients(model, X, Y):
-    """dWs, dbs (as :meth:`MLP.gradients`) by forward mode, one :func:`dual_cost` pass per
-    parameter, and the number of passes run (P)."""
-    X, Y = model.check_data(X, Y)
-    directions = [[np.zeros_like(p) for p in params] for params in (model.weights, model.biases)]
-    gradients = [[np.zeros_like(p) for p in params] for params in (model.weights, model.biases)]
-    passes = 0
-    for direction, grads in zip(directions, gradients, strict=True):
-        for seed, grad in zip(direction, grads, strict=True):
-            for index in np.ndindex(grad.shape):
-                seed[index] = 1.0
-                grad[index] = dual_cost(model, X, Y, *directions).tangent
-                seed[index] = 0.0
-                passes += 1
-    return *gradients, passes
-
-
-def central_difference_gradients(model, X, Y):
-    """dWs, dbs (as :meth:`MLP.gradients`) by central differences (``numerical_gradient``
-    of ``cost_of_parameter``), and the number of evaluations of J run (2P)."""
-    passes = 0
-
-    def cost(l, name):
-        def counted(value):
-            nonlocal passes
-            passes += 1
-            return cost_of_parameter(model, X, Y, l, name)(value)
-
-        return counted
-
-    dWs = [numerical_gradient(cost(l, "W"), W) for l, W in enumerate(model.weights, start=1)]
-    dbs = [numerical_gradient(cost(l, "b"), b) for l, b in enumerate(model.biases, start=1)]
-    return dWs, dbs, passes
-
-
-def gradient_by(method, model, X, Y):
-    """One gradient of ``model.cost(X, Y)`` by one of :data:`METHODS`: ``dWs``, ``dbs`` (as
-    :meth:`MLP.gradients`), the ``forward_passes`` and ``backward_passes`` run, ``seconds``."""
-    runs = {
-        "reverse mode": lambda: (*matrix_gradients(model, X, Y), 1, 1),  # one pass each way
-        "forward mode": lambda: (*forward_mode_gradients(model, X, Y), 0),
-        "central differences": lambda: (*central_difference_gradients(model, X, Y), 0),
-    }
-    if method not in runs:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
-    start = time.perf_counter()
-    dWs, dbs, forward, backward = runs[method]()
-    run = SimpleNamespace(dWs=dWs, dbs=dbs, forward_passes=forward, backward_passes=backward)
-    run.seconds = time.perf_counter() - start
-    return run
-
-
-def gradient_costs(widths, X, Y, seed=0, repeats=5):
-    """One gradient of [n_0, u, u, 1] networks (tanh, sigmoid output, cross-entropy), for
-    each width u, by each of :data:`METHODS`; X (n_0, m), Y (1, m) 0/1 labels.
-
-    Returns a list of SimpleNamespace, one per width: ``parameters`` (P), and ``runs``, each
-    method's :func:`gradient_by` with its ``error``, the largest difference from reverse mode
-    over the largest gradient entry. Reverse mode, well under a millisecond, is run ``repeats``
-    times and its fastest run kept (the others include interruptions by other programs)."""
-    costs = []
-    for u in widths:
-        model = MLP([X.shape[0], u, u, 1], hidden_activation="tanh", seed=seed)
-        runs = {method: gradient_by(method, model, X, Y) for method in METHODS}
-        again = [gradient_by(METHODS[0], model, X, Y) for _ in range(repeats - 1)]
-        reverse = runs[METHODS[0]] = min([runs[METHODS[0]], *again], key=lambda r: r.seconds)
-        scale = max(np.max(np.abs(g)) for g in reverse.dWs + reverse.dbs)
-        for run in runs.values():
-            pairs = zip(run.dWs + run.dbs, reverse.dWs + reverse.dbs, strict=True)
-            run.error = max(np.max(np.abs(a - b)) for a, b in pairs) / scale
-        parameters = sum(p.size for p in [*model.weights, *model.biases])
-        costs.append(SimpleNamespace(parameters=parameters, runs=runs))
-    return costs
 
 
 def breadth_first_order(output):

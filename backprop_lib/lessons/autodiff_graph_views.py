@@ -1,5 +1,6 @@
-"""Notebook 07, drawn: computation graphs with each node's value and gradient, what a gradient
-costs by each mode, and an explorer of small expressions.
+"""Notebook 07, drawn: computation graphs with each node's value and gradient, and an explorer of
+small expressions (what a gradient costs by each method is drawn by
+:func:`~backprop_lib.lessons.gradient_checking_views.plot_gradient_costs`).
 
 A graph is drawn with matplotlib alone (no Graphviz): nodes in columns by depth, inputs on
 the left, the output on the right, an arrow for each use of a node. The same drawing serves
@@ -15,8 +16,7 @@ import numpy as np
 from ..autodiff import Value, topological_order
 from ..display.explorer import Explorer, slider
 from ..display.figures import new_figure
-from ..display.palette import BLACK, BLUE, ORANGE, SKY_BLUE, distinct
-from .autodiff_graph import METHODS
+from ..display.palette import ORANGE, SKY_BLUE, distinct
 
 NODE_COLOURS = distinct(
     "graph nodes (notebook 07)",
@@ -25,16 +25,6 @@ NODE_COLOURS = distinct(
 """Fill of each kind of node: Okabe-Ito sky blue for inputs and parameters (what gradients
 are wanted for), grey for constants and data, white for operations, Okabe-Ito orange for the
 output. Text stays black on all four, and the kinds differ in lightness too."""
-
-METHOD_STYLES = {
-    "reverse mode": (BLUE, "o", "-"),
-    "forward mode": (BLACK, "s", "--"),
-    "central differences": (ORANGE, "^", ":"),
-}
-"""Colour (Okabe-Ito), marker and line style of each way of computing a gradient: central
-differences orange, as in notebook 05."""
-
-distinct("gradient modes (notebook 07)", [colour for colour, _, _ in METHOD_STYLES.values()])
 
 EXPRESSIONS = {
     "(x + y) · z": lambda x, y, z: (x + y) * z,
@@ -220,34 +210,6 @@ def draw_graph(ax, output, title="", fontsize=9):
     view = GraphView(ax, fontsize)
     view.update(output, title)
     return view
-
-
-def plot_gradient_costs(ax_count, ax_time, costs):
-    """Passes run and seconds taken for one gradient, against the number of parameters P.
-
-    Parameters
-    ----------
-    ax_count, ax_time : matplotlib Axes
-        Left: forward plus backward passes, counted; right: seconds measured here.
-    costs : list of SimpleNamespace
-        From :func:`~backprop_lib.lessons.autodiff_graph.gradient_costs`.
-    """
-    P = [cost.parameters for cost in costs]
-    for method in METHODS:
-        colour, marker, style = METHOD_STYLES[method]
-        runs = [cost.runs[method] for cost in costs]
-        passes = [run.forward_passes + run.backward_passes for run in runs]
-        options = {"color": colour, "marker": marker, "linestyle": style, "label": method}
-        ax_count.loglog(P, passes, **options)
-        ax_time.loglog(P, [run.seconds for run in runs], **options)
-    ax_count.set_title("Counted: passes through the network for one gradient")
-    ax_count.set_ylabel("forward + backward passes")
-    ax_time.set_title("Measured on this computer: time of one gradient")
-    ax_time.set_ylabel("seconds")
-    for ax in (ax_count, ax_time):
-        ax.set_xlabel("parameters P")
-        ax.grid(alpha=0.3)
-        ax.legend()
 
 
 def expression_explorer(expression="(x + y) · z", inputs=DEFAULT_INPUTS):

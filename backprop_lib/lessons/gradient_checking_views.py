@@ -1,5 +1,5 @@
 """Notebook 05, drawn: error against epsilon, the check of each planted mistake, the cost of a
-gradient by each method, the signal and gradient sizes under each initialisation, and the
+gradient by each method (07's too), the signal and gradient sizes under each initialisation, and the
 vanishing-gradient explorer."""
 
 from types import SimpleNamespace
@@ -20,7 +20,6 @@ from .gradient_checking import (
     shrink_title,
     zero_gradient_note,
 )
-from .gradient_cost import METHODS as GRADIENT_METHODS
 
 ACTIVATION_COLOURS = distinct(
     "activations (notebook 05)",
@@ -34,10 +33,23 @@ METHOD_COLOURS = {
     "central": ORANGE,
     "central differences": ORANGE,
     "backpropagation": BLUE,
+    "forward mode": BLACK,
 }
-"""One colour per way of computing a derivative, the same in every figure of notebook 05. No
-figure shows a method beside an activation, so they share colours: the palette has too few
-that stay apart in every colour vision for both."""
+"""One colour per way of computing a derivative, the same in every figure of notebooks 05 and
+07 (forward and central differences; a gradient by backpropagation, central differences or
+forward mode). No figure shows a method beside an activation, so they share colours: the
+palette has too few that stay apart in every colour vision for both."""
+
+METHOD_LINES = {
+    "backpropagation": ("o", "-"),
+    "central differences": ("s", ":"),
+    "forward mode": ("^", "--"),
+}
+"""Marker and line style of each way of computing a gradient, so that its line differs in
+shape as well as colour."""
+
+OTHER_METHOD_LINE = ("D", "-.")
+"""Marker and line style of a method of one's own (its colour: matplotlib's next)."""
 
 THRESHOLD_COLOUR = BLACK
 """The 1e-7 line below which a gradient is called right."""
@@ -49,10 +61,7 @@ distinct(
     "finite differences (notebook 05)",
     (METHOD_COLOURS["forward"], METHOD_COLOURS["central"], GUIDE_COLOUR, THRESHOLD_COLOUR),
 )
-distinct(
-    "gradient methods (notebook 05)",
-    (METHOD_COLOURS["central differences"], METHOD_COLOURS["backpropagation"]),
-)
+distinct("gradient methods (notebooks 05 and 07)", [METHOD_COLOURS[name] for name in METHOD_LINES])
 
 
 def plot_error_versus_epsilon(ax, epsilons, errors):
@@ -151,27 +160,52 @@ def plot_check_results(ax, labels, errors):
     ax.figure.colorbar(image, ax=ax, label="log10 relative error")
 
 
-def plot_gradient_costs(ax_count, ax_time, costs):
-    """What one gradient costs against the number of parameters P, on log-log axes.
-
-    Left, the multiply-adds counted for each method; right, the seconds measured on this
-    computer.
+def plot_gradient_costs(ax_count, ax_time, costs, multiply_adds=None):
+    """What one gradient costs by each method against the number of parameters P, on log-log
+    axes: left, what is counted (the passes through the network, forward plus backward, or
+    the multiply-adds if given); right, the seconds measured on this computer.
 
     Parameters
     ----------
     ax_count, ax_time : matplotlib Axes
     costs : sequence of SimpleNamespace
         :func:`~backprop_lib.lessons.gradient_cost.gradient_costs` of networks of growing P.
+    multiply_adds : sequence of dict, optional
+        For each cost, :func:`~backprop_lib.lessons.gradient_cost.multiply_adds` of its
+        network (notebook 05).
     """
-    parameters = [cost.parameters for cost in costs]
+
+    def per_method(value):
+        return [{name: value(run) for name, run in cost.runs.items()} for cost in costs]
+
+    if multiply_adds is None:
+        counted = per_method(lambda run: run.forward_passes + run.backward_passes)
+        count_label = "forward + backward passes"
+        count_title = "Counted: passes through the network for one gradient"
+    else:
+        counted, count_label = multiply_adds, "multiply-adds"
+        count_title = "Counted: multiply-adds of one gradient"
     panels = (
-        (ax_count, "multiply_adds", "multiply-adds", "Counted: multiply-adds of one gradient"),
-        (ax_time, "seconds", "seconds", "Measured on this computer: time of one gradient"),
+        (ax_count, counted, count_label, count_title),
+        (
+            ax_time,
+            per_method(lambda run: run.seconds),
+            "seconds",
+            "Measured on this computer: time of one gradient",
+        ),
     )
-    for ax, field, ylabel, title in panels:
-        for method, marker in zip(GRADIENT_METHODS, "os", strict=True):
-            values = [getattr(cost, field)[method] for cost in costs]
-            ax.loglog(parameters, values, marker + "-", color=METHOD_COLOURS[method], label=method)
+    parameters = [cost.parameters for cost in costs]
+    for ax, values, ylabel, title in panels:
+        for method in costs[0].runs:
+            marker, line = METHOD_LINES.get(method, OTHER_METHOD_LINE)
+            ax.loglog(
+                parameters,
+                [value[method] for value in values],
+                marker=marker,
+                linestyle=line,
+                color=METHOD_COLOURS.get(method),
+                label=method,
+            )
         ax.set_xlabel("parameters P")
         ax.set_ylabel(ylabel)
         ax.set_title(title)

@@ -1,36 +1,20 @@
-r"""Notebook 05, computed: what one gradient costs, by backpropagation and by central differences.
+r"""Notebooks 05 and 07, computed: what one gradient costs, by each of a set of methods.
 
 Central differences evaluate J twice per parameter: 2P forward passes for P parameters.
-Backpropagation gets all P partial derivatives from one forward and one backward pass. This
-module counts both (the forward passes each one runs, and the multiply-adds of their matrix
-products) and times them on networks of growing P.
+Backpropagation gets all P partial derivatives from one forward and one backward pass.
+:func:`gradient_costs` computes one gradient by each method, counts the passes each one runs
+and times them; :func:`multiply_adds` counts the multiply-adds of their matrix products.
+Notebook 05 compares the two methods of :data:`METHODS`; notebook 07 adds forward mode
+(:func:`~backprop_lib.lessons.forward_mode.forward_mode_gradients`).
 """
 
 import time
 from itertools import pairwise
 from types import SimpleNamespace
 
+import numpy as np
+
 from ..gradcheck import DEFAULT_EPSILON, cost_of_parameter, numerical_gradient
-from ..network import MLP
-
-METHODS = ("backpropagation", "central differences")
-"""The two ways of computing a gradient that notebook 05 compares."""
-
-
-class CountingMLP(MLP):
-    """An :class:`~backprop_lib.MLP` that counts the forward passes it runs.
-
-    Every cost and every gradient of an MLP goes through one forward pass of all its
-    layers; ``forward_passes`` counts them (set it back to 0 to start a new count).
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.forward_passes = 0
-
-    def _forward(self, X):
-        self.forward_passes += 1
-        return super()._forward(X)
 
 
 def parameter_count(layer_sizes):
@@ -48,6 +32,21 @@ def parameter_count(layer_sizes):
     return sum(n_out * (n_in + 1) for n_in, n_out in pairwise(layer_sizes))
 
 
+def backpropagation(model, X, Y):
+    """Every dJ/dW^l and dJ/db^l by backpropagation (:meth:`MLP.gradients`, reverse mode),
+    and the passes it runs: one forward, one backward.
+
+    Returns
+    -------
+    dWs, dbs : lists of ndarray
+        As :meth:`MLP.gradients`.
+    forward_passes, backward_passes : int
+        1 and 1.
+    """
+    dWs, dbs = model.gradients(X, Y)
+    return dWs, dbs, 1, 1
+
+
 def central_difference_gradients(model, X, Y, epsilon=DEFAULT_EPSILON):
     """Every dJ/dW^l and dJ/db^l by central differences: two evaluations of J per parameter.
 
@@ -62,17 +61,33 @@ def central_difference_gradients(model, X, Y, epsilon=DEFAULT_EPSILON):
     -------
     dWs, dbs : lists of ndarray
         As :meth:`MLP.gradients`: ``dWs[l - 1]`` is (n_l, n_{l-1}), ``dbs[l - 1]`` (n_l, 1).
+    forward_passes, backward_passes : int
+        The evaluations of J run, counted (2P), and 0.
     """
+    passes = 0
+
+    def counted(l, name):
+        cost = cost_of_parameter(model, X, Y, l, name)
+
+        def evaluate(value):
+            nonlocal passes
+            passes += 1
+            return cost(value)
+
+        return evaluate
+
     layers = range(1, len(model.weights) + 1)
-    dWs = [
-        numerical_gradient(cost_of_parameter(model, X, Y, l, "W"), model.weights[l - 1], epsilon)
-        for l in layers
-    ]
-    dbs = [
-        numerical_gradient(cost_of_parameter(model, X, Y, l, "b"), model.biases[l - 1], epsilon)
-        for l in layers
-    ]
-    return dWs, dbs
+    dWs = [numerical_gradient(counted(l, "W"), model.weights[l - 1], epsilon) for l in layers]
+    dbs = [numerical_gradient(counted(l, "b"), model.biases[l - 1], epsilon) for l in layers]
+    return dWs, dbs, passes, 0
+
+
+METHODS = {
+    "backpropagation": backpropagation,
+    "central differences": central_difference_gradients,
+}
+"""The two ways of computing a gradient that notebook 05 compares, each
+``method(model, X, Y) -> dWs, dbs, forward_passes, backward_passes``."""
 
 
 def pass_multiply_adds(layer_sizes, m):
@@ -137,50 +152,44 @@ BACKPROP_REPEATS = 5
 the fastest run kept (the others include interruptions by other programs)."""
 
 
-def _seconds(compute):
+def _timed(method, model, X, Y):
     start = time.perf_counter()
-    compute()
-    return time.perf_counter() - start
+    dWs, dbs, forward, backward = method(model, X, Y)
+    seconds = time.perf_counter() - start
+    return SimpleNamespace(
+        dWs=dWs, dbs=dbs, forward_passes=forward, backward_passes=backward, seconds=seconds
+    )
 
 
-def gradient_costs(layer_sizes, X, Y, seed=0, repeats=BACKPROP_REPEATS):
-    """Count and time one gradient of a fresh network by each method.
+def gradient_costs(model, X, Y, methods=METHODS, repeats=BACKPROP_REPEATS):
+    """Count and time one gradient of ``model``'s cost by each of ``methods``.
 
     Parameters
     ----------
-    layer_sizes : sequence of int
-        [n_0, ..., n_L]; ReLU hidden layers, a sigmoid output and cross-entropy.
+    model : MLP
     X : ndarray of shape (n_0, m)
     Y : ndarray of shape (n_L, m)
-        0/1 labels.
-    seed : int
+    methods : dict of str to callable
+        Name -> ``method(model, X, Y) -> dWs, dbs, forward_passes, backward_passes``, as in
+        :data:`METHODS`. The first, backpropagation, is the reference.
     repeats : int >= 1
-        Backpropagation is timed this many times, and the fastest kept; central differences,
-        which take far longer, once.
+        The first method, by far the fastest, is timed this many times and the fastest run
+        kept; the others once.
 
     Returns
     -------
     SimpleNamespace
-        ``parameters`` (P), and for each name in :data:`METHODS`: ``forward_passes`` (dict,
-        counted while computing the gradient once), ``multiply_adds`` (dict, see
-        :func:`multiply_adds`) and ``seconds`` (dict; depends on the computer).
+        ``parameters`` (P) and ``runs``: for each method, a SimpleNamespace of ``dWs``,
+        ``dbs``, ``forward_passes``, ``backward_passes`` (counted while computing the
+        gradient once), ``seconds`` (depends on the computer) and ``error``, its largest
+        difference from the first method's gradient over that gradient's largest entry.
     """
-    model = CountingMLP(layer_sizes, seed=seed)
-    runs = {
-        "backpropagation": lambda: model.gradients(X, Y),
-        "central differences": lambda: central_difference_gradients(model, X, Y),
-    }
-    passes, seconds = {}, {}
-    for method, compute in runs.items():
-        model.forward_passes = 0
-        times = [_seconds(compute)]
-        passes[method] = model.forward_passes  # of one gradient
-        if method == "backpropagation":
-            times += [_seconds(compute) for _ in range(repeats - 1)]
-        seconds[method] = min(times)
-    return SimpleNamespace(
-        parameters=parameter_count(layer_sizes),
-        forward_passes=passes,
-        multiply_adds=multiply_adds(layer_sizes, X.shape[1]),
-        seconds=seconds,
-    )
+    runs = {name: _timed(method, model, X, Y) for name, method in methods.items()}
+    first = next(iter(methods))
+    again = [_timed(methods[first], model, X, Y) for _ in range(repeats - 1)]
+    reference = runs[first] = min([runs[first], *again], key=lambda run: run.seconds)
+    scale = max(np.max(np.abs(g)) for g in reference.dWs + reference.dbs)
+    for run in runs.values():
+        pairs = zip(run.dWs + run.dbs, reference.dWs + reference.dbs, strict=True)
+        run.error = max(np.max(np.abs(a - b)) for a, b in pairs) / scale
+    return SimpleNamespace(parameters=parameter_count(model.layer_sizes), runs=runs)
