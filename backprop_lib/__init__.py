@@ -16,7 +16,8 @@ The package has layers, and imports point inward only::
     backprop_lib.display |         the drawing kit: figures, charts, tables, the Explorer
         |                |
     backprop_lib (core)            activations, losses, backprop, backward, initialisation,
-                                   network, gradcheck, data, autodiff, validation (numpy, h5py)
+                                   network, optimizers, gradcheck, data, autodiff, validation
+                                   (numpy, h5py)
 
 ``import backprop_lib`` loads the core alone, never matplotlib or ipywidgets. A new
 notebook NN_topic gets ``lessons/topic.py`` for what it computes and, if it draws,
@@ -79,7 +80,17 @@ from .losses import (
     squared_error,
     squared_error_prime,
 )
-from .network import MLP, TrainingDiverged
+from .network import MLP
+from .optimizers import (
+    SGD,
+    Adam,
+    Optimizer,
+    RMSProp,
+    TrainingDiverged,
+    cosine_decay,
+    linear_warmup,
+    step_decay,
+)
 
 __all__ = [
     "ACTIVATIONS",
@@ -89,7 +100,11 @@ __all__ = [
     "LOSSES",
     "MLP",
     "RIGHT_BELOW",
+    "SGD",
     "WRONG_ABOVE",
+    "Adam",
+    "Optimizer",
+    "RMSProp",
     "TrainingDiverged",
     "Value",
     "bias_gradient",
@@ -97,6 +112,7 @@ __all__ = [
     "categorical_cross_entropy_from_logits",
     "categorical_cross_entropy_prime",
     "check_network_gradients",
+    "cosine_decay",
     "cost_of_parameter",
     "cross_entropy",
     "cross_entropy_from_logits",
@@ -114,6 +130,7 @@ __all__ = [
     "leaky_relu",
     "leaky_relu_prime",
     "linear_forward",
+    "linear_warmup",
     "mean_cost",
     "numerical_gradient",
     "one_hot",
@@ -129,6 +146,7 @@ __all__ = [
     "softmax_jacobian",
     "squared_error",
     "squared_error_prime",
+    "step_decay",
     "tanh",
     "tanh_prime",
     "verdict",

@@ -30,37 +30,10 @@ from .losses import (
     get_loss,
     mean_cost,
 )
+from .optimizers import SGD, TrainingDiverged, check_cost, optimizer_for
 from .validation import check_matrix, check_real, check_whole, is_whole
 
-
-class TrainingDiverged(RuntimeError):
-    """Raised when training blows up: :meth:`MLP.fit` when the cost stops being a finite
-    number (the playground of notebook 06 also when it grows tenfold).
-
-    Attributes
-    ----------
-    epoch : int
-        The epoch (counting from 1) at which the cost blew up.
-    learning_rate : float
-    costs : ndarray
-        The finite costs of the epochs before it, so nothing is lost.
-    advice : str, optional
-        What to do next; by default, train a new model with a smaller learning rate.
-    """
-
-    def __init__(self, epoch, learning_rate, costs, advice=None):
-        self.epoch = epoch
-        self.learning_rate = learning_rate
-        self.costs = np.asarray(costs, dtype=float)
-        if advice is None:
-            advice = (
-                f"Try a smaller learning rate, for example {learning_rate / 10:g}, and train "
-                "a new model (this one's weights have blown up)."
-            )
-        super().__init__(
-            f"training diverged at epoch {epoch}: the cost blew up with learning rate "
-            f"{learning_rate:g}. {advice}"
-        )
+__all__ = ["MLP", "TrainingDiverged"]  # TrainingDiverged: also here, where fit raises it
 
 
 def _output_layer(output_activation, loss, n_L):
@@ -236,13 +209,28 @@ class MLP:
                 delta = hidden_delta(self.weights[l - 1], delta, self.g_prime(Zs[l - 2]))
         return dWs, dbs
 
-    def _step(self, X, Y, learning_rate, m):
+    def _step(self, X, Y, optimizer, m):
         Zs, As = self._forward(X)
         cost = self._cost(Zs, As, Y, m)
         dWs, dbs = self._backward(Zs, As, Y, m)
-        self.weights = [W - learning_rate * dW for W, dW in zip(self.weights, dWs, strict=True)]
-        self.biases = [b - learning_rate * db for b, db in zip(self.biases, dbs, strict=True)]
+        optimizer.step(self.weights + self.biases, dWs + dbs)
         return cost
+
+    def _epoch(self, X, Y, optimizer, batch_size, m):
+        """One pass over the m examples; its cost, the batch costs weighted by their sizes."""
+        if batch_size is None or batch_size == m:
+            return self._step(X, Y, optimizer, m)
+        order = self._batch_rng.permutation(m)
+        cost = 0.0
+        for start in range(0, m, batch_size):
+            batch = order[start : start + batch_size]
+            cost += self._step(X[:, batch], Y[:, batch], optimizer, m) * len(batch)
+        return cost / m
+
+    def _own_parameters(self):
+        # Optimizers update in place: copies, so that arrays a caller kept stay as they were.
+        self.weights = [np.array(W, dtype=float) for W in self.weights]
+        self.biases = [np.array(b, dtype=float) for b in self.biases]
 
     # ----- the public interface -----------------------------------------------------------
 
@@ -337,61 +325,64 @@ class MLP:
         """
         X, Y = self.check_data(X, Y)
         check_real("learning_rate", learning_rate, positive=True)
-        return self._step(X, Y, learning_rate, X.shape[1])
+        self._own_parameters()
+        return self._step(X, Y, SGD(learning_rate), X.shape[1])
 
-    def fit(self, X, Y, learning_rate, epochs, batch_size=None, callback=None):
-        """Train by gradient descent.
+    def fit(
+        self,
+        X,
+        Y,
+        learning_rate=None,
+        epochs=None,
+        batch_size=None,
+        callback=None,
+        optimizer=None,
+        max_cost=math.inf,
+    ):
+        """Train by gradient descent, or with an optimizer.
 
         Parameters
         ----------
         X : ndarray of shape (n_0, m)
         Y : ndarray of shape (n_L, m)
-        learning_rate : float > 0
+        learning_rate : float > 0 (or a schedule of the step), or None with an optimizer
         epochs : int >= 1
             Passes over the training set.
         batch_size : int, optional
-            Examples per step, drawn in a seeded shuffled order each epoch, every example
-            once (the last batch may be smaller); None (the default) uses all m examples in
-            one step per epoch. A mini-batch step averages the data term over its batch and
-            keeps the L2 term's lambda / m of the whole set.
+            Examples per step, in a seeded shuffled order each epoch, every example once (the
+            last batch may be smaller); None: all m in one step. A mini-batch step averages the
+            data term over its batch and keeps the L2 term's lambda / m of the whole set.
         callback : callable, optional
-            Called as ``callback(epoch, cost)`` after each epoch, epoch counting from 1.
+            Called as ``callback(epoch, cost)`` after each epoch, epoch counting from 1; if it
+            returns a number (a cost measured after the epoch), the divergence rule judges it.
+        optimizer : backprop_lib.optimizers.Optimizer, optional
+            SGD, RMSProp or Adam, whose state goes on from call to call; None is plain
+            gradient descent, ``SGD(learning_rate)``.
+        max_cost : float > 0, optional
+            The divergence rule, checked once per epoch: an epoch whose cost is not a finite
+            number <= max_cost raises TrainingDiverged (by default, a non-finite cost), and
+            the network keeps the weights it has then.
 
         Returns
         -------
         costs : ndarray of shape (epochs,)
             The cost of each epoch, measured before each step (with mini-batches, the
             batch costs averaged with their sizes as weights).
-
-        Raises
-        ------
-        TrainingDiverged
-            If the cost or the weights stop being finite numbers.
         """
         X, Y = self.check_data(X, Y)
-        check_real("learning_rate", learning_rate, positive=True)
+        optimizer = optimizer_for(learning_rate, optimizer)
         check_whole("epochs", epochs, 1)
         m = X.shape[1]
         if batch_size is not None:
             check_whole("batch_size", batch_size, 1, m, "or None for all m examples")
+        if max_cost != math.inf:
+            check_real("max_cost", max_cost, positive=True)
         costs = np.empty(epochs)
-        # Overflow is caught below as a non-finite cost, with a message that says what to do.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for epoch in range(epochs):
-                if batch_size is None or batch_size == m:
-                    cost = self._step(X, Y, learning_rate, m)
-                else:
-                    order = self._batch_rng.permutation(m)
-                    cost = 0.0
-                    for start in range(0, m, batch_size):
-                        batch = order[start : start + batch_size]
-                        cost += self._step(X[:, batch], Y[:, batch], learning_rate, m) * len(batch)
-                    cost /= m
-                if not math.isfinite(cost):
-                    raise TrainingDiverged(epoch + 1, learning_rate, costs[:epoch])
-                costs[epoch] = cost
-                if callback is not None:
-                    callback(epoch + 1, cost)
-            if not all(np.all(np.isfinite(W)) for W in self.weights):
-                raise TrainingDiverged(epochs, learning_rate, costs)
+        self._own_parameters()
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # judged below
+            for epoch in range(1, epochs + 1):
+                costs[epoch - 1] = cost = self._epoch(X, Y, optimizer, batch_size, m)
+                measured = None if callback is None else callback(epoch, cost)
+                judged = cost if measured is None else measured
+                check_cost(epoch, judged, optimizer, costs, max_cost)
         return costs

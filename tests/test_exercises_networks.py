@@ -286,6 +286,23 @@ def spiral_deep():
     return PRESETS["spiral-deep"]
 
 
+def test_the_tuning_check_trains_with_the_settings_optimizer():
+    """The check's run is the playground's: Adam's settings train with Adam."""
+    from backprop_lib.exercises import tuning
+    from backprop_lib.lessons.playground import Playground
+
+    adam = SENSIBLE.replace(optimizer="adam", learning_rate=0.01)
+    outcome, epoch, _ = tuning._train(adam)
+    run, reached = Playground(adam), None
+    for step in range(1, epoch + 1):
+        run.run(1)
+        if run.model.accuracy(run.X_test, run.Y_test) >= tuning.SPIRAL_TARGET:
+            reached = step
+            break
+    assert (outcome, epoch) == ("reached", reached)
+    assert epoch != tuning._train(SENSIBLE.replace(learning_rate=0.01))[1]
+
+
 def test_sensible_settings_reach_the_target_and_the_preset_is_refused():
     result = exercises.check("spiral_settings", sensible_settings)
     assert result.passed

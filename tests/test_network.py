@@ -541,6 +541,52 @@ def test_divergence_raises_training_diverged_with_the_finite_costs():
     np.testing.assert_array_equal(error.costs, costs)
 
 
+def test_the_divergence_rule_judges_each_epoch_against_max_cost():
+    # The same rule, with a limit: tanh hidden, linear output, learning rate 2 on XOR. The cost
+    # of each epoch is measured before its step, so the first epoch above the limit is judged
+    # at the end of that epoch, and the costs before it come with the error.
+    settings = {"hidden_activation": "tanh", "output_activation": "identity"}
+    free = MLP([2, 8, 1], loss="half_squared_error", seed=0, **settings)
+    with np.errstate(all="ignore"):
+        costs = np.array([free.step(XOR_X, XOR_Y, learning_rate=2.0) for _ in range(30)])
+    limit = 3 * costs[0]
+    first_above = int(np.argmax(costs > limit)) + 1
+    assert 1 < first_above < 30  # it does blow up, and not at once
+    model = MLP([2, 8, 1], loss="half_squared_error", seed=0, **settings)
+    with pytest.raises(TrainingDiverged, match=f"at epoch {first_above}:") as caught:
+        model.fit(XOR_X, XOR_Y, 2.0, 30, max_cost=limit)
+    np.testing.assert_array_equal(caught.value.costs, costs[: first_above - 1])
+
+
+def test_a_callback_may_measure_the_cost_the_rule_judges():
+    # The playground judges the training cost after each epoch: its callback returns it.
+    model = MLP([2, 4, 1], hidden_activation="tanh", seed=0)
+    judged = iter([0.5, 0.6, 7.0, 0.1])
+    with pytest.raises(TrainingDiverged, match="at epoch 3:") as caught:
+        model.fit(XOR_X, XOR_Y, 0.5, 4, callback=lambda epoch, cost: next(judged), max_cost=1.0)
+    assert caught.value.costs.shape == (2,)  # fit's own costs of epochs 1 and 2
+    fine = MLP([2, 4, 1], hidden_activation="tanh", seed=0)
+    fine.fit(XOR_X, XOR_Y, 0.5, 4, callback=lambda epoch, cost: None, max_cost=1.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"max_cost": 0}, "max_cost must be a positive finite number; got 0"),
+        ({"max_cost": math.nan}, "max_cost must be a positive finite number; got nan"),
+        (
+            {"callback": lambda epoch, cost: "low"},
+            "the cost to judge (the epoch's, or the number a callback returned) must be a "
+            "number; got 'low'",
+        ),
+    ],
+)
+def test_bad_divergence_arguments(model_3_4_2, kwargs, message):
+    X, Y = data(seed=0, m=5)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        model_3_4_2.fit(X, Y, 0.1, 2, **kwargs)
+
+
 # ----- validation happens once, at the entry point ----------------------------------------
 
 

@@ -11,7 +11,7 @@ import pytest
 from matplotlib.colors import to_rgba
 
 import backprop_lib as bp
-from backprop_lib import MLP, TrainingDiverged, gradcheck
+from backprop_lib import MLP, SGD, Adam, TrainingDiverged, gradcheck
 from backprop_lib.display.figures import FrameRenderer
 from backprop_lib.display.palette import CLASS_COLOURS
 from backprop_lib.lessons import playground
@@ -39,6 +39,13 @@ BAD_SETTINGS = [
     ("learning_rate", 0.0),
     ("learning_rate", 11.0),
     ("learning_rate", "0.1"),
+    ("optimizer", "rmsprop"),  # not on the menu
+    ("optimizer", "Adam"),
+    ("momentum", 1.0),
+    ("momentum", -0.1),
+    ("beta1", 0.995),
+    ("beta2", 0.95),  # not one of the offered values
+    ("beta2", True),
     ("batch_size", 0),
     ("batch_size", playground.N_SAMPLES + 1),
     ("seed", -1),
@@ -340,6 +347,112 @@ def test_divergence_stops_at_the_last_good_epoch_and_can_go_on_slower():
     assert slower.epoch == replay.epoch + 5
 
 
+# ----- the optimizer, and the one road of the training settings ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "optimizer"),
+    [
+        ({}, SGD(0.1)),
+        ({"optimizer": "momentum", "momentum": 0.5}, SGD(0.1, momentum=0.5)),
+        ({"optimizer": "adam", "beta1": 0.8, "beta2": 0.99}, Adam(0.1, beta1=0.8, beta2=0.99)),
+    ],
+    ids=["sgd", "momentum", "adam"],
+)
+def test_a_run_is_mlp_fit_with_the_chosen_optimizer(changes, optimizer):
+    settings = Settings(dataset="moons", batch_size=16, l2_lambda=0.01, **changes)
+    run = Playground(settings)
+    run.run(3)
+    assert repr(run.optimizer) == repr(optimizer)
+    model = MLP([2, 4, 4, 1], hidden_activation="tanh", l2_lambda=0.01, seed=settings.seed)
+    model.fit(run.X_train, run.Y_train, epochs=3, batch_size=16, optimizer=optimizer)
+    for W, W_run in zip(model.weights, run.model.weights, strict=True):
+        np.testing.assert_array_equal(W, W_run)
+
+
+def test_the_default_optimizer_is_plain_gradient_descent_as_before():
+    settings = Settings()
+    run = Playground(settings)
+    run.run(5)
+    model = MLP([2, 4, 4, 1], hidden_activation="tanh", seed=settings.seed)
+    model.fit(run.X_train, run.Y_train, settings.learning_rate, 5, settings.batch_size)
+    np.testing.assert_array_equal(model.weights[0], run.model.weights[0])
+
+
+def test_lambda_and_the_learning_rate_take_the_same_road_into_the_next_step():
+    # Both go through update() into what the next step uses: lambda into the model's J, the
+    # learning rate into the optimizer (which keeps its state): the same as fit calls that
+    # change them between epochs.
+    settings = Settings(optimizer="adam", learning_rate=0.01, batch_size=25)
+    run = Playground(settings)
+    run.run(2)
+    adam = run.optimizer
+    changed = settings.replace(learning_rate=0.003, l2_lambda=0.3)
+    assert run.update(changed) is run
+    assert run.optimizer is adam and adam.t == 2 * 4  # the state goes on
+    assert (run.model.l2_lambda, adam.learning_rate) == (0.3, 0.003)
+    run.run(2)
+    model = MLP([2, 4, 4, 1], hidden_activation="tanh", seed=settings.seed)
+    by_hand = Adam(0.01)
+    model.fit(run.X_train, run.Y_train, epochs=2, batch_size=25, optimizer=by_hand)
+    model.l2_lambda, by_hand.learning_rate = 0.3, 0.003
+    model.fit(run.X_train, run.Y_train, epochs=2, batch_size=25, optimizer=by_hand)
+    np.testing.assert_array_equal(model.weights[0], run.model.weights[0])
+
+
+@pytest.mark.parametrize(
+    "changes", [{"optimizer": "adam"}, {"momentum": 0.5}, {"beta1": 0.5}, {"beta2": 0.99}]
+)
+def test_a_new_optimizer_setting_starts_the_optimizer_afresh(changes):
+    run = Playground(Settings(optimizer="momentum"))
+    run.run(2)
+    before = run.optimizer
+    run = run.update(run.settings.replace(**changes))
+    assert run.epoch == 2  # the same run goes on...
+    assert run.optimizer is not before and run.optimizer.t == 0  # ...with a fresh optimizer
+
+
+def test_training_with_momentum_in_chunks_equals_training_in_one_go():
+    settings = Settings(optimizer="momentum", batch_size=9)
+    chunked, whole = Playground(settings), Playground(settings)
+    chunked.run(2)
+    chunked.run(3)
+    whole.run(5)
+    np.testing.assert_array_equal(chunked.model.weights[0], whole.model.weights[0])
+    assert chunked.train_costs == whole.train_costs
+
+
+def test_after_divergence_the_optimizer_goes_back_to_the_epoch_before_too():
+    settings = Settings(dataset="xor", optimizer="adam", learning_rate=7.0)  # at epoch 267
+    run = Playground(settings)
+    with pytest.raises(TrainingDiverged, match="learning rate 7") as diverged:
+        run.run(300)
+    assert diverged.value.epoch == run.epoch + 1
+    replay = Playground(settings)
+    replay.run(run.epoch)
+    assert run.optimizer.t == replay.optimizer.t
+    for (m, v, _), (m_replay, v_replay, _) in zip(
+        run.optimizer.state, replay.optimizer.state, strict=True
+    ):
+        np.testing.assert_array_equal(m, m_replay)
+        np.testing.assert_array_equal(v, v_replay)
+    slower = run.update(run.settings.replace(learning_rate=0.01))
+    slower.run(3)
+    assert slower.epoch == replay.epoch + 3
+
+
+def test_the_status_names_the_optimizer_unless_plain():
+    plain = Playground()
+    assert "· learning rate 0.1, λ 0, batch 10" in pv.status(plain)
+    adam = Playground(Settings(optimizer="adam", beta2=0.99))
+    assert "· Adam β1 0.9, β2 0.99, learning rate 0.1, λ 0" in pv.status(adam)
+    momentum = Playground(Settings(optimizer="momentum", momentum=0.8))
+    assert "· momentum 0.8, learning rate 0.1" in pv.status(momentum)
+    view = pv.PlaygroundView(pv.playground_figure()[1])
+    view.show(adam)  # the cost panel's title has no room for it
+    assert view.costs.ax.get_title() == "Cross-entropy: learning rate 0.1, λ 0, batch 10"
+
+
 # ----- the views -----------------------------------------------------------------------------
 
 
@@ -540,6 +653,8 @@ EXTREMES = [(name, value) for name, bounds in playground.RANGES.items() for valu
     ("l2_lambda", playground.L2_CHOICES[-1]),
     *[("dataset", name) for name in playground.DATASETS],
     *[("activation", name) for name in bp.ACTIVATIONS],
+    *[("optimizer", name) for name in playground.OPTIMIZERS],
+    *[("beta2", value) for value in playground.BETA2_CHOICES],
 ]
 
 
@@ -563,6 +678,34 @@ def test_every_control_works_at_its_extremes(explorer, name, value):
     ]
     assert any(changed) or "diverged" in explorer.message.value
     assert explorer.image.value != before
+
+
+def test_every_control_has_a_label_a_screen_reader_reads(explorer):
+    for name, control in explorer.controls.items():
+        assert control.description.strip(), name
+
+
+def test_the_optimizer_menu_trains_with_the_chosen_optimizer_and_enables_its_settings(explorer):
+    menu = explorer.controls["optimizer"]
+    assert [label for label, _ in menu.options] == ["SGD", "momentum", "Adam"]
+    assert menu.value == "sgd"
+    disabled = {name for name in ("momentum", "beta1", "beta2") if explorer.controls[name].disabled}
+    assert disabled == {"momentum", "beta1", "beta2"}  # plain gradient descent uses none
+    explorer.step.click()
+    menu.value = "adam"
+    assert explorer.session.epoch == 1  # the run goes on, with Adam from the next step
+    assert isinstance(explorer.session.optimizer, Adam)
+    assert not explorer.controls["beta1"].disabled and explorer.controls["momentum"].disabled
+    assert "Adam β1 0.9, β2 0.999" in explorer.epoch.value
+    explorer.controls["beta2"].value = 0.99
+    assert explorer.session.optimizer.beta2 == 0.99
+    explorer.step.click()
+    assert (explorer.session.epoch, explorer.session.optimizer.t) == (2, 10)
+    menu.value = "momentum"
+    assert explorer.session.optimizer.momentum == explorer.controls["momentum"].value == 0.9
+    assert not explorer.controls["momentum"].disabled and explorer.controls["beta2"].disabled
+    explorer.reset.click()  # a new run keeps the menu's choice
+    assert explorer.session.settings.optimizer == "momentum"
 
 
 def test_the_learning_rate_slider_spans_its_range_on_a_log_scale(explorer):

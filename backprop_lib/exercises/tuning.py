@@ -19,7 +19,7 @@ import functools
 
 import numpy as np
 
-from ..lessons.playground import DIVERGED_COST_RATIO, PRESETS, Playground, Settings
+from ..lessons.playground import PRESETS, Playground, Settings
 from ..network import TrainingDiverged
 from .calling import CALL_SECONDS, observe
 from .checking import Case, CheckResult, Step, Verdict, wrong
@@ -80,20 +80,15 @@ def _check_data(settings):
 
 @functools.lru_cache(maxsize=16)
 def _train(settings):
-    """Train ``Playground(settings)`` epoch by epoch, as the playground does, until the test
-    accuracy reaches the target: ("reached" | "short" | "diverged", the epoch, the accuracy
-    reached or the best one seen). Divergence is the playground's rule."""
-    run = Playground(settings)
-    batch_size = min(settings.batch_size, run.X_train.shape[1])
-    best, limit = 0.0, DIVERGED_COST_RATIO * run.train_costs[0]
+    """Train ``Playground(settings)`` epoch by epoch, with the playground's own step (its
+    optimizer, its divergence rule), until the test accuracy reaches the target:
+    ("reached" | "short" | "diverged", the epoch, the accuracy reached or the best one seen)."""
+    run, best = Playground(settings), 0.0
     with np.errstate(all="ignore"):
         for epoch in range(1, SPIRAL_EPOCHS + 1):
             try:
-                run.model.fit(run.X_train, run.Y_train, settings.learning_rate, 1, batch_size)
-                diverged = not run.model.data_cost(run.X_train, run.Y_train) <= limit
+                run.run(1)
             except TrainingDiverged:
-                diverged = True
-            if diverged:
                 return "diverged", epoch, best
             accuracy = run.model.accuracy(run.X_test, run.Y_test)
             best = max(best, accuracy)

@@ -4,30 +4,25 @@ A :class:`Settings` holds every choice a student can make (data set, network, tr
 a :class:`Playground` builds the data split and the network from it and trains it a few
 epochs at a time, keeping the history that the views draw: the train and test cost and
 the size of each layer's weight gradient :math:`\\lVert \\partial J / \\partial W^l \\rVert`
-after every epoch (thinned to at most :data:`MAX_RECORDS` epochs, so that the memory of a long
-play stays flat). Nothing here draws or knows about widgets
-(:mod:`backprop_lib.lessons.playground_views` and
-:mod:`backprop_lib.lessons.playground_explorer` do).
-
+after every epoch. Nothing here draws (``playground_views`` and ``playground_explorer`` do).
 Presets are small JSON files of settings, so a teacher can prepare a lecture's starting
 point; :data:`PRESETS` holds a few named ones.
 """
 
+import copy
 import dataclasses
 import json
 from pathlib import Path
 
-import numpy as np
-
 from ..activations import ACTIVATIONS
 from ..data import TOY_DATASETS, make_toy_dataset
 from ..network import MLP, TrainingDiverged
+from ..optimizers import SGD, Adam
 from ..validation import check_real, check_whole
 
 N_SAMPLES = 200
 """Points per data set, N, split into m for training and N - m for testing: enough to see
-a boundary's shape, few enough that an epoch of the largest network takes milliseconds
-(measured: 0.5 ms in one batch, 2 ms in batches of 10, 8 ms one example at a time)."""
+a boundary's shape, few enough that an epoch of the largest network takes milliseconds."""
 
 DATASETS = tuple(TOY_DATASETS)
 """The data sets offered: "xor", "circles", "moons", "spirals", "blobs" (gaussian blobs)."""
@@ -35,32 +30,44 @@ DATASETS = tuple(TOY_DATASETS)
 L2_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 """The regularisation strengths offered: lambda matters by its order of magnitude."""
 
+OPTIMIZERS = ("sgd", "momentum", "adam")
+"""The optimizers offered (:mod:`backprop_lib.optimizers`): plain gradient descent, SGD with
+momentum, Adam."""
+
+BETA2_CHOICES = (0.9, 0.99, 0.999, 0.9999)
+"""Adam's beta2 offered: it matters by how close to 1 it is (the average of g^2 spans about
+1 / (1 - beta2) steps)."""
+
 RANGES = {
     "noise": (0.0, 0.5),
     "train_fraction": (0.1, 0.9),
     "hidden_layers": (0, 6),
     "units": (1, 8),
     "learning_rate": (1e-4, 10.0),
+    "momentum": (0.0, 0.99),
+    "beta1": (0.0, 0.99),
     "batch_size": (1, N_SAMPLES),
     "seed": (0, 9999),
 }
 """Smallest and largest value of each numeric setting (both allowed)."""
 
 MAX_RECORDS = 2000
-"""Epochs whose history a run keeps at most. When the history is full, every other record
-goes (the untrained one and the latest stay), so a run that plays for an hour (a few hundred
-thousand epochs) holds the same few hundred kB as one of 2,000 epochs; 1,000 to 2,000 points
-are more than a curve a few hundred pixels wide can show."""
+"""Epochs whose history a run keeps at most. When it is full, every other record goes (the
+untrained one and the latest stay), so an hour of play holds the same few hundred kB as 2,000
+epochs: more points than a curve a few hundred pixels wide can show."""
 
 DIVERGED_COST_RATIO = 10.0
-"""A training cost this many times the untrained network's counts as divergence: a
-cross-entropy this large means confident wrong answers, which gradient descent with a
-suitable step never produces (the clipped cross-entropy never becomes infinite, so a
-non-finite cost alone would miss most runaway learning rates)."""
+"""The playground's divergence limit (MLP.fit's ``max_cost``): a training cost this many times
+the untrained network's means confident wrong answers, which a suitable step never gives; the
+cross-entropy, computed from the logits, turns non-finite late or never."""
 
 STRUCTURE = ("dataset", "noise", "train_fraction", "seed", "hidden_layers", "units", "activation")
 """Settings that change the data or the network: changing one starts a new run. The others
-(learning rate, l2_lambda, batch size) apply from the next epoch on."""
+(learning rate, optimizer, l2_lambda, batch size) apply from the next epoch on."""
+
+OPTIMIZER_SETTINGS = ("optimizer", "momentum", "beta1", "beta2")
+"""Settings that make a new optimizer (its state from zero) when they change; a new learning
+rate goes to the optimizer in place, keeping its state."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,12 +90,17 @@ class Settings:
     activation : str
         Hidden activation, a name in :data:`backprop_lib.ACTIVATIONS`.
     learning_rate : float
+    optimizer : str
+        One of :data:`OPTIMIZERS`: "sgd" (plain gradient descent, as MLP.fit), "momentum"
+        (SGD with ``momentum``) or "adam" (Adam with ``beta1`` and ``beta2``).
+    momentum, beta1 : float
+    beta2 : float
+        One of :data:`BETA2_CHOICES`.
     l2_lambda : float
         The regularisation strength lambda, one of :data:`L2_CHOICES`.
     batch_size : int
-        Examples per gradient step, b; a batch larger than the training set is the whole set.
-        Each step follows the batch's estimate of dJ/dW^l: the data term averaged over the
-        batch, the L2 term (lambda / m) W^l with the m of the training set.
+        Examples per step, b (at most the training set): the data term of dJ/dW^l averaged
+        over the batch, the L2 term (lambda / m) W^l with the m of the training set.
     seed : int
         Seeds the data, the split, the initial weights and the batch order.
 
@@ -105,6 +117,10 @@ class Settings:
     units: int = 4
     activation: str = "tanh"
     learning_rate: float = 0.1
+    optimizer: str = "sgd"
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
     l2_lambda: float = 0.0
     batch_size: int = 10
     seed: int = 0
@@ -113,6 +129,8 @@ class Settings:
         _check_choice("dataset", self.dataset, DATASETS)
         _check_choice("activation", self.activation, tuple(ACTIVATIONS))
         _check_choice("l2_lambda", self.l2_lambda, L2_CHOICES)
+        _check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        _check_choice("beta2", self.beta2, BETA2_CHOICES)
         for name, (low, high) in RANGES.items():
             check = check_whole if isinstance(low, int) else check_real
             check(name, getattr(self, name), low, high)
@@ -181,40 +199,30 @@ turns up (L2 helps); a learning rate that makes training blow up within a few ep
 
 
 def save_preset(path, settings):
-    """Write ``settings`` to ``path`` as a small JSON file.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-    settings : Settings
-    """
+    """Write ``settings`` (a Settings) to ``path`` (str or pathlib.Path) as a small JSON file."""
     Path(path).write_text(json.dumps(settings.as_dict(), indent=2) + "\n", encoding="utf-8")
 
 
 def load_preset(path):
-    """Read settings from a JSON file written by :func:`save_preset` (or by hand).
+    """The Settings in a JSON file (``path``: str or pathlib.Path) written by
+    :func:`save_preset` or by hand; settings missing from the file keep their defaults.
 
-    Settings missing from the file keep their defaults.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-
-    Returns
-    -------
-    Settings
-
-    Raises
-    ------
-    ValueError
-        If the file is not JSON, names an unknown setting or holds an invalid value; the
-        message names the file.
+    Raises a ValueError naming the file if it is not JSON, names an unknown setting or holds
+    an invalid value.
     """
     try:
         values = json.loads(Path(path).read_text(encoding="utf-8"))
         return Settings.from_dict(values)
     except (ValueError, TypeError) as error:  # json.JSONDecodeError is a ValueError
         raise ValueError(f"{path}: not a valid playground preset: {error}") from error
+
+
+def make_optimizer(settings):
+    """The optimizer of ``settings``: SGD (momentum 0 for "sgd") or Adam."""
+    if settings.optimizer == "adam":
+        return Adam(settings.learning_rate, beta1=settings.beta1, beta2=settings.beta2)
+    momentum = settings.momentum if settings.optimizer == "momentum" else 0.0
+    return SGD(settings.learning_rate, momentum=momentum)
 
 
 def split_data(X, Y, train_fraction):
@@ -254,6 +262,8 @@ class Playground:
         N = :data:`N_SAMPLES`, 0/1 labels.
     model : MLP
         Layer sizes [2, units, ..., units, 1], sigmoid output, cross-entropy.
+    optimizer : backprop_lib.optimizers.Optimizer
+        What each step uses (:func:`make_optimizer`), its state kept from epoch to epoch.
     epoch : int
         Epochs trained so far.
     epochs : list of int
@@ -271,8 +281,7 @@ class Playground:
             raise ValueError(
                 f"settings must be a playground.Settings (or None); got {type(settings).__name__}"
             )
-        self.settings = Settings() if settings is None else settings
-        s = self.settings
+        s = Settings() if settings is None else settings
         X, Y = make_toy_dataset(s.dataset, N_SAMPLES, s.noise, s.seed)
         self.X_train, self.Y_train, self.X_test, self.Y_test = split_data(X, Y, s.train_fraction)
         self.model = MLP(
@@ -280,22 +289,31 @@ class Playground:
             hidden_activation=s.activation,
             output_activation="sigmoid",
             loss="cross_entropy",
-            l2_lambda=s.l2_lambda,
             seed=s.seed,
         )
+        self._configure(s)
         self.epoch = 0
         self.epochs, self.train_costs, self.test_costs, self.gradient_norms = [], [], [], []
-        self._record()
+        self._record(self.model.data_cost(self.X_train, self.Y_train))
 
-    def _histories(self):
-        return (self.epochs, self.train_costs, self.test_costs, self.gradient_norms)
+    def _configure(self, settings, previous=None):
+        """The one road from the controls to the update: lambda into the model's cost J, the
+        learning rate and the optimizer's settings into the optimizer, both for the next step."""
+        self.settings = settings
+        self.model.l2_lambda = settings.l2_lambda
+        if previous is None or any(
+            getattr(settings, name) != getattr(previous, name) for name in OPTIMIZER_SETTINGS
+        ):
+            self.optimizer = make_optimizer(settings)
+        else:
+            self.optimizer.learning_rate = settings.learning_rate
 
-    def _record(self):
+    def _record(self, train_cost):
         if len(self.epochs) >= MAX_RECORDS:
-            for history in self._histories():
+            for history in (self.epochs, self.train_costs, self.test_costs, self.gradient_norms):
                 history[:] = history[::2]  # keeps the first record: the untrained cost
         self.epochs.append(self.epoch)
-        self.train_costs.append(self.model.data_cost(self.X_train, self.Y_train))
+        self.train_costs.append(train_cost)
         self.test_costs.append(self.model.data_cost(self.X_test, self.Y_test))
         self.gradient_norms.append(self.model.gradient_norms(self.X_train, self.Y_train))
 
@@ -305,12 +323,11 @@ class Playground:
         Returns
         -------
         Playground
-            ``self`` (with the new learning rate, lambda and batch size), or a new run.
+            ``self`` (with the new training settings), or a new run.
         """
         if any(getattr(settings, name) != getattr(self.settings, name) for name in STRUCTURE):
             return Playground(settings)
-        self.settings = settings
-        self.model.l2_lambda = settings.l2_lambda
+        self._configure(settings, previous=self.settings)
         return self
 
     def reset(self):
@@ -318,7 +335,7 @@ class Playground:
         return Playground(self.settings)
 
     def run(self, epochs=1):
-        """Train ``epochs`` more epochs, recording the history after each.
+        """Train ``epochs`` more epochs with :meth:`MLP.fit`, recording the history after each.
 
         Parameters
         ----------
@@ -327,45 +344,42 @@ class Playground:
         Raises
         ------
         TrainingDiverged
-            If an epoch makes the cost non-finite or :data:`DIVERGED_COST_RATIO` times the
-            untrained cost; the network is put back to the epoch before, so it can go on
-            with a smaller learning rate.
+            By MLP.fit's rule, judging the training cost recorded after each epoch with
+            ``max_cost`` :data:`DIVERGED_COST_RATIO` times the untrained cost. The network and
+            the optimizer go back to the epoch before, so the run can go on more slowly.
         """
-        rate = self.settings.learning_rate
+        batch_size = min(self.settings.batch_size, self.X_train.shape[1])
+        max_cost = DIVERGED_COST_RATIO * self.train_costs[0]
         for _ in range(epochs):
-            weights = [W.copy() for W in self.model.weights]
-            biases = [b.copy() for b in self.model.biases]
-            if not self._train_one_epoch():
-                self.model.weights, self.model.biases = weights, biases
+            kept = self.model.weights, self.model.biases, copy.deepcopy(self.optimizer)
+            try:
+                self.model.fit(
+                    self.X_train,
+                    self.Y_train,
+                    None,
+                    1,
+                    batch_size,
+                    callback=self._train_cost,
+                    optimizer=self.optimizer,
+                    max_cost=max_cost,
+                )
+            except TrainingDiverged as diverged:
+                self.model.weights, self.model.biases, self.optimizer = kept
+                rate = diverged.learning_rate
                 raise TrainingDiverged(
                     self.epoch + 1,
                     rate,
                     self.train_costs,
                     advice=f"Each step overshoots. Lower the learning rate (try {rate / 10:g}) "
                     f"to go on from epoch {self.epoch}, or reset.",
-                )
-
-    def _train_one_epoch(self):
-        """One epoch of MLP.fit and its record; False (and nothing recorded) if it blew up."""
-        s = self.settings
-        batch_size = min(s.batch_size, self.X_train.shape[1])
-        # A blown-up network overflows on the way; that is checked for just below.
-        with np.errstate(over="ignore", invalid="ignore"):
-            try:
-                self.model.fit(self.X_train, self.Y_train, s.learning_rate, 1, batch_size)
-            except TrainingDiverged:
-                return False
+                ) from None
             self.epoch += 1
-            self._record()
-        latest = [self.train_costs[-1], self.test_costs[-1], *self.gradient_norms[-1]]
-        if np.all(np.isfinite(latest)) and (
-            self.train_costs[-1] <= DIVERGED_COST_RATIO * self.train_costs[0]
-        ):
-            return True
-        for history in self._histories():
-            history.pop()
-        self.epoch -= 1
-        return False
+            self._record(self._latest_train_cost)
+
+    def _train_cost(self, epoch, cost):
+        """fit's callback: the training cost after the epoch, for fit to judge."""
+        self._latest_train_cost = self.model.data_cost(self.X_train, self.Y_train)
+        return self._latest_train_cost
 
     def accuracies(self):
         """Fraction of train and of test examples classified correctly, now."""

@@ -55,12 +55,19 @@ CONTROL_GROUPS = {
     "data": ("dataset", "noise", "train_fraction", "seed"),
     "network": ("hidden_layers", "units", "activation"),
     "training": ("learning_rate", "l2_lambda", "batch_size"),
+    "optimizer": ("optimizer", "momentum", "beta1", "beta2"),
 }
 """How the controls are arranged: one row per group."""
 
 CONTROL_NAMES = tuple(name for group in CONTROL_GROUPS.values() for name in group)
 """Every control's name: the fields of :class:`~backprop_lib.lessons.playground.Settings`."""
 
+
+OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "momentum", "adam": "Adam"}
+"""The optimizer menu's entries, for :data:`backprop_lib.lessons.playground.OPTIMIZERS`."""
+
+USED_BY = {"momentum": ("momentum",), "beta1": ("adam",), "beta2": ("adam",)}
+"""The optimizers each hyperparameter's control belongs to: it is disabled for the others."""
 
 PLAY_TICKS = 10**9
 """The play counter's end: never reached in practice (a tick every 80 ms for two years)."""
@@ -86,6 +93,12 @@ def playground_controls(settings):
     def dropdown(description, options, value):
         return widgets.Dropdown(description=description, options=options, value=value)
 
+    def choices(description, options, value):
+        labelled = [(f"{choice:g}", choice) for choice in options]
+        return widgets.SelectionSlider(
+            description=description, options=labelled, value=value, continuous_update=False
+        )
+
     learning_rate = ranged("learning_rate", "learning rate", LEARNING_RATE_STEP, log=True)
     learning_rate.readout_format = ".2g"
     return {
@@ -96,12 +109,15 @@ def playground_controls(settings):
         "units": ranged("units", "units per layer", 1),
         "activation": dropdown("activation", list(ACTIVATIONS), settings.activation),
         "learning_rate": _dom(learning_rate, "bp-learning-rate"),
-        "l2_lambda": widgets.SelectionSlider(
-            description="L2 λ",
-            options=[(f"{choice:g}", choice) for choice in playground.L2_CHOICES],
-            value=settings.l2_lambda,
-            continuous_update=False,
+        "l2_lambda": choices("L2 λ", playground.L2_CHOICES, settings.l2_lambda),
+        "optimizer": dropdown(
+            "optimizer",
+            [(OPTIMIZER_LABELS[name], name) for name in playground.OPTIMIZERS],
+            settings.optimizer,
         ),
+        "momentum": ranged("momentum", "momentum μ", 0.01),
+        "beta1": ranged("beta1", "Adam β1", 0.01),
+        "beta2": choices("Adam β2", playground.BETA2_CHOICES, settings.beta2),
         "batch_size": ranged("batch_size", "batch size", 1),
         "seed": widgets.BoundedIntText(
             description="seed",
@@ -190,6 +206,7 @@ class PlaygroundExplorer:
         self.step.on_click(self._on_step)
         self.reset.on_click(self._on_reset)
         self.presets.observe(self._on_preset, names="value")
+        self._enable_used_controls()
         self.draw()
 
     def settings(self):
@@ -244,9 +261,17 @@ class PlaygroundExplorer:
 
     def _new_run(self):
         self.session = Playground(self.settings())
+        self._enable_used_controls()
 
     def _apply_controls(self):
         self.session = self.session.update(self.settings())
+        self._enable_used_controls()
+
+    def _enable_used_controls(self):
+        """Disable the hyperparameters the chosen optimizer does not use (:data:`USED_BY`)."""
+        optimizer = self.controls["optimizer"].value
+        for name, users in USED_BY.items():
+            self.controls[name].disabled = optimizer not in users
 
     def _on_control(self, change=None):
         if not self._loading:

@@ -207,6 +207,16 @@ class PlaygroundView:
         return (self.gradients.labels, *[(ax.get_xlim(), ax.get_ylim()) for ax in axes])
 
 
+def optimizer_text(settings):
+    """The optimizer and its settings, as the status line shows them before the learning rate:
+    "" for plain gradient descent, "momentum 0.9, " or "Adam β1 0.9, β2 0.999, "."""
+    if settings.optimizer == "momentum":
+        return f"momentum {settings.momentum:g}, "
+    if settings.optimizer == "adam":
+        return f"Adam β1 {settings.beta1:g}, β2 {settings.beta2:g}, "
+    return ""
+
+
 def status(session):
     """One line about a run: epoch, accuracies, cross-entropies (without the λ term) and the
     training settings.
@@ -226,7 +236,7 @@ def status(session):
         f"epoch {session.epoch} · accuracy: train {train_accuracy:.0%}, test {test_accuracy:.0%}"
         f" · cross-entropy: train {session.train_costs[-1]:.3f},"
         f" test {session.test_costs[-1]:.3f}"
-        f" · learning rate {s.learning_rate:.3g}, λ {s.l2_lambda:g},"
+        f" · {optimizer_text(s)}learning rate {s.learning_rate:.3g}, λ {s.l2_lambda:g},"
         f" batch {min(s.batch_size, session.X_train.shape[1])}"
     )
 
