@@ -6,6 +6,7 @@ Coordinates are in inches (one data unit is one inch), so font sizes and node si
 can be compared directly.
 """
 
+import io
 from itertools import pairwise
 from math import hypot
 from pathlib import Path
@@ -18,6 +19,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.transforms import Bbox
 
+from backprop_lib.display.figures import compact_png
 from backprop_lib.display.palette import BLACK, BLUE, SKY_BLUE, VERMILLION, distinct
 
 HERE = Path(__file__).parent
@@ -394,14 +396,18 @@ def main():
     }
     for name, draw in diagrams.items():
         fig = draw()
+        png = io.BytesIO()
         fig.savefig(
-            HERE / name,
+            png,
+            format="png",
             dpi=DPI,
             bbox_inches=drawn_bbox(fig),
             facecolor="white",
             metadata={"Software": None},
         )
         plt.close(fig)
+        # stored as small as it goes without a visible change: the notebooks carry it
+        (HERE / name).write_bytes(compact_png(png.getvalue()))
         print(f"wrote {HERE / name}")
 
 

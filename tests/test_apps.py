@@ -60,7 +60,8 @@ FOCUSABLE = (
 )
 
 TAG_CONTROLS = """([figure, focusable]) => {
-    const shown = e => !e.disabled && e.getClientRects().length > 0;
+    // a disabled slider marks its noUiSlider box, not the handle: look at the ancestors too
+    const shown = e => !e.disabled && !e.closest('[disabled]') && e.getClientRects().length > 0;
     const controls = [];
     document.querySelectorAll(figure).forEach((image, explorer) => {
         image.parentElement.querySelectorAll(focusable).forEach(element => {

@@ -12,6 +12,7 @@ servers' logs, to look at when it fails.
 
 import re
 
+import nbformat
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -55,6 +56,42 @@ RUN_FINISHED = """prompts => document.querySelector(
         '.jp-Notebook-ExecutionIndicator[data-status=idle]') !== null
     && ![...document.querySelectorAll(prompts)].some(p => p.textContent.trim() === '[*]:')"""
 """The kernel is idle and no cell waits: all ran, or Run All stopped at an error."""
+
+
+IMAGES = """images => Promise.all(images.map(async i => ({
+    text: i.alt || i.title, src: (i.getAttribute('src') || '').slice(0, 40),
+    decoded: await i.decode().then(() => i.naturalWidth > 0, () => false)})))"""
+"""Every image of the notebook: its text alternative (``alt``, or an explorer's ``title``),
+the start of its address, and whether it decodes to a picture."""
+
+
+def stored_images(name):
+    """How many images the stored notebook ``notebooks/name`` shows without a kernel: its
+    Markdown diagrams (attachments) and its figures (an ``<img>`` with alt text each)."""
+    notebook = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    diagrams = sum(
+        cell.source.count("](attachment:")
+        for cell in notebook.cells
+        if cell.cell_type == "markdown"
+    )
+    outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
+    return diagrams + sum("<img " in o.get("data", {}).get("text/html", "") for o in outputs)
+
+
+def check_images(page, expected=None):
+    """Every image in the notebook decodes and has a text alternative, which screen readers
+    read; with ``expected``, there are that many and each is a data: PNG (JupyterLab's
+    sanitizer, for a notebook not trusted, keeps the figures' data: URLs and alt text)."""
+    if expected is not None:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.jp-Notebook img').length >= n", arg=expected
+        )
+    images = page.eval_on_selector_all(".jp-Notebook img", IMAGES)
+    assert not [i["src"] for i in images if not i["decoded"]], f"images not shown: {images}"
+    assert not [i["src"] for i in images if not i["text"]], f"images without alt: {images}"
+    if expected is not None:
+        assert len(images) == expected, f"{len(images)} images, expected {expected}"
+        assert all(i["src"].startswith("data:image/png;base64,") for i in images), images
 
 
 def open_notebook(page, lab, name):
@@ -127,10 +164,13 @@ def check_playground(page):
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_without_errors_in_jupyterlab(page, lab, name):
-    """Run All in JupyterLab; in the playground, then move a slider and play (the standalone
-    Voila app's controls are tried in test_apps.py)."""
+    """The stored notebook's diagrams and figures show with their alt text; Run All in
+    JupyterLab, and every image then has a text alternative too; in the playground, then
+    move a slider and play (the standalone Voila app's controls are tried in test_apps.py)."""
     open_notebook(page, lab, name)
+    check_images(page, stored_images(name))  # as stored, read before anything runs
     run_all(page)
+    check_images(page)
     if name == PLAYGROUND.removeprefix("notebooks/"):
         page.locator(LEARNING_RATE).scroll_into_view_if_needed()
         check_playground(page)

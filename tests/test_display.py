@@ -3,6 +3,7 @@ and frames, the shared charts, the text tables and the Explorer with its sliders
 message line."""
 
 import base64
+import io
 from types import SimpleNamespace
 
 import ipywidgets as widgets
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.markers import MarkerStyle
+from PIL import Image
 
 from backprop_lib import MLP, data, format_relative_error, sigmoid
 from backprop_lib.display import charts, explorer, figures, palette, tables
@@ -34,24 +36,80 @@ def test_describe_adds_the_titles_that_carry_the_numbers():
     assert figures.describe(figure, "Two panels.") == "Two panels. Titles: epoch 7; cost 0.25."
 
 
-def test_show_sends_an_img_with_alt_text_and_the_same_text_as_plain_text(monkeypatch):
+def test_show_sends_the_png_once_in_an_img_with_alt_text_and_the_alt_as_plain_text(monkeypatch):
     sent = []
     monkeypatch.setattr(figures, "display", lambda bundle, raw: sent.append((bundle, raw)))
     figure, ax = plt.subplots()
     ax.set_title('a "quoted" <title>')
+    expected = figures.compact_png(figures.figure_png(figure))
     figures.show(figure, "A blank chart.")
     [(bundle, raw)] = sent
     assert raw is True
+    # the PNG is stored once: no image/png copy beside the <img> (JupyterLab, Voila and
+    # nbconvert all pick text/html, and only the <img> carries the alt text)
+    assert set(bundle) == {"text/html", "text/plain"}
     alt = 'A blank chart. Titles: a "quoted" <title>.'
     assert bundle["text/plain"] == alt
-    assert base64.b64decode(bundle["image/png"])[:8] == PNG_SIGNATURE  # a figure to every viewer
     prefix = '<img src="data:image/png;base64,'
     html = bundle["text/html"]
     assert html.startswith(prefix)
     assert html.endswith('" alt="A blank chart. Titles: a &quot;quoted&quot; &lt;title&gt;.">')
-    png = base64.b64decode(html[len(prefix) : html.index('"', len(prefix))])
-    assert png[:8] == PNG_SIGNATURE
+    assert base64.b64decode(html[len(prefix) : html.index('"', len(prefix))]) == expected
     assert not plt.fignum_exists(figure.number)  # closed: the inline backend shows it once
+
+
+def pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(float)
+
+
+def test_compact_png_keeps_a_few_colours_exactly_and_is_smaller():
+    figure, ax = figures.new_figure(width=4.0, height=2.0)
+    ax.plot([0, 1], [0, 1], color="black", antialiased=False)
+    ax.set_axis_off()
+    png = figures.figure_png(figure)
+    small = figures.compact_png(png)
+    assert small[:8] == PNG_SIGNATURE and len(small) < len(png)
+    assert Image.open(io.BytesIO(small)).mode == "P"  # an exact palette: every pixel kept
+    np.testing.assert_array_equal(pixels(small), pixels(png))
+    assert figures.compact_png(png) == small  # the same bytes every time
+
+
+def test_compact_png_of_a_smooth_shading_stays_within_a_colour_difference_no_one_sees():
+    figure, ax = figures.new_figure(width=4.0, height=3.0)
+    u = np.linspace(0.0, 1.0, 150)
+    ax.imshow(
+        np.add.outer(u, u) / 2, cmap=charts.PROBABILITY_COLOURS, alpha=0.5, interpolation="bilinear"
+    )
+    ax.plot(u, u**2, color="black")
+    ax.set_title("a title with anti-aliased letters")
+    png = figures.figure_png(figure)
+    before, after = pixels(png), pixels(figures.compact_png(png))
+    assert len(figures.compact_png(png)) < len(png) / 2
+    lab = [figures._lab(image.reshape(-1, 3)) for image in (before, after)]
+    error = np.sqrt(((lab[0] - lab[1]) ** 2).sum(1))
+    assert error.max() <= 2 * figures.EDGE_ERROR  # a dithered pixel: two palette colours
+    # averaged over each 4 x 4 tile of the dither, what the eye sees is the colour drawn
+    tiles = [
+        image[: image.shape[0] // 4 * 4, : image.shape[1] // 4 * 4]
+        .reshape(image.shape[0] // 4, 4, image.shape[1] // 4, 4, 3)
+        .mean(axis=(1, 3))
+        for image in (before, after)
+    ]
+    tile_lab = [figures._lab(tile.reshape(-1, 3)) for tile in tiles]
+    assert np.median(np.sqrt(((tile_lab[0] - tile_lab[1]) ** 2).sum(1))) < 0.5
+
+
+def test_compact_png_keeps_transparency_and_many_far_apart_colours():
+    rng = np.random.default_rng(0)
+    noise = rng.integers(0, 256, size=(64, 64, 3), dtype=np.uint8)  # no palette fits it
+    buffer = io.BytesIO()
+    Image.fromarray(noise).save(buffer, format="png")
+    np.testing.assert_array_equal(pixels(figures.compact_png(buffer.getvalue())), noise)
+    clear = np.zeros((8, 8, 4), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(clear).save(buffer, format="png")
+    kept = Image.open(io.BytesIO(figures.compact_png(buffer.getvalue())))
+    np.testing.assert_array_equal(np.asarray(kept.convert("RGBA")), clear)
 
 
 def test_new_figure_has_the_axes_asked_for_and_renders_to_png():

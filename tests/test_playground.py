@@ -449,8 +449,10 @@ def test_the_status_names_the_optimizer_unless_plain():
     momentum = Playground(Settings(optimizer="momentum", momentum=0.8))
     assert "· momentum 0.8, learning rate 0.1" in pv.status(momentum)
     view = pv.PlaygroundView(pv.playground_figure()[1])
-    view.show(adam)  # the cost panel's title has no room for it
-    assert view.costs.ax.get_title() == "Cross-entropy: learning rate 0.1, λ 0, batch 10"
+    view.show(adam)  # the cost panel's title names the method (the menu changes the figure)
+    assert view.costs.ax.get_title() == "Cross-entropy: Adam, lr 0.1, λ 0, batch 10"
+    view.show(momentum)
+    assert view.costs.ax.get_title() == "Cross-entropy: momentum 0.8, lr 0.1, λ 0, batch 10"
 
 
 # ----- the views -----------------------------------------------------------------------------
@@ -721,7 +723,7 @@ def test_a_new_network_starts_again_and_a_new_learning_rate_goes_on(explorer):
     explorer.controls["learning_rate"].value = 0.5
     assert explorer.session.epoch == 3
     assert "learning rate 0.5" in explorer.epoch.value
-    assert "learning rate 0.5" in explorer.view.costs.ax.get_title()
+    assert "lr 0.5" in explorer.view.costs.ax.get_title()
     assert explorer.image.value != before  # the figure shows the training settings
     before = explorer.image.value
     explorer.controls["hidden_layers"].value = 4

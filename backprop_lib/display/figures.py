@@ -8,6 +8,9 @@ animation by drawing again only the artists that move.
 Every figure a reader sees carries a text alternative for screen readers: :func:`show`
 puts a notebook's figure in the page as an ``<img>`` with ``alt`` text, and an explorer's
 image carries the same kind of description (see :func:`describe`).
+
+A notebook stores each figure once, as the PNG of that ``<img>``, made as small as it goes
+without a visible change by :func:`compact_png` (the diagrams of images/ too).
 """
 
 import base64
@@ -27,6 +30,26 @@ projector, small enough (tens of kB) to redraw at once."""
 PNG_COMPRESS_LEVEL = 1
 """zlib level of animation frames: level 1 encodes several times faster than the default 6,
 for a file about a fifth larger."""
+
+PALETTE_SIZE = 256
+"""Colours of an 8-bit PNG palette, a third of the bytes of RGB before compression."""
+
+AREA_PIXELS = 32
+"""A colour covering at least this many pixels fills an area (a flat fill, or a step of a
+smooth shading) rather than the anti-aliased edge of a line or a letter."""
+
+AREA_ERROR = (0.75, 1.0, 1.25)
+"""Largest colour error (CIE76 Delta E) allowed on an area's colours, tried in turn: below 1,
+a difference no one sees even side by side, and the ordered dither of :func:`compact_png`
+takes away the steps a smooth shading would show."""
+
+EDGE_ERROR = 6.0
+"""Largest colour error (Delta E) on any colour, edge pixels included: a few edge pixels a
+little off, which no one sees. A figure that needs more keeps every colour (RGB)."""
+
+BAYER = (np.array([[0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]]) + 0.5) / 16
+"""Thresholds of a 4 x 4 ordered dither: a colour between two palette colours is drawn as a
+fine pattern of both, in proportion, which the eye averages."""
 
 
 def new_figure(width=8.0, height=3.2, ncols=1):
@@ -72,11 +95,13 @@ def show(figure, what):
     """Show ``figure`` in a notebook as a PNG with alt text, and close it.
 
     Jupyter shows a matplotlib figure as a bare ``<img>``, which a screen reader cannot
-    describe. This sends the PNG as usual (``image/png``, which every notebook viewer and
-    tool knows as a figure), an ``<img>`` of it whose ``alt`` is :func:`describe` (the HTML
-    output, which JupyterLab, nbconvert and Voila prefer) and the same text as plain text,
-    which nbval compares. A pyplot figure is closed, so the inline backend does not show it
-    a second time.
+    describe. This sends one ``<img>`` whose ``alt`` is :func:`describe` (``text/html``,
+    which JupyterLab, Voila and nbconvert's HTML all render, JupyterLab even in a notebook
+    not trusted, since its sanitizer keeps ``data:`` images and ``alt``) and the same text
+    as plain text (what nbval compares, and what a tool without HTML shows). The PNG, made
+    by :func:`compact_png`, is stored once: an ``image/png`` copy would be picked by none of
+    them, JupyterLab preferring HTML, and JupyterLab reads no ``alt`` of an ``image/png``.
+    A pyplot figure is closed, so the inline backend does not show it a second time.
 
     Parameters
     ----------
@@ -87,10 +112,105 @@ def show(figure, what):
     import matplotlib.pyplot as plt  # only here: the explorers' figures never use pyplot
 
     alt = describe(figure, what)
-    png = base64.b64encode(figure_png(figure)).decode("ascii")
+    png = base64.b64encode(compact_png(figure_png(figure))).decode("ascii")
     image = f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">'
-    display({"image/png": png, "text/html": image, "text/plain": alt}, raw=True)
+    display({"text/html": image, "text/plain": alt}, raw=True)
     plt.close(figure)
+
+
+def _png(image):
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", optimize=True)
+    return buffer.getvalue()
+
+
+def _lab(rgb):
+    """CIE L*a*b* (D65) of sRGB colours, shape (n, 3) of 0-255 values."""
+    c = np.asarray(rgb, dtype=float) / 255.0
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    xyz = (
+        linear
+        @ np.array(
+            [
+                [0.4124564, 0.3575761, 0.1804375],
+                [0.2126729, 0.7151522, 0.0721750],
+                [0.0193339, 0.1191920, 0.9503041],
+            ]
+        ).T
+        / np.array([0.95047, 1.0, 1.08883])
+    )
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])], 1)
+
+
+def _palette(lab, counts, area_error):
+    """Indices of at most :data:`PALETTE_SIZE` of the colours ``lab``, and each colour's
+    distance to the nearest: first every area colour (``counts`` >= :data:`AREA_PIXELS`)
+    within ``area_error``, then the farthest colour in turn (a greedy k-centre)."""
+    chosen = [int(np.argmax(counts))]
+    distance = ((lab - lab[chosen[0]]) ** 2).sum(1)
+    area = counts >= AREA_PIXELS
+    for only_areas in (True, False):
+        while len(chosen) < PALETTE_SIZE:
+            far = np.where(area, distance, -1.0) if only_areas else distance
+            i = int(np.argmax(far))
+            if far[i] <= (area_error**2 if only_areas else 0.0):
+                break
+            chosen.append(i)
+            distance = np.minimum(distance, ((lab - lab[i]) ** 2).sum(1))
+    return np.array(chosen), np.sqrt(distance)
+
+
+def compact_png(png):
+    """The smallest PNG of ``png`` (bytes) without a visible change, for storing a figure.
+
+    An opaque image of at most 256 colours becomes an exact palette image; one of more
+    colours a palette image whose colours lie within :data:`AREA_ERROR` of the originals on
+    every area and within :data:`EDGE_ERROR` on edges, a colour between two close palette
+    colours drawn with an ordered dither of both (Pillow's quantizers leave steps in a
+    smooth shading, as in the decision boundaries' maps). Otherwise, and for an image with
+    transparency, every colour is kept. Always encoded again by Pillow (``optimize``, no
+    text chunks), so the bytes depend on the pixels only.
+    """
+    image = Image.open(io.BytesIO(png))
+    if image.mode == "RGBA" and image.getextrema()[3][0] < 255:
+        return _png(image)  # transparency: keep every pixel as it is
+    rgb = np.asarray(image.convert("RGB"))
+    height, width, _ = rgb.shape
+    colours, pixel_colour, counts = np.unique(
+        rgb.reshape(-1, 3), axis=0, return_inverse=True, return_counts=True
+    )
+    pixel_colour = pixel_colour.ravel()
+    candidates = [_png(Image.fromarray(rgb))]
+    if len(colours) <= PALETTE_SIZE:
+        chosen, index = np.arange(len(colours)), pixel_colour
+    else:
+        lab = _lab(colours)
+        for area_error in AREA_ERROR:
+            chosen, error = _palette(lab, counts, area_error)
+            if error.max() <= EDGE_ERROR:
+                break
+        else:
+            return min(candidates, key=len)
+        index = _dither(lab, lab[chosen], 2 * area_error, pixel_colour, (height, width))
+    palette_image = Image.fromarray(index.reshape(height, width).astype(np.uint8), "P")
+    palette_image.putpalette(colours[chosen].astype(np.uint8).ravel().tolist())
+    candidates.append(_png(palette_image))
+    return min(candidates, key=len)
+
+
+def _dither(lab, palette, closest, pixel_colour, shape):
+    """Palette index of every pixel: each colour's nearest palette colour, or, when the
+    next nearest lies within ``closest`` (Delta E), both in an ordered dither."""
+    distance = ((lab[:, None, :] - palette[None, :, :]) ** 2).sum(-1)
+    first, second = np.argsort(distance, axis=1, kind="stable")[:, :2].T
+    step = palette[second] - palette[first]
+    length = (step**2).sum(1)
+    share = np.clip(((lab - palette[first]) * step).sum(1) / np.maximum(length, 1e-12), 0, 1)
+    share[length > closest**2] = 0.0
+    height, width = shape
+    threshold = np.tile(BAYER, (height // 4 + 1, width // 4 + 1))[:height, :width].ravel()
+    return np.where(share[pixel_colour] > threshold, second[pixel_colour], first[pixel_colour])
 
 
 def animation_figure(size, nrows, ncols, margins):

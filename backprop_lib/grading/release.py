@@ -46,8 +46,10 @@ HIDDEN_TESTS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 LINE_LENGTH = 100
 """The project's line length (pyproject.toml, ruff): longer stubs are wrapped to fit."""
 
-KEPT_NOTEBOOK_METADATA = ("kernelspec", "language_info", "widgets")
-"""Notebook metadata kept after a run, as jupyter_nbconvert_config.json keeps it."""
+KEPT_NOTEBOOK_METADATA = ("kernelspec", "language_info")
+"""Notebook metadata kept after a run, as jupyter_nbconvert_config.json keeps it: no widget
+state (each explorer has a static figure above it, which is what a page without a kernel
+can show)."""
 
 KERNEL = "python3"
 """The kernel of the current environment."""
@@ -184,7 +186,7 @@ def run_notebook(notebook, folder, timeout=None):
     """Run ``notebook`` top to bottom with ``folder`` as working directory; return the result.
 
     Mirrors the project's ``jupyter nbconvert --config=jupyter_nbconvert_config.json
-    --execute``: the result keeps only its kernelspec, language_info and widget state, and
+    --execute``: the result keeps only its kernelspec and language_info, and
     no execution timestamps are recorded. Unlike that config, cell metadata is kept, since
     it holds the nbgrader metadata. The input is not modified. Raises nbclient's
     CellExecutionError when a cell fails.

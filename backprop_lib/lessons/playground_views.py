@@ -178,8 +178,10 @@ class PlaygroundView:
         self.costs.update([session.train_costs, session.test_costs], session.epochs)
         s = session.settings
         batch = min(s.batch_size, session.X_train.shape[1])
+        method = {"sgd": "SGD", "momentum": f"momentum {s.momentum:g}", "adam": "Adam"}
         self.costs.ax.set_title(
-            f"{COST_TITLE}: learning rate {s.learning_rate:.2g}, λ {s.l2_lambda:g}, batch {batch}"
+            f"{COST_TITLE}: {method[s.optimizer]}, lr {s.learning_rate:.2g}, λ {s.l2_lambda:g}, "
+            f"batch {batch}"
         )
         norms = np.array(session.gradient_norms).T  # (L, epochs): row l - 1 is layer l
         labels = [f"$W^{l}$" for l in range(1, len(norms) + 1)]
