@@ -10,44 +10,25 @@ a test).
 
 import argparse
 import os
-import time
 
 import numpy as np
+from bench_training import LARGE_LR, LARGE_M, LARGE_SIZES, SEED, alternate, large_data, verdict
 
 from backprop_lib import MLP, SGD, Adam, RMSProp
 
-SEED = 0
-SIZES, M, LEARNING_RATE, EPOCHS = [12288, 20, 7, 5, 1], 209, 0.0075, 10
+EPOCHS = 10
 ADAM_TARGET = 1.3
 """Adam's iteration at most this many times plain gradient descent's."""
 
 
-def alternate(fns, repeats):
-    """Median seconds of each zero-argument function, run in turn repeats times after a warm-up."""
-    for fn in fns:
-        fn()
-    times = [[] for _ in fns]
-    for _ in range(repeats):
-        for t, fn in zip(times, fns, strict=True):
-            start = time.perf_counter()
-            fn()
-            t.append(time.perf_counter() - start)
-    return [float(np.median(t)) for t in times]
-
-
-def verdict(name, value, target):
-    ok = "OK" if value <= target else "MISSED"
-    return f"{name} = {value:.2f}x (target <= {target:g}x) {ok}"
-
-
 def trainer(model, W0, X, Y, make_optimizer):
     """A closure training ``model`` EPOCHS full-batch epochs from W0 with a fresh optimizer
-    (None: plain gradient descent at LEARNING_RATE), returning its costs."""
+    (None: plain gradient descent at LARGE_LR), returning its costs."""
 
     def train():
-        model.weights, model.biases = list(W0), [np.zeros((n, 1)) for n in SIZES[1:]]
+        model.weights, model.biases = list(W0), [np.zeros((n, 1)) for n in LARGE_SIZES[1:]]
         if make_optimizer is None:
-            return model.fit(X, Y, LEARNING_RATE, EPOCHS)
+            return model.fit(X, Y, LARGE_LR, EPOCHS)
         return model.fit(X, Y, epochs=EPOCHS, optimizer=make_optimizer())
 
     return train
@@ -58,24 +39,23 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     repeats = 5 if parser.parse_args().quick else 21
     rng = np.random.default_rng(SEED)
-    X = rng.random((SIZES[0], M))
-    Y = rng.integers(0, 2, (1, M)).astype(float)
-    model = MLP(SIZES, seed=SEED)
+    X, Y = large_data(rng)
+    model = MLP(LARGE_SIZES, seed=SEED)
     W0 = [W.copy() for W in model.weights]
     runs = {
         "plain gradient descent (optimizer=None)": None,
-        "Adam": lambda: Adam(LEARNING_RATE / 10),
-        "SGD, momentum 0.9": lambda: SGD(LEARNING_RATE, momentum=0.9),
-        "RMSProp": lambda: RMSProp(LEARNING_RATE / 10),
+        "Adam": lambda: Adam(LARGE_LR / 10),
+        "SGD, momentum 0.9": lambda: SGD(LARGE_LR, momentum=0.9),
+        "RMSProp": lambda: RMSProp(LARGE_LR / 10),
     }
     fns = [trainer(model, W0, X, Y, make) for make in runs.values()]
     costs = [fn() for fn in fns]
     per_iteration = [t / EPOCHS for t in alternate(fns, repeats)]
 
     # The update alone, on arrays of the parameters' shapes (one step after a first one).
-    params = [W.copy() for W in W0] + [np.zeros((n, 1)) for n in SIZES[1:]]
+    params = [W.copy() for W in W0] + [np.zeros((n, 1)) for n in LARGE_SIZES[1:]]
     grads = [rng.standard_normal(p.shape) * 1e-3 for p in params]
-    updates = {"plain gradient descent": SGD(LEARNING_RATE), "Adam": Adam(LEARNING_RATE)}
+    updates = {"plain gradient descent": SGD(LARGE_LR), "Adam": Adam(LARGE_LR)}
     for optimizer in updates.values():
         optimizer.step(params, grads)
     update_times = alternate(
@@ -84,7 +64,8 @@ def main():
 
     n_params = sum(p.size for p in params)
     print(f"numpy {np.__version__}; medians of {repeats} alternating repeats after a warm-up")
-    print(f"\nMLP({SIZES}), m = {M}, full batch, {EPOCHS} epochs per fit, {n_params} parameters")
+    print(f"\nMLP({LARGE_SIZES}), m = {LARGE_M}, full batch, {EPOCHS} epochs per fit, ", end="")
+    print(f"{n_params} parameters")
     print(f"   {'':44s}{'ms/iter':>10s}{'x plain':>10s}{'last cost':>12s}")
     for (name, _), t, c in zip(runs.items(), per_iteration, costs, strict=True):
         print(f"   {name:44s}{t * 1e3:10.2f}{t / per_iteration[0]:10.2f}{c[-1]:12.4f}")

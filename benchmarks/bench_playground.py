@@ -15,8 +15,8 @@ measured by benchmarks/bench_browser.py.
 import statistics
 import time
 
-from backprop_lib.lessons import playground
 from backprop_lib.lessons import playground_explorer as pw
+from backprop_lib.lessons import playground_settings
 
 CHANGES = 30
 """Control changes timed per control (alternating between two values)."""
@@ -46,7 +46,7 @@ def control_latencies(explorer):
     """Seconds from setting each control's value to new figure bytes, by control name."""
     latencies = {}
     for name, values in TWO_VALUES.items():
-        explorer.load(playground.Settings())
+        explorer.load(playground_settings.Settings())
         times = []
         for i in range(CHANGES):
             start = time.perf_counter()
@@ -80,8 +80,8 @@ def main():
     print(f"  {'all controls':15s} {milliseconds(every)}")
     print(f"play ticks, every {pw.PLAY_INTERVAL_MS} ms (median tick time, epochs trained):")
     runs = {
-        "default": playground.Settings(),
-        "6 x 8, batch 1": playground.Settings(hidden_layers=6, units=8, batch_size=1),
+        "default": playground_settings.Settings(),
+        "6 x 8, batch 1": playground_settings.Settings(hidden_layers=6, units=8, batch_size=1),
     }
     for label, settings in runs.items():
         times, epochs = tick_times(explorer, settings)

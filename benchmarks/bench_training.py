@@ -63,6 +63,14 @@ def torch_fit(torch, W0, X, Y, lr, epochs):
                 p.grad = None
 
 
+def large_data(rng):
+    """The large regime's data, drawn from ``rng``: X of shape (LARGE_SIZES[0], LARGE_M),
+    uniform in [0, 1), and 0/1 labels Y of shape (1, LARGE_M)."""
+    X = rng.random((LARGE_SIZES[0], LARGE_M))
+    Y = rng.integers(0, 2, (1, LARGE_M)).astype(float)
+    return X, Y
+
+
 def alternate(fns, repeats):
     """Median seconds of each zero-argument function, run in turn repeats times after a warm-up."""
     for fn in fns:
@@ -100,8 +108,7 @@ def verdict(name, value, target, at_most=True, unit="x"):
 
 def large_regime(repeats):
     rng = np.random.default_rng(SEED)
-    X = rng.random((LARGE_SIZES[0], LARGE_M))
-    Y = rng.integers(0, 2, (1, LARGE_M)).astype(float)
+    X, Y = large_data(rng)
     lib, plain, _, same = lib_and_plain(LARGE_SIZES, X, Y, LARGE_LR, LARGE_EPOCHS)
 
     # The matrix products of one iteration alone, on arrays of the same shapes.

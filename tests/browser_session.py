@@ -21,8 +21,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # jupyter and voila of the same environment as pytest
 
-PLAYGROUND = "notebooks/06_playground.ipynb"
-"""The notebook that Voila serves as an app."""
+PLAYGROUND = "06_playground.ipynb"
+"""The playground's notebook, in each edition."""
+
+VOILA_STATIC = "/voila/static/voila.js"
+"""A file a standalone Voila server sends without running anything."""
+
+STUDENT_EDITION = "notebooks/student"
+"""The student edition's folder in the repository."""
 
 # The playground's controls and figure, by the CSS classes its widgets carry.
 LEARNING_RATE = ".bp-learning-rate"
@@ -274,4 +280,6 @@ def start_voila(folder, notebook, log):
         "--Voila.ip=127.0.0.1",
         "--Voila.port_retries=0",
     ]
-    return Server(command, "/", Path(folder) / SERVED, jupyter_env(folder), log)
+    # Ready when a static file answers: the app's own page would start a kernel and run the
+    # notebook a second time, beside the test's.
+    return Server(command, VOILA_STATIC, Path(folder) / SERVED, jupyter_env(folder), log)

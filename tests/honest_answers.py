@@ -11,7 +11,7 @@ from collections import deque
 
 import numpy as np
 
-from backprop_lib.lessons.playground import Settings
+from backprop_lib.lessons.playground_settings import Settings
 
 
 def _sigmoid(z):

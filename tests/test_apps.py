@@ -1,10 +1,11 @@
 """Every notebook is an app that everyone can use, checked in a real browser (Chromium).
 
-- Voila serves every notebook of the instructor edition on its own (``voila
-  notebooks/NN_topic.ipynb``, as the README says), and every notebook of the student edition
-  inside JupyterLab's server (``/voila/render/...``, as on Binder): every image on the page
-  (diagrams, stored figures, explorers) loads, and none is missing. Each standalone app is
-  started and run once, for all of its checks.
+- Voila serves every notebook of the instructor edition as an app, on its own (``voila
+  notebooks/NN_topic.ipynb``, as the README says), and the playground inside JupyterLab's
+  server (``/voila/render/...``, as on Binder): every image on the page (diagrams, stored
+  figures, explorers) loads, with its alt text, and none is missing. Each app runs once, for
+  all of its checks: the instructor edition's one run besides nbval (the student edition's
+  is in JupyterLab, tests/test_browser.py).
 - axe-core (the engine of most accessibility audits) finds no serious or critical violation
   on the app page of any notebook, with its explorers drawn, except those listed in
   :data:`NOT_OURS`, which come from ipywidgets itself.
@@ -20,23 +21,22 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.browser_session import ROOT, RUN_ALL_TIMEOUT_MS, WIDGET_TIMEOUT_MS, start_voila
+from tests.browser_session import (
+    PLAYGROUND,
+    ROOT,
+    RUN_ALL_TIMEOUT_MS,
+    WIDGET_TIMEOUT_MS,
+    start_voila,
+)
 
 pytestmark = pytest.mark.browser
 
 INSTRUCTOR = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-STUDENT = sorted((ROOT / "notebooks" / "student").glob("[0-9][0-9]_*.ipynb"))
 
 
 def name(path):
     """The notebook's path in the repository, as Voila's URLs take it."""
     return path.relative_to(ROOT).as_posix()
-
-
-def case_id(path):
-    """student-01_single_neuron.ipynb or 01_single_neuron.ipynb: a test id without slashes
-    (it names the screenshot)."""
-    return name(path).removeprefix("notebooks/").replace("/", "-")
 
 
 SERIOUS = {"serious", "critical"}
@@ -137,7 +137,7 @@ def expected_images(path):
     markdown = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
     diagrams = sum(source.count("](attachment:") for source in markdown)
     outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
-    figures = sum("<img " in o.get("data", {}).get("text/html", "") for o in outputs)
+    figures = sum("image/png" in o.get("data", {}) for o in outputs)
     explorers = sum(
         "application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs
     )
@@ -168,10 +168,14 @@ def assert_no_errors(page):
 
 
 @pytest.fixture
-def app(request, page, served, screenshots):
-    """The standalone Voila app of the instructor notebook ``request.param``, loaded in
-    ``page``; yields (page, path, image failures)."""
+def app(request, page, served, screenshots, lab):
+    """The Voila app of the instructor notebook ``request.param``, loaded in ``page``: the
+    playground's from JupyterLab's server, as on Binder, every other one from a Voila server
+    of its own; yields (page, path, image failures)."""
     path = request.param
+    if path.name == PLAYGROUND:
+        yield page, path, open_app(page, f"{lab.url}/voila/render/{name(path)}", path)
+        return
     server = start_voila(served, name(path), screenshots / f"voila_{path.stem}.log")
     try:
         failures = open_app(page, server.url, path)
@@ -191,16 +195,6 @@ def check_axe(page):
         if not (v["id"] in NOT_OURS and NOT_OURS[v["id"]][0] in node["html"])
     ]
     assert not ours, "\n".join(ours)
-
-
-@pytest.mark.parametrize("path", STUDENT, ids=case_id)
-def test_the_app_inside_jupyterlab_shows_every_image(page, lab, path):
-    """Voila's server extension, as on Binder: /voila/render/<notebook> of a Jupyter server.
-    The student edition's apps: the instructor edition's run standalone below, and the two
-    editions differ only in the exercises' cells."""
-    failures = open_app(page, f"{lab.url}/voila/render/{name(path)}", path)
-    check_images(page, path, failures)
-    assert_no_errors(page)
 
 
 def figure_src(page, explorer):
@@ -266,7 +260,7 @@ def play_and_pause(page, control):
     page.wait_for_function("e => e.innerText.trim() === 'play'", arg=button.element_handle())
 
 
-@pytest.mark.parametrize("app", INSTRUCTOR, ids=case_id, indirect=True)
+@pytest.mark.parametrize("app", INSTRUCTOR, ids=lambda path: path.name, indirect=True)
 def test_the_app_shows_every_image_passes_axe_and_works_from_the_keyboard(app):
     """One Voila server and one run per notebook: the images and their alt text, axe, then
     every control of every explorer from the keyboard."""

@@ -63,8 +63,12 @@ input transformer (the rules read a cell as IPython runs it, magics included).""
 NOTEBOOK_TOOLS = {"nbformat", "nbclient"}
 """Only the student edition's command and the grader handle notebooks."""
 
-TUNING_LESSON = "..lessons.playground"
-"""The one lesson a check uses: notebook 06's tuning task trains the playground."""
+PLAYGROUND_SETTINGS = "..lessons.playground_settings"
+"""The one lesson module the grader uses: it rebuilds a student's playground settings."""
+
+TUNING_LESSONS = {PLAYGROUND_SETTINGS, "..lessons.playground"}
+"""The only lesson modules a check uses: notebook 06's tuning task trains the playground with
+the student's settings."""
 
 
 def relative(path):
@@ -151,12 +155,24 @@ def test_nothing_below_the_grader_imports_it(path):
     assert not any("grading" in name for name in internal), relative(path)
 
 
+def lessons_used(path):
+    """Every lesson module that ``path`` (in a subpackage) imports, relatively or not, written
+    relatively: "..lessons.playground"."""
+    _, internal = imports(path)
+    absolute = {
+        ".." + name.removeprefix("backprop_lib.")
+        for name in absolute_modules(path)
+        if name.startswith("backprop_lib.lessons")
+    }
+    return {name for name in internal if name.startswith("..lessons")} | absolute
+
+
 @pytest.mark.parametrize("path", GRADING, ids=relative)
 def test_the_grader_neither_draws_nor_uses_a_lesson_but_the_playgrounds_settings(path):
     absolute, internal = imports(path)
     assert not absolute & DRAWING, f"{relative(path)} imports {sorted(absolute & DRAWING)}"
-    lessons = {name for name in internal if name.startswith("..lessons")}
-    assert lessons <= {TUNING_LESSON}, relative(path)
+    lessons = lessons_used(path)
+    assert lessons <= {PLAYGROUND_SETTINGS}, f"{relative(path)} imports {sorted(lessons)}"
     assert not any(name.startswith("..display") for name in internal), relative(path)
 
 
@@ -164,8 +180,9 @@ def test_the_grader_neither_draws_nor_uses_a_lesson_but_the_playgrounds_settings
 def test_the_checks_import_numpy_the_standard_library_and_the_core_only(path):
     absolute, internal = imports(path)
     assert absolute <= CHECK_IMPORTS, f"{relative(path)} imports {sorted(absolute - CHECK_IMPORTS)}"
-    lessons = {name for name in internal if name.startswith("..lessons")}
-    assert lessons <= ({TUNING_LESSON} if path.stem == "tuning" else set()), relative(path)
+    lessons = lessons_used(path)
+    allowed = TUNING_LESSONS if path.stem == "tuning" else set()
+    assert lessons <= allowed, f"{relative(path)} imports {sorted(lessons)}"
     assert not any(name.startswith("..display") for name in internal), relative(path)
 
 

@@ -1,7 +1,8 @@
-"""End-to-end tests in a real browser: every notebook runs clean in JupyterLab, and the
-playground (notebook 06) reacts to its learning-rate slider and its play button, in
-JupyterLab and served as an app by Voila inside JupyterLab's server, as on Binder (the
-standalone app is tried in test_apps.py).
+"""End-to-end tests in a real browser: every notebook of the student edition, what students
+open, runs clean in JupyterLab, with its images and their alt text, and the playground
+(notebook 06) reacts to its learning-rate slider and its play button. This is the student
+edition's one run in the suite (besides its regeneration, tests/test_release.py); the
+instructor edition's is its apps' (test_apps.py), besides nbval.
 
 The session fixtures install Chromium when it is missing (``browser_session``), start one
 JupyterLab and one Chromium for all tests, and stop them at the end. The servers
@@ -24,13 +25,14 @@ from tests.browser_session import (
     PLAYGROUND,
     ROOT,
     RUN_ALL_TIMEOUT_MS,
+    STUDENT_EDITION,
     WIDGET_TIMEOUT_MS,
     step_slider,
 )
 
 pytestmark = pytest.mark.browser
 
-NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted(path.name for path in (ROOT / STUDENT_EDITION).glob("*.ipynb"))
 
 PLAY_FRAMES = 3
 """Distinct figures that must appear after pressing play: more than one step happened."""
@@ -66,22 +68,22 @@ the start of its address, and whether it decodes to a picture."""
 
 
 def stored_images(name):
-    """How many images the stored notebook ``notebooks/name`` shows without a kernel: its
-    Markdown diagrams (attachments) and its figures (an ``<img>`` with alt text each)."""
-    notebook = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    """How many images the stored notebook ``name`` of the student edition shows without a
+    kernel: its Markdown diagrams (attachments) and its figures (a PNG with alt text each)."""
+    notebook = nbformat.read(ROOT / STUDENT_EDITION / name, as_version=4)
     diagrams = sum(
         cell.source.count("](attachment:")
         for cell in notebook.cells
         if cell.cell_type == "markdown"
     )
     outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
-    return diagrams + sum("<img " in o.get("data", {}).get("text/html", "") for o in outputs)
+    return diagrams + sum("image/png" in o.get("data", {}) for o in outputs)
 
 
 def check_images(page, expected=None):
     """Every image in the notebook decodes and has a text alternative, which screen readers
     read; with ``expected``, there are that many and each is a data: PNG (JupyterLab's
-    sanitizer, for a notebook not trusted, keeps the figures' data: URLs and alt text)."""
+    extension, backprop-figure-alt, gives a figure the alt text stored with it)."""
     if expected is not None:
         page.wait_for_function(
             "n => document.querySelectorAll('.jp-Notebook img').length >= n", arg=expected
@@ -95,9 +97,10 @@ def check_images(page, expected=None):
 
 
 def open_notebook(page, lab, name):
-    """Open ``notebooks/name`` in a JupyterLab workspace of its own, with its kernel idle."""
+    """Open the student edition's notebook ``name`` in a JupyterLab workspace of its own,
+    with its kernel idle."""
     stem = name.removesuffix(".ipynb")
-    page.goto(f"{lab.url}/lab/workspaces/{stem}/tree/notebooks/{name}")
+    page.goto(f"{lab.url}/lab/workspaces/{stem}/tree/{STUDENT_EDITION}/{name}")
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status=idle]")
 
 
@@ -171,7 +174,7 @@ def test_notebook_runs_without_errors_in_jupyterlab(page, lab, name):
     check_images(page, stored_images(name))  # as stored, read before anything runs
     run_all(page)
     check_images(page)
-    if name == PLAYGROUND.removeprefix("notebooks/"):
+    if name == PLAYGROUND:
         page.locator(LEARNING_RATE).scroll_into_view_if_needed()
         check_playground(page)
         assert_no_errors(page)
@@ -180,7 +183,8 @@ def test_notebook_runs_without_errors_in_jupyterlab(page, lab, name):
 def test_jupyterlab_asks_no_one_about_news(page, lab):
     """The course's page_config (jupyter-config/labconfig/) turns off JupyterLab's plugin that
     asks about Jupyter's news and checks for updates (nothing fetched, no pop-up)."""
-    open_notebook(page, lab, NOTEBOOKS[0])
+    page.goto(f"{lab.url}/lab/workspaces/news")  # JupyterLab itself: no notebook, no kernel
+    page.wait_for_selector(".jp-Launcher")
     config = page.evaluate(
         "() => JSON.parse(document.getElementById('jupyter-config-data').textContent)"
     )
@@ -189,11 +193,4 @@ def test_jupyterlab_asks_no_one_about_news(page, lab):
 
 
 def test_the_playground_is_among_the_notebooks():
-    assert PLAYGROUND.removeprefix("notebooks/") in NOTEBOOKS, f"{PLAYGROUND} is missing"
-
-
-def test_playground_reacts_in_voila_inside_jupyterlab(page, lab):
-    """Voila's server extension, as on Binder: /voila/render/<notebook> of a Jupyter server."""
-    page.goto(f"{lab.url}/voila/render/{PLAYGROUND}", timeout=RUN_ALL_TIMEOUT_MS)
-    check_playground(page)
-    assert_no_errors(page)
+    assert PLAYGROUND in NOTEBOOKS, f"{PLAYGROUND} is missing"

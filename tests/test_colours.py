@@ -12,7 +12,6 @@ import io
 import itertools
 import json
 import pkgutil
-import re
 from pathlib import Path
 
 import matplotlib
@@ -28,7 +27,8 @@ from backprop_lib.display import palette
 from backprop_lib.display.charts import TrainingView
 from backprop_lib.display.figures import figure_png, new_figure
 from backprop_lib.lessons import playground_views
-from backprop_lib.lessons.playground import Playground, Settings
+from backprop_lib.lessons.playground import Playground
+from backprop_lib.lessons.playground_settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,9 +65,6 @@ CLASS_NOTEBOOKS = ("02_logistic_regression", "03_one_hidden_layer", "06_playgrou
 """The notebooks that draw decision boundaries: each stores figures with both classes."""
 
 NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("notebooks/student/*.ipynb")])
-
-STORED_PNG = re.compile(r'<img src="data:image/png;base64,([^"]+)"')
-"""A figure that figures.show put in a notebook's HTML output."""
 
 
 def import_everything():
@@ -213,16 +210,12 @@ def test_the_playground_draws_the_classes_apart_and_in_two_shapes():
 
 
 def stored_figures(notebook):
-    """The PNGs of a notebook's stored outputs ("image/png", or figures.show's <img>)."""
+    """The PNGs of a notebook's stored outputs."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     for cell in cells:
         for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if "image/png" in data:
-                yield base64.b64decode(data["image/png"])
-            html = "".join(data.get("text/html", ""))
-            for encoded in STORED_PNG.findall(html):
-                yield base64.b64decode(encoded)
+            if "image/png" in output.get("data", {}):
+                yield base64.b64decode(output["data"]["image/png"])
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.relative_to(ROOT).as_posix())

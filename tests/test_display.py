@@ -4,14 +4,18 @@ message line."""
 
 import base64
 import io
+from html.parser import HTMLParser
+from pathlib import Path
 from types import SimpleNamespace
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+import nbformat
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.markers import MarkerStyle
+from nbconvert import HTMLExporter
 from PIL import Image
 
 from backprop_lib import MLP, data, format_relative_error, sigmoid
@@ -36,26 +40,53 @@ def test_describe_adds_the_titles_that_carry_the_numbers():
     assert figures.describe(figure, "Two panels.") == "Two panels. Titles: epoch 7; cost 0.25."
 
 
-def test_show_sends_the_png_once_in_an_img_with_alt_text_and_the_alt_as_plain_text(monkeypatch):
+def test_show_sends_the_png_once_with_its_alt_text_in_the_metadata_and_as_plain_text(
+    monkeypatch,
+):
     sent = []
-    monkeypatch.setattr(figures, "display", lambda bundle, raw: sent.append((bundle, raw)))
+    monkeypatch.setattr(
+        figures, "display", lambda bundle, **options: sent.append((bundle, options))
+    )
     figure, ax = plt.subplots()
     ax.set_title('a "quoted" <title>')
     expected = figures.compact_png(figures.figure_png(figure))
     figures.show(figure, "A blank chart.")
-    [(bundle, raw)] = sent
-    assert raw is True
-    # the PNG is stored once: no image/png copy beside the <img> (JupyterLab, Voila and
-    # nbconvert all pick text/html, and only the <img> carries the alt text)
-    assert set(bundle) == {"text/html", "text/plain"}
+    [(bundle, options)] = sent
     alt = 'A blank chart. Titles: a "quoted" <title>.'
+    # the PNG once, no HTML copy; its alt where nbconvert, Voila and the course's
+    # JupyterLab extension read it
+    assert options == {"metadata": {"image/png": {"alt": alt}}, "raw": True}
+    assert set(bundle) == {"image/png", "text/plain"}
     assert bundle["text/plain"] == alt
-    prefix = '<img src="data:image/png;base64,'
-    html = bundle["text/html"]
-    assert html.startswith(prefix)
-    assert html.endswith('" alt="A blank chart. Titles: a &quot;quoted&quot; &lt;title&gt;.">')
-    assert base64.b64decode(html[len(prefix) : html.index('"', len(prefix))]) == expected
+    assert base64.b64decode(bundle["image/png"]) == expected
     assert not plt.fignum_exists(figure.number)  # closed: the inline backend shows it once
+
+
+class FigureAlts(HTMLParser):
+    """The alt text of each PNG figure of an HTML page, in page order (None if it has none)."""
+
+    def __init__(self, page):
+        super().__init__()
+        self.alts = []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "img" and attributes.get("src", "").startswith("data:image/png;base64,"):
+            self.alts.append(attributes.get("alt"))
+
+
+def test_nbconvert_html_gives_each_stored_figure_its_alt_text():
+    """With the classic template (nbviewer's look): nbconvert 7.17's lab template writes
+    "No description has been provided" for every PNG (README, "For contributors")."""
+    path = Path(__file__).parents[1] / "notebooks" / "03_one_hidden_layer.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
+    stored = [o.metadata["image/png"]["alt"] for o in outputs if "image/png" in o.get("data", {})]
+    page, _ = HTMLExporter(template_name="classic").from_notebook_node(notebook)
+    alts = FigureAlts(page).alts  # the Markdown diagrams' too, from their own alt text
+    assert len(stored) >= 3 and None not in alts
+    assert [alt for alt in alts if alt in stored] == stored
 
 
 def pixels(png):

@@ -7,6 +7,7 @@ answer by tests/test_exercises_catalogue.py. Each row of LOCAL_MISTAKES and SWEE
 (the wrong function, words its message must contain).
 """
 
+import functools
 import math
 import sys
 from collections import Counter, deque
@@ -29,6 +30,13 @@ SHORT = 0.05
 
 def _sig(a):
     return 1.0 / (1.0 + math.exp(-a))
+
+
+@functools.cache
+def verdict(name, fn, seed):
+    """``exercises.check(name, fn, seed=seed)``, worked out once: the test of each mistake and
+    the test that every diagnosis is reached read the same verdicts."""
+    return exercises.check(name, fn, seed=seed)
 
 
 # ----- local_derivatives -------------------------------------------------------------------
@@ -153,7 +161,7 @@ LOCAL_MISTAKES = [
 @pytest.mark.parametrize(("fn", "words"), LOCAL_MISTAKES, ids=[w for _, w in LOCAL_MISTAKES])
 def test_each_local_mistake_is_named(fn, words):
     for seed in SEEDS:
-        result = exercises.check("local_derivatives", fn, seed=seed)
+        result = verdict("local_derivatives", fn, seed)
         assert result.status == "wrong" and words in result.message, result.message
 
 
@@ -328,7 +336,7 @@ SWEEP_MISTAKES = [
 @pytest.mark.parametrize(("fn", "words"), SWEEP_MISTAKES, ids=[w for _, w in SWEEP_MISTAKES])
 def test_each_sweep_mistake_is_named(fn, words):
     for seed in SEEDS:
-        result = exercises.check("backward_sweep", fn, seed=seed)
+        result = verdict("backward_sweep", fn, seed)
         assert result.status == "wrong" and words in result.message, result.message
 
 
@@ -376,8 +384,8 @@ def test_the_local_cases_agree_with_the_formulas():
 def test_every_diagnosis_in_the_catalogues_is_reached_by_a_test():
     """The catalogued mistakes are reached by tests/test_exercises_catalogue.py; each factor
     message (these checks have none yet) needs a row above."""
-    messages = [exercises.check("local_derivatives", fn).message for fn, _ in LOCAL_MISTAKES]
-    messages += [exercises.check("backward_sweep", fn).message for fn, _ in SWEEP_MISTAKES]
+    messages = [verdict("local_derivatives", fn, 0).message for fn, _ in LOCAL_MISTAKES]
+    messages += [verdict("backward_sweep", fn, 0).message for fn, _ in SWEEP_MISTAKES]
     for step in (*autodiff_checks.STEPS, *sweep_checks.STEPS):
         for template in step.factors.values():
             assert any(m.startswith(template.split("{")[0]) for m in messages), template

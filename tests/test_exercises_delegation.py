@@ -18,7 +18,7 @@ import pytest
 import backprop_lib as bp
 from backprop_lib import exercises
 from backprop_lib.lessons import single_neuron
-from backprop_lib.lessons.playground import PRESETS
+from backprop_lib.lessons.playground_settings import PRESETS
 from tests.honest_answers import HONEST, backward_vectorised, sweep_by_recursion
 
 NAMES = [name for name in exercises.CHECKS if name != "spiral_settings"]

@@ -9,7 +9,7 @@ import backprop_lib as bp
 from backprop_lib import exercises
 from backprop_lib.autodiff import Value
 from backprop_lib.exercises import networks, neuron, tuning
-from backprop_lib.lessons.playground import PRESETS, Settings
+from backprop_lib.lessons.playground_settings import PRESETS, Settings
 
 # ----- one neuron ----------------------------------------------------------------------------
 
@@ -330,7 +330,7 @@ def test_the_default_settings_on_the_spirals_fall_short():
 @pytest.mark.parametrize(
     ("fn", "words"),
     [
-        (lambda: None, "return a playground.Settings"),
+        (lambda: None, "return a playground_settings.Settings"),
         (lambda: PRESETS["spiral-deep"].as_dict(), "got a dict"),
         (
             lambda: Settings(dataset="moons", noise=0.05),

@@ -2,10 +2,11 @@
 exercises, sigmoid_prime (2 points) and hidden_delta (3 points), and submissions a class
 hands in: complete, untouched, wrong, delegating to the library, patching the checks,
 reading files, hard-coding the visible answers, hanging, overwriting another's file, not a
-notebook. One grading run (two at a time) serves most tests; each submission starts one
-process."""
+notebook. One grading run (two at a time) serves most tests, and the endless cell, which only
+a time limit stops, a run with a shorter limit beside it; each submission starts one process."""
 
 import ast
+import concurrent.futures
 import csv
 import hashlib
 import os
@@ -27,6 +28,12 @@ from .test_release import nbgrader
 
 TIME_LIMIT = 12
 """Seconds per submission in these tests: the runner's start and the two checks take ~2 s."""
+
+ENDLESS_CELL_LIMIT = 2
+"""Seconds for the submission whose cell never ends: only its time limit stops it, so any limit
+above the runner's start tells the same, and the grading run waits for no other."""
+
+ENDLESS_CELL = "endless loop in a cell"
 
 SETUP = "import numpy as np\n\nimport backprop_lib as bp\nfrom backprop_lib import exercises"
 SIGMOID_PRIME = '''def sigmoid_prime(z):
@@ -119,7 +126,7 @@ def submissions(folder):
         "endless loop in a function": with_sources(
             delta="def hidden_delta(W, d, g):\n    while True:\n        pass"
         ),
-        "endless loop in a cell": with_sources(sigmoid="while True:\n    pass"),
+        ENDLESS_CELL: with_sources(sigmoid="while True:\n    pass"),
         "overwriting another": with_sources(
             sigmoid=f"{SIGMOID_PRIME}\n\n\nnp.savetxt({str(victim)!r}, [0.0])"
         ),
@@ -168,7 +175,12 @@ def graded(course, tmp_path_factory):
     paths = submissions(folder)
     before = {label: digest(path) for label, path in paths.items()}
     course_before = digest(course / "01_demo.ipynb")
-    rows = command.grade_all(list(paths.values()), course, timeout=TIME_LIMIT, jobs=2)
+    others = [path for label, path in paths.items() if label != ENDLESS_CELL]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        endless = pool.submit(
+            command.grade_all, [paths[ENDLESS_CELL]], course, timeout=ENDLESS_CELL_LIMIT, jobs=1
+        )
+        rows = command.grade_all(others, course, timeout=TIME_LIMIT, jobs=2) + endless.result()
     by_label = {label: [r for r in rows if r["file"] == str(path)] for label, path in paths.items()}
     return paths, by_label, before, course_before
 
@@ -226,9 +238,9 @@ def test_an_endless_loop_is_stopped_per_call_or_per_submission(graded):
     rows = graded[1]["endless loop in a function"]
     assert scores(rows) == [("01_sigmoid", 2, 2), ("01_delta", 0, 3)]
     assert "did not finish within 2 s" in feedback(rows, "01_delta")
-    rows = graded[1]["endless loop in a cell"]
+    rows = graded[1][ENDLESS_CELL]
     assert scores(rows) == NOTHING
-    assert f"reached its time limit of {TIME_LIMIT} s" in feedback(rows, "01_delta")
+    assert f"reached its time limit of {ENDLESS_CELL_LIMIT} s" in feedback(rows, "01_delta")
 
 
 def test_one_submission_cannot_touch_another_or_the_course(graded, course):
@@ -363,7 +375,7 @@ DELEGATIONS = {
     "two_layer_backward_pass": "return model.gradients(X, Y)",
     "backward_pass": "return model.gradients(X, Y)",
     "minibatch_gradients": "return model.gradients(X_batch, Y_batch)",
-    "spiral_settings": 'return playground.PRESETS["spiral-deep"]',
+    "spiral_settings": 'return playground_settings.PRESETS["spiral-deep"]',
     "local_derivatives": "x, y = bp.Value(a), bp.Value(b)\n"
     "    (x * y).backward()\n"
     "    return x.grad, y.grad",

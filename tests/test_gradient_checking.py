@@ -8,11 +8,13 @@ import pytest
 
 import backprop_lib as bp
 from backprop_lib import data
+from backprop_lib.display import explorer as explorer_module
 from backprop_lib.display.explorer import ERROR_COLOUR, NOTE_COLOUR, message_html
-from backprop_lib.display.figures import new_figure
+from backprop_lib.display.figures import figure_png, new_figure
 from backprop_lib.lessons import gradient_checking as gc
 from backprop_lib.lessons import gradient_checking_views as views
 from backprop_lib.lessons.planted_mistakes import check_network
+from tests.explorer_checks import PNG_SIGNATURE
 
 # ----- error against epsilon -----------------------------------------------------------------
 
@@ -248,6 +250,9 @@ def test_gradient_norm_view_replaces_its_lines_and_skips_zeros():
     low, high = ax.get_ylim()
     assert np.log10(high / low) == pytest.approx(views.MIN_DECADES_SHOWN)
     assert low < 0.5 < 0.6 < high
+    view.update({"sigmoid": [1e-12, 1e-11]}, "vanished")  # the range follows the new lines
+    low, high = ax.get_ylim()
+    assert low < 1e-12 < 1e-11 < high
 
 
 # ----- the explorer --------------------------------------------------------------------------
@@ -260,9 +265,20 @@ CONTROL_EXTREMES = {
 }
 
 
+def new_explorer(moons):
+    return views.vanishing_gradient_explorer(*moons, hidden_layers=4, activation="sigmoid", units=6)
+
+
 @pytest.fixture
 def explorer(moons):
-    return views.vanishing_gradient_explorer(*moons, hidden_layers=4, activation="sigmoid", units=6)
+    """A fresh explorer, for a test that moves its controls."""
+    return new_explorer(moons)
+
+
+@pytest.fixture(scope="module")
+def started_explorer(moons):
+    """One explorer as it starts, for the tests that only read it."""
+    return new_explorer(moons)
 
 
 def drawn_norms(explorer):
@@ -270,7 +286,8 @@ def drawn_norms(explorer):
     return line.get_data()[1]
 
 
-def test_explorer_starts_drawn(explorer, moons):
+def test_explorer_starts_drawn(started_explorer, moons):
+    explorer = started_explorer
     expected = gc.gradient_norms(*moons, 4, "sigmoid", 6)
     np.testing.assert_array_equal(explorer.result.norms, expected)
     np.testing.assert_array_equal(drawn_norms(explorer), expected)
@@ -281,7 +298,8 @@ def test_explorer_starts_drawn(explorer, moons):
     assert explorer.controls["hidden_layers"].max == 10
 
 
-def test_controls_offer_the_promised_ranges(explorer):
+def test_controls_offer_the_promised_ranges(started_explorer):
+    explorer = started_explorer
     for name, values in CONTROL_EXTREMES.items():
         control = explorer.controls[name]
         if name in ("hidden_layers", "units"):
@@ -318,9 +336,26 @@ def test_every_control_value_recomputes_and_redraws(explorer, moons, name, value
     assert explorer.message.value == ("" if note is None else message_html(note, NOTE_COLOUR))
 
 
-def test_the_most_extreme_settings_never_raise(explorer):
+def test_the_most_extreme_settings_never_raise(explorer, monkeypatch):
     # Ten hidden layers of one unit: for ReLU a dead unit stops the gradient, and the
     # explorer says which layers get none instead of failing on the log scale.
+    # Every combination is set as a student would, so each recomputes and redraws the view's
+    # artists (lines, limits, ticks, title). Rendering those to a PNG, nearly all of the time,
+    # follows one path per drawing: which layers are drawn and which left out (a zero
+    # gradient), and how many powers of ten the log axis spans. So each such drawing is
+    # rendered once, with the real renderer, and its PNG stands for the same drawing later.
+    rendered = {}
+
+    def render_each_drawing_once(figure):
+        ax = figure.axes[0]
+        (line,) = ax.get_lines()
+        low, high = ax.get_ylim()
+        drawing = (tuple(np.isnan(line.get_ydata())), round(np.log10(high / low)))
+        if drawing not in rendered:
+            rendered[drawing] = figure_png(figure)
+        return rendered[drawing]
+
+    monkeypatch.setattr(explorer_module, "figure_png", render_each_drawing_once)
     deepest, widest = gc.HIDDEN_LAYERS_MAX, gc.UNITS_MAX
     for activation in bp.ACTIVATIONS:
         for init in (bp.BY_ACTIVATION, *sorted(bp.INITIALISATIONS)):
@@ -333,6 +368,11 @@ def test_the_most_extreme_settings_never_raise(explorer):
                 assert norms.shape == (hidden_layers + 1,)
                 assert np.all(np.isfinite(norms))
                 assert f"color:{ERROR_COLOUR}" not in explorer.message.value
+                drawn = drawn_norms(explorer)  # this combination's norms are the ones drawn
+                np.testing.assert_array_equal(drawn, np.where(norms > 0, norms, np.nan))
+    # Both kinds of drawing were rendered: all points, and one leaving out zero gradients.
+    assert {any(left_out) for left_out, _ in rendered} == {False, True}
+    assert all(png[:8] == PNG_SIGNATURE for png in rendered.values())
 
 
 def test_a_dead_relu_layer_gets_a_note_that_clears(explorer, moons):

@@ -102,9 +102,8 @@ def signed(nb, name):
 
 
 def is_figure(output):
-    """True for a figure: a PNG, as such or in an HTML image (figures with alt text)."""
-    data = output.get("data", {})
-    return "image/png" in data or "<img" in data.get("text/html", "")
+    """True for a figure: a PNG."""
+    return "image/png" in output.get("data", {})
 
 
 def cells(nb):

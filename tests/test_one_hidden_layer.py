@@ -33,10 +33,21 @@ def xor():
     return data.make_xor(n_samples=60, noise=0.1, seed=0)
 
 
+def new_explorer(xor, epochs=300):
+    X, Y = xor
+    return views.hidden_layer_explorer(X, Y, units=3, learning_rate=10.0, epochs=epochs)
+
+
 @pytest.fixture
 def explorer(xor):
-    X, Y = xor
-    return views.hidden_layer_explorer(X, Y, units=3, learning_rate=10.0, epochs=300)
+    """A fresh explorer, for a test that moves its sliders."""
+    return new_explorer(xor)
+
+
+@pytest.fixture(scope="module")
+def started_explorer(xor):
+    """One explorer as it starts, for the tests that only read it."""
+    return new_explorer(xor)
 
 
 def expected_message(costs):
@@ -66,7 +77,8 @@ def test_train_hidden_layer_is_the_seeded_sigmoid_half_squared_error_network(xor
     np.testing.assert_array_equal(model.weights[0], again.weights[0])
 
 
-def test_explorer_starts_trained_and_drawn(explorer, xor):
+def test_explorer_starts_trained_and_drawn(started_explorer, xor):
+    explorer = started_explorer
     result = explorer.result
     assert result.model.layer_sizes == (2, 3, 1)
     assert result.costs.shape == (300,)
@@ -76,7 +88,8 @@ def test_explorer_starts_trained_and_drawn(explorer, xor):
     assert explorer.image.value[:8] == PNG_SIGNATURE
 
 
-def test_sliders_cover_the_promised_ranges(explorer):
+def test_sliders_cover_the_promised_ranges(started_explorer):
+    explorer = started_explorer
     for name, (low, high) in SLIDER_RANGES.items():
         assert_slider_range(explorer.controls[name], low, high, log=name == "learning_rate")
 
@@ -104,8 +117,8 @@ def test_each_slider_end_retrains_and_redraws(explorer, name, value):
     assert title == f"{settings['units']} {units}: training accuracy {result.accuracy:.1%}"
 
 
-def test_more_hidden_units_beat_one_on_xor(explorer):
-    explorer.controls["epochs"].value = 500
+def test_more_hidden_units_beat_one_on_xor(xor):
+    explorer = new_explorer(xor, epochs=500)
     explorer.controls["units"].value = 1
     one = explorer.result.accuracy
     explorer.controls["units"].value = 4

@@ -1,6 +1,7 @@
-"""Tests of the playground (notebook 06): the computations (backprop_lib.lessons.playground),
-the views (playground_views), then the explorer (playground_explorer) used as a student and a
-teacher would use it (setting ``.value``, clicking the buttons, ticking play)."""
+"""Tests of the playground (notebook 06): the settings and presets (playground_settings), the
+training run (playground), the views (playground_views), then the explorer
+(playground_explorer) used as a student and a teacher would use it (setting ``.value``,
+clicking the buttons, ticking play)."""
 
 import copy
 import json
@@ -14,10 +15,11 @@ import backprop_lib as bp
 from backprop_lib import MLP, SGD, Adam, TrainingDiverged, gradcheck
 from backprop_lib.display.figures import FrameRenderer
 from backprop_lib.display.palette import CLASS_COLOURS
-from backprop_lib.lessons import playground
+from backprop_lib.lessons import playground, playground_settings
 from backprop_lib.lessons import playground_explorer as pe
 from backprop_lib.lessons import playground_views as pv
-from backprop_lib.lessons.playground import PRESETS, Playground, Settings
+from backprop_lib.lessons.playground import Playground
+from backprop_lib.lessons.playground_settings import PRESETS, Settings
 
 # ----- settings and presets ------------------------------------------------------------------
 
@@ -47,7 +49,7 @@ BAD_SETTINGS = [
     ("beta2", 0.95),  # not one of the offered values
     ("beta2", True),
     ("batch_size", 0),
-    ("batch_size", playground.N_SAMPLES + 1),
+    ("batch_size", playground_settings.N_SAMPLES + 1),
     ("seed", -1),
     ("seed", True),
 ]
@@ -59,9 +61,9 @@ def test_settings_reject_a_bad_value_naming_it(name, value):
         Settings(**{name: value})
 
 
-@pytest.mark.parametrize("name", sorted(playground.RANGES))
+@pytest.mark.parametrize("name", sorted(playground_settings.RANGES))
 def test_settings_accept_both_ends_of_every_range(name):
-    for value in playground.RANGES[name]:
+    for value in playground_settings.RANGES[name]:
         assert getattr(Settings(**{name: value}), name) == value
 
 
@@ -76,15 +78,15 @@ def test_from_dict_names_an_unknown_setting_and_keeps_defaults():
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_every_named_preset_round_trips_through_a_file(tmp_path, name):
     path = tmp_path / f"{name}.json"
-    playground.save_preset(path, PRESETS[name])
-    assert playground.load_preset(path) == PRESETS[name]
+    playground_settings.save_preset(path, PRESETS[name])
+    assert playground_settings.load_preset(path) == PRESETS[name]
     assert json.loads(path.read_text())["dataset"] == PRESETS[name].dataset
 
 
 def test_a_hand_written_preset_may_list_only_some_settings(tmp_path):
     path = tmp_path / "lecture.json"
     path.write_text('{"dataset": "xor", "hidden_layers": 0}')
-    assert playground.load_preset(path) == Settings(dataset="xor", hidden_layers=0)
+    assert playground_settings.load_preset(path) == Settings(dataset="xor", hidden_layers=0)
 
 
 @pytest.mark.parametrize(
@@ -100,7 +102,7 @@ def test_a_bad_preset_file_is_named_in_the_error(tmp_path, text, reason):
     path = tmp_path / "broken.json"
     path.write_text(text)
     with pytest.raises(ValueError, match=r"broken\.json") as error:
-        playground.load_preset(path)
+        playground_settings.load_preset(path)
     assert reason in str(error.value)
 
 
@@ -163,7 +165,7 @@ def test_the_network_has_the_chosen_layers(hidden_layers, units, sizes):
 
 
 def test_a_run_needs_settings_not_a_dict():
-    with pytest.raises(ValueError, match=r"playground\.Settings"):
+    with pytest.raises(ValueError, match=r"playground_settings\.Settings"):
         Playground({"dataset": "xor"})
 
 
@@ -250,7 +252,7 @@ def test_a_run_is_mlp_fit_with_the_chosen_settings():
     np.testing.assert_array_equal(model.weights[0], run.model.weights[0])
 
 
-@pytest.mark.parametrize("batch_size", [1, 10, 25, 100, playground.N_SAMPLES])
+@pytest.mark.parametrize("batch_size", [1, 10, 25, 100, playground_settings.N_SAMPLES])
 def test_the_batch_size_does_not_change_the_l2_pull(batch_size):
     # Zero inputs: the data term gives dJ/dW^1 = delta^1 (a^0)^T = 0, so only the L2 term moves
     # W^1. Each step multiplies it by (1 - eta lambda / m), m = 100 the training set's size
@@ -296,7 +298,7 @@ def test_batch_gradients_of_one_epoch_average_to_the_gradient_of_j():
 
 
 def test_a_batch_larger_than_the_training_set_is_the_whole_set():
-    big = Playground(Settings(train_fraction=0.1, batch_size=playground.N_SAMPLES))
+    big = Playground(Settings(train_fraction=0.1, batch_size=playground_settings.N_SAMPLES))
     full = Playground(Settings(train_fraction=0.1, batch_size=20))  # 20 training points
     big.run(2)
     full.run(2)
@@ -423,7 +425,7 @@ def test_training_with_momentum_in_chunks_equals_training_in_one_go():
 
 
 def test_after_divergence_the_optimizer_goes_back_to_the_epoch_before_too():
-    settings = Settings(dataset="xor", optimizer="adam", learning_rate=7.0)  # at epoch 267
+    settings = Settings(dataset="moons", optimizer="adam", learning_rate=7.0)  # at epoch 22
     run = Playground(settings)
     with pytest.raises(TrainingDiverged, match="learning rate 7") as diverged:
         run.run(300)
@@ -544,9 +546,26 @@ def slow_clock(monkeypatch):
     monkeypatch.setattr(pe, "_now", Clock(1.0))
 
 
-@pytest.fixture
-def explorer(slow_clock):
+def start_again(explorer):
+    """Put ``explorer`` back as :func:`pe.playground_explorer` builds it: paused, no preset
+    chosen, every control at its default, a new run drawn."""
+    explorer.play.playing = False
+    explorer.presets.value = None
+    explorer.load(Settings())
+    return explorer
+
+
+@pytest.fixture(scope="module")
+def shared_explorer():
+    """One explorer for the module's tests, each given it started again (:func:`start_again`,
+    checked by test_a_used_explorer_started_again_is_a_new_one): building one draws the whole
+    figure, starting it again only what moves."""
     return pe.playground_explorer()
+
+
+@pytest.fixture
+def explorer(slow_clock, shared_explorer):
+    return start_again(shared_explorer)
 
 
 def tick(explorer, times=1):
@@ -568,6 +587,31 @@ DOM_HOOKS = {
 }
 
 
+def test_a_used_explorer_started_again_is_a_new_one(slow_clock, shared_explorer):
+    used = shared_explorer
+    used.presets.value = "spiral-deep"  # another network, drawn
+    tick(used, 2)
+    used.presets.value = "divergent-learning-rate"
+    used.controls["optimizer"].value = "adam"  # enables beta1 and beta2, disables momentum
+    tick(used, 3)  # diverges: a message, paused
+    assert "diverged" in used.message.value
+    used.play.playing = True
+    start_again(used)
+    new = pe.playground_explorer()
+    assert used.settings() == new.settings() == Settings()
+    assert used.presets.value is new.presets.value is None
+    assert (used.play.playing, used.play_button.description) == (False, "play")
+    assert [c.disabled for c in used.controls.values()] == [
+        c.disabled for c in new.controls.values()
+    ]
+    assert used.session.epoch == 0
+    for W, W_new in zip(used.session.model.weights, new.session.model.weights, strict=True):
+        np.testing.assert_array_equal(W, W_new)
+    assert (used.epoch.value, used.message.value) == (new.epoch.value, new.message.value)
+    assert used.image.value == new.image.value
+    assert used.image.tooltip == new.image.tooltip
+
+
 def test_there_is_one_control_per_setting(explorer):
     fields = set(Settings().as_dict())
     assert set(pe.CONTROL_NAMES) == fields
@@ -579,7 +623,8 @@ def test_the_browser_tests_hooks_are_on_the_right_widgets(explorer):
         assert name in widget_of(explorer)._dom_classes
 
 
-def test_the_explorer_starts_untrained_and_drawn(explorer):
+def test_the_explorer_starts_untrained_and_drawn(slow_clock):
+    explorer = pe.playground_explorer()
     assert explorer.session.epoch == 0
     assert bytes(explorer.image.value[:8]) == PNG_SIGNATURE
     assert "epoch 0 " in explorer.epoch.value
@@ -621,8 +666,12 @@ def test_a_tick_that_waited_behind_a_frame_is_skipped(monkeypatch, explorer):
 
 
 def test_frames_pasted_over_the_kept_background_equal_freshly_drawn_ones(explorer):
+    def grow_the_epoch_axis():
+        explorer.session.run(11)  # not drawn: the last frame shows epoch 0, the axis up to 10
+        tick(explorer)  # epoch 12: the axis grows to 20
+
     for change in [
-        lambda: tick(explorer, 12),  # the epoch axis grows from 10 to 20
+        grow_the_epoch_axis,
         lambda: setattr(explorer.controls["learning_rate"], "value", 0.01),  # a new title
         lambda: setattr(explorer.controls["dataset"], "value", "moons"),
         lambda: setattr(explorer.controls["hidden_layers"], "value", 5),
@@ -650,13 +699,14 @@ def test_reset_goes_back_to_the_seeded_start(explorer):
     assert explorer.image.value == start
 
 
-EXTREMES = [(name, value) for name, bounds in playground.RANGES.items() for value in bounds] + [
-    ("l2_lambda", playground.L2_CHOICES[0]),
-    ("l2_lambda", playground.L2_CHOICES[-1]),
-    *[("dataset", name) for name in playground.DATASETS],
+EXTREMES = [
+    *[(name, value) for name, bounds in playground_settings.RANGES.items() for value in bounds],
+    ("l2_lambda", playground_settings.L2_CHOICES[0]),
+    ("l2_lambda", playground_settings.L2_CHOICES[-1]),
+    *[("dataset", name) for name in playground_settings.DATASETS],
     *[("activation", name) for name in bp.ACTIVATIONS],
-    *[("optimizer", name) for name in playground.OPTIMIZERS],
-    *[("beta2", value) for value in playground.BETA2_CHOICES],
+    *[("optimizer", name) for name in playground_settings.OPTIMIZERS],
+    *[("beta2", value) for value in playground_settings.BETA2_CHOICES],
 ]
 
 
@@ -664,7 +714,7 @@ EXTREMES = [(name, value) for name, bounds in playground.RANGES.items() for valu
 def test_every_control_works_at_its_extremes(explorer, name, value):
     control = explorer.controls[name]
     if hasattr(control, "min") and name != "learning_rate":  # log slider: min is an exponent
-        assert (control.min, control.max) == playground.RANGES[name]
+        assert (control.min, control.max) == playground_settings.RANGES[name]
     control.value = value
     assert getattr(explorer.session.settings, name) == pytest.approx(value)
     assert explorer.message.value == ""
@@ -712,7 +762,7 @@ def test_the_optimizer_menu_trains_with_the_chosen_optimizer_and_enables_its_set
 
 def test_the_learning_rate_slider_spans_its_range_on_a_log_scale(explorer):
     control = explorer.controls["learning_rate"]
-    low, high = playground.RANGES["learning_rate"]
+    low, high = playground_settings.RANGES["learning_rate"]
     assert (10**control.min, 10**control.max) == pytest.approx((low, high))
     assert control.continuous_update is False
 
@@ -789,8 +839,8 @@ def test_a_teacher_saves_and_loads_the_controls(tmp_path, explorer):
     explorer.controls["dataset"].value = "spirals"
     explorer.controls["l2_lambda"].value = 0.03
     path = tmp_path / "lecture.json"
-    playground.save_preset(path, explorer.settings())
-    other = pe.playground_explorer(playground.load_preset(path))
+    playground_settings.save_preset(path, explorer.settings())
+    other = pe.playground_explorer(playground_settings.load_preset(path))
     assert other.settings() == explorer.settings()
     assert other.session.X_train.shape == explorer.session.X_train.shape
 

@@ -133,6 +133,21 @@ def course(tmp_path):
     return make_course(tmp_path)
 
 
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    """A course released once by ``python -m backprop_lib.grading.release``, warnings as
+    errors (the kernel that runs the student notebook inherits them): (notebooks/, the finished
+    process). The release runs the student edition, so the tests that read it share one run."""
+    notebooks = make_course(tmp_path_factory.mktemp("released"))
+    done = subprocess.run(
+        [sys.executable, "-m", "backprop_lib.grading.release", *["--instructor", str(notebooks)]],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+    )
+    return notebooks, done
+
+
 def student(notebooks):
     instructor = nbformat.read(notebooks / "01_demo.ipynb", as_version=4)
     return release.student_notebook(instructor, "01_demo.ipynb")
@@ -262,8 +277,9 @@ def test_the_comparison_finds_a_current_edition_and_names_every_difference(cours
     assert f"{written[0]}: 8 cells, expected 9" in release.student_edition_is_current(course)
 
 
-def test_the_release_runs_each_student_notebook_in_the_student_folder(course):
-    assert release.main(["--instructor", str(course)]) == 0
+def test_the_release_runs_each_student_notebook_in_the_student_folder(released):
+    course, done = released
+    assert done.returncode == 0, done.stderr
     path = course / "student" / "01_demo.ipynb"
     edition = nbformat.read(path, as_version=4)
     outputs = [cell.get("outputs", []) for cell in edition.cells]
@@ -288,13 +304,8 @@ def test_a_student_notebook_that_fails_to_run_stops_the_release_and_is_not_writt
     assert not (course / "student" / "01_demo.ipynb").exists()
 
 
-def test_the_command_line_runs_as_a_module(course):
-    done = subprocess.run(
-        [sys.executable, "-m", "backprop_lib.grading.release", *["--instructor", str(course)]],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONWARNINGS": "error"},
-    )
+def test_the_command_line_runs_as_a_module(released):
+    course, done = released
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"wrote {course / 'student' / '01_demo.ipynb'}\n"
     assert "not done yet" in (course / "student" / "01_demo.ipynb").read_text()

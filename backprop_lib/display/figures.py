@@ -6,15 +6,14 @@ JupyterLab, Voila and pytest. :class:`FrameRenderer` makes such PNGs fast enough
 animation by drawing again only the artists that move.
 
 Every figure a reader sees carries a text alternative for screen readers: :func:`show`
-puts a notebook's figure in the page as an ``<img>`` with ``alt`` text, and an explorer's
-image carries the same kind of description (see :func:`describe`).
+stores a notebook's figure with its ``alt`` text, and an explorer's image carries the same
+kind of description (see :func:`describe`).
 
-A notebook stores each figure once, as the PNG of that ``<img>``, made as small as it goes
-without a visible change by :func:`compact_png` (the diagrams of images/ too).
+A notebook stores each figure once, as a PNG made as small as it goes without a visible
+change by :func:`compact_png` (the diagrams of images/ too).
 """
 
 import base64
-import html
 import io
 
 import numpy as np
@@ -95,13 +94,12 @@ def show(figure, what):
     """Show ``figure`` in a notebook as a PNG with alt text, and close it.
 
     Jupyter shows a matplotlib figure as a bare ``<img>``, which a screen reader cannot
-    describe. This sends one ``<img>`` whose ``alt`` is :func:`describe` (``text/html``,
-    which JupyterLab, Voila and nbconvert's HTML all render, JupyterLab even in a notebook
-    not trusted, since its sanitizer keeps ``data:`` images and ``alt``) and the same text
-    as plain text (what nbval compares, and what a tool without HTML shows). The PNG, made
-    by :func:`compact_png`, is stored once: an ``image/png`` copy would be picked by none of
-    them, JupyterLab preferring HTML, and JupyterLab reads no ``alt`` of an ``image/png``.
-    A pyplot figure is closed, so the inline backend does not show it a second time.
+    describe. This sends the PNG, made by :func:`compact_png`, once, as ``image/png`` (what
+    every notebook viewer shows, GitHub and nbviewer too), with :func:`describe` as its
+    ``alt`` in the output's metadata (where JupyterLab and Voila read it through the course's
+    extension, ``display/labextension``, and nbconvert's classic HTML template by itself),
+    and the same text as plain text (what nbval compares). A pyplot figure is closed, so the
+    inline backend does not show it a second time.
 
     Parameters
     ----------
@@ -113,8 +111,7 @@ def show(figure, what):
 
     alt = describe(figure, what)
     png = base64.b64encode(compact_png(figure_png(figure))).decode("ascii")
-    image = f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">'
-    display({"text/html": image, "text/plain": alt}, raw=True)
+    display({"image/png": png, "text/plain": alt}, metadata={"image/png": {"alt": alt}}, raw=True)
     plt.close(figure)
 
 

@@ -22,8 +22,9 @@ answer for the student: a call of the library's own answer while ``fn`` runs
 (:mod:`~backprop_lib.exercises.integrity`) are "wrong".
 
 Layers: this subpackage uses the core (and, for notebook 06's tuning task only,
-:mod:`backprop_lib.lessons.playground`); nothing below it imports it. The grader and the
-student edition's generator (:mod:`backprop_lib.grading`) sit above.
+:mod:`backprop_lib.lessons.playground` and :mod:`backprop_lib.lessons.playground_settings`);
+nothing below it imports it. The grader and the student edition's generator
+(:mod:`backprop_lib.grading`) sit above.
 """
 
 import inspect

@@ -1,12 +1,13 @@
 """Notebook 06's tuning task, checked by running it: settings that learn the spirals.
 
-The student writes ``fn() -> Settings`` (:class:`backprop_lib.lessons.playground.Settings`).
-The check builds ``Playground(fn())`` and trains it one epoch at a time, as the playground
-does (so the run is the one the student watched), until the test accuracy reaches
-:data:`SPIRAL_TARGET` or :data:`SPIRAL_EPOCHS` epochs have passed. The data are the task's:
-the spirals, with at least :data:`SPIRAL_NOISE` noise and the default train fraction; the
-network and the training (layers, units, activation, learning rate, L2 lambda, batch size,
-seed) are the student's choice.
+The student writes ``fn() -> Settings``
+(:class:`backprop_lib.lessons.playground_settings.Settings`). The check builds
+``Playground(fn())`` and trains it one epoch at a time, as the playground does (so the run is
+the one the student watched), until the test accuracy reaches :data:`SPIRAL_TARGET` or
+:data:`SPIRAL_EPOCHS` epochs have passed. The data are the task's: the spirals, with at least
+:data:`SPIRAL_NOISE` noise and the default train fraction; the network and the training
+(layers, units, activation, learning rate, L2 lambda, batch size, seed) are the student's
+choice.
 
 The budget and the target separate settings a student finds in a few minutes (3 ReLU layers
 of 8 with learning rate 0.1 reach 0.85 at epoch 223 with seed 0, every seed 0-9 by 269) from
@@ -19,7 +20,8 @@ import functools
 
 import numpy as np
 
-from ..lessons.playground import PRESETS, Playground, Settings
+from ..lessons.playground import Playground
+from ..lessons.playground_settings import PRESETS, Settings
 from ..network import TrainingDiverged
 from .calling import CALL_SECONDS, observe
 from .checking import Case, CheckResult, Step, Verdict, wrong
@@ -40,8 +42,8 @@ points, so that the accuracy means the same for everyone."""
 
 SPIRAL_SETTINGS = Step(
     "spiral_settings",
-    f"spiral_settings() -> playground.Settings for the spirals whose test accuracy reaches "
-    f"{SPIRAL_TARGET:g} within {SPIRAL_EPOCHS} epochs",
+    "spiral_settings() -> playground_settings.Settings for the spirals whose test accuracy "
+    f"reaches {SPIRAL_TARGET:g} within {SPIRAL_EPOCHS} epochs",
     (),
     cases=lambda rng: [Case((), (), (), {})],
     read=None,
@@ -53,7 +55,7 @@ def _check_data(settings):
     if not isinstance(settings, Settings):
         got = "None" if settings is None else f"a {type(settings).__name__}"
         raise wrong(
-            "wrong: return a playground.Settings, for example "
+            "wrong: return a playground_settings.Settings, for example "
             f'Settings(dataset="spirals", noise={SPIRAL_NOISE:g}, ...); got {got}.'
         )
     preset = [name for name, preset in PRESETS.items() if preset == settings]

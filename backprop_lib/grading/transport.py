@@ -11,7 +11,7 @@ import dataclasses
 
 import numpy as np
 
-from ..lessons.playground import Settings
+from ..lessons.playground_settings import Settings
 
 NUMERIC_KINDS = "biuf"
 """Array dtypes sent with their numbers (booleans, integers, floats); others by name."""

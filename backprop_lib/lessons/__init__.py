@@ -14,8 +14,8 @@ notebook                       computations                 figures and explorer
 05_gradient_checking           ``gradient_checking``,       ``gradient_checking_views``
                                ``planted_mistakes``,
                                ``gradient_cost``
-06_playground                  ``playground``               ``playground_views``,
-                                                            ``playground_explorer``
+06_playground                  ``playground_settings``,     ``playground_views``,
+                               ``playground``               ``playground_explorer``
 07_autodiff                    ``autodiff_graph``,          ``autodiff_graph_views``
                                ``forward_mode``
 08_softmax_digits              ``softmax_digits``           ``softmax_digits_views``

@@ -299,7 +299,8 @@ class GradientNormView:
         low, high = self.ax.get_ylim()
         missing = MIN_DECADES_SHOWN - np.log10(high / low)
         if missing > 0:  # widen the range evenly on both sides
-            self.ax.set_ylim(low / 10 ** (missing / 2), high * 10 ** (missing / 2))
+            # auto=None: the next update scales to its own lines again
+            self.ax.set_ylim(low / 10 ** (missing / 2), high * 10 ** (missing / 2), auto=None)
         self.ax.legend(loc="lower right")
 
 

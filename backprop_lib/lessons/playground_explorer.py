@@ -21,8 +21,9 @@ import numpy as np
 from ..activations import ACTIVATIONS
 from ..display.explorer import DescribedImage, message_html, slider
 from ..display.figures import FrameRenderer, describe
-from . import playground
-from .playground import Playground, Settings
+from . import playground_settings
+from .playground import Playground
+from .playground_settings import Settings
 from .playground_views import FIGURE_SIZE, PlaygroundView, playground_figure, status
 
 PLAY_INTERVAL_MS = 80
@@ -60,11 +61,13 @@ CONTROL_GROUPS = {
 """How the controls are arranged: one row per group."""
 
 CONTROL_NAMES = tuple(name for group in CONTROL_GROUPS.values() for name in group)
-"""Every control's name: the fields of :class:`~backprop_lib.lessons.playground.Settings`."""
+"""Every control's name: the fields of
+:class:`~backprop_lib.lessons.playground_settings.Settings`."""
 
 
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "momentum", "adam": "Adam"}
-"""The optimizer menu's entries, for :data:`backprop_lib.lessons.playground.OPTIMIZERS`."""
+"""The optimizer menu's entries, for
+:data:`backprop_lib.lessons.playground_settings.OPTIMIZERS`."""
 
 USED_BY = {"momentum": ("momentum",), "beta1": ("adam",), "beta2": ("adam",)}
 """The optimizers each hyperparameter's control belongs to: it is disabled for the others."""
@@ -84,7 +87,7 @@ def playground_controls(settings):
 
     Sliders report on release (``continuous_update=False``): each change retrains.
     """
-    ranges = playground.RANGES
+    ranges = playground_settings.RANGES
 
     def ranged(name, description, step, log=False):
         low, high = ranges[name]
@@ -102,22 +105,22 @@ def playground_controls(settings):
     learning_rate = ranged("learning_rate", "learning rate", LEARNING_RATE_STEP, log=True)
     learning_rate.readout_format = ".2g"
     return {
-        "dataset": dropdown("data set", playground.DATASETS, settings.dataset),
+        "dataset": dropdown("data set", playground_settings.DATASETS, settings.dataset),
         "noise": ranged("noise", "noise", 0.01),
         "train_fraction": ranged("train_fraction", "train share", 0.05),
         "hidden_layers": ranged("hidden_layers", "hidden layers", 1),
         "units": ranged("units", "units per layer", 1),
         "activation": dropdown("activation", list(ACTIVATIONS), settings.activation),
         "learning_rate": _dom(learning_rate, "bp-learning-rate"),
-        "l2_lambda": choices("L2 λ", playground.L2_CHOICES, settings.l2_lambda),
+        "l2_lambda": choices("L2 λ", playground_settings.L2_CHOICES, settings.l2_lambda),
         "optimizer": dropdown(
             "optimizer",
-            [(OPTIMIZER_LABELS[name], name) for name in playground.OPTIMIZERS],
+            [(OPTIMIZER_LABELS[name], name) for name in playground_settings.OPTIMIZERS],
             settings.optimizer,
         ),
         "momentum": ranged("momentum", "momentum μ", 0.01),
         "beta1": ranged("beta1", "Adam β1", 0.01),
-        "beta2": choices("Adam β2", playground.BETA2_CHOICES, settings.beta2),
+        "beta2": choices("Adam β2", playground_settings.BETA2_CHOICES, settings.beta2),
         "batch_size": ranged("batch_size", "batch size", 1),
         "seed": widgets.BoundedIntText(
             description="seed",
@@ -148,7 +151,8 @@ class PlaygroundExplorer:
     step, reset : ipywidgets.Button
         One epoch; a new run from the same settings.
     presets : ipywidgets.Dropdown
-        Loads a named preset of :data:`backprop_lib.lessons.playground.PRESETS` into the controls.
+        Loads a named preset of :data:`backprop_lib.lessons.playground_settings.PRESETS` into
+        the controls.
     epoch : ipywidgets.HTML
         "epoch N", the accuracies, the costs and the training settings.
     message : ipywidgets.HTML
@@ -177,7 +181,7 @@ class PlaygroundExplorer:
         self.step = _dom(widgets.Button(description="step one epoch"), "bp-step")
         self.reset = _dom(widgets.Button(description="reset"), "bp-reset")
         self.presets = widgets.Dropdown(
-            description="preset", options=list(playground.PRESETS), value=None
+            description="preset", options=list(playground_settings.PRESETS), value=None
         )
         self.epoch = _dom(widgets.HTML(), "bp-epoch")
         self.message = _dom(widgets.HTML(), "bp-message")
@@ -298,7 +302,7 @@ class PlaygroundExplorer:
 
     def _on_preset(self, change):
         if change["new"] is not None:
-            self.load(playground.PRESETS[change["new"]])
+            self.load(playground_settings.PRESETS[change["new"]])
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -310,8 +314,9 @@ def playground_explorer(settings=None, hide=(), show=None):
     Parameters
     ----------
     settings : Settings, optional
-        Where the controls start (for example :func:`backprop_lib.lessons.playground.load_preset`
-        or an entry of :data:`backprop_lib.lessons.playground.PRESETS`); default ``Settings()``.
+        Where the controls start (for example
+        :func:`backprop_lib.lessons.playground_settings.load_preset` or an entry of
+        :data:`backprop_lib.lessons.playground_settings.PRESETS`); default ``Settings()``.
     hide : sequence of str
         Names in :data:`CONTROL_NAMES` (and "presets") not to show; hidden controls keep
         the value of ``settings``.

@@ -15,7 +15,7 @@ from matplotlib.collections import LineCollection
 from ..display.charts import Curves, DecisionBoundary
 from ..display.figures import animation_figure
 from ..display.palette import ORANGE, distinct
-from .playground import RANGES
+from .playground_settings import RANGES
 
 GRID_POINTS = 80
 """Points per side of the probability map: a smooth enough edge at the size shown, and
