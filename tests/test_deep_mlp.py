@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgba
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from backprop_lib import MLP, TrainingDiverged, data
 from backprop_lib.display.explorer import (
@@ -311,6 +312,15 @@ def test_prediction_grid_frames_the_mistakes():
 
 
 # ----- the explorer --------------------------------------------------------------------------
+
+
+def test_a_redraw_keeps_the_first_drawings_layout(explorer):
+    figure = explorer.figure
+    first = [ax.get_position().bounds for ax in figure.axes]
+    # no constrained layout worked out again at every redraw
+    assert not isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine)
+    explorer.controls["l2_lambda"].value = 20.0  # other titles and cost range
+    assert [ax.get_position().bounds for ax in figure.axes] == first
 
 
 def test_explorer_starts_trained_with_the_progress_bar_full(explorer, digits):

@@ -148,9 +148,9 @@ class DeepMLPView:
         """Show a ``train_deep_mlp`` result: its costs, accuracies and validation predictions."""
         show_costs(self.curves, result)
         mistakes = self.grid.update(result.model.predict(X_val))
-        where = ", framed in vermillion and shown first" if mistakes else ""
+        where = " (framed in vermillion, shown first)" if mistakes else ""
         self.grid_figure.suptitle(
-            f"Validation images and predictions: {mistakes} of {X_val.shape[1]} wrong{where}",
+            f"Validation images: {mistakes} of {X_val.shape[1]} wrong{where}",
             fontsize=9,
         )
 
@@ -185,9 +185,9 @@ def starting_values(defaults, settings):
 def training_explorer(X, Y, X_val, Y_val, controls, figure, what, show, seed, **training):
     """Controls that retrain ``train_deep_mlp`` from one seeded start, a progress bar, a figure.
 
-    Each released control retrains on X, Y and draws the result with ``show``. The message
-    line explains a run that diverges, whose cost ends higher than it started, or that gives
-    every training image the same class.
+    Each released control retrains on X, Y and draws the result with ``show``, in the
+    layout of the first drawing. The message line explains a run that diverges, whose cost
+    ends higher than it started, or that gives every training image the same class.
 
     Parameters
     ----------
@@ -227,7 +227,11 @@ def training_explorer(X, Y, X_val, Y_val, controls, figure, what, show, seed, **
         trained.note = join_notes(*notes)
         return trained
 
-    return Explorer(controls, update, figure, what, extras={"progress": progress})
+    explorer = Explorer(controls, update, figure, what, extras={"progress": progress})
+    # Keep the layout of the first drawing: working out the constrained layout of the many
+    # panels again took about half of every redraw.
+    figure.set_layout_engine("none")
+    return explorer
 
 
 def deep_mlp_explorer(X, Y, X_val, Y_val, classes, **settings):
