@@ -220,6 +220,47 @@ def jacobian_by_loops(z):
     return np.array([[s[i] * ((i == j) - s[j]) for j in range(k)] for i in range(k)])
 
 
+# ----- notebook 09: one step of an optimiser, in place -----------------------------------------
+
+
+def momentum_in_place(params, grads, velocities, learning_rate, momentum):
+    for p, g, v in zip(params, grads, velocities, strict=True):
+        v *= momentum
+        v += g
+        p -= learning_rate * v
+
+
+def momentum_with_out(params, grads, velocities, learning_rate, momentum):
+    """NumPy's ufuncs writing into the arrays they were given (out=), one index at a time."""
+    for i in range(len(params)):
+        np.multiply(velocities[i], momentum, out=velocities[i])
+        np.add(velocities[i], grads[i], out=velocities[i])
+        np.subtract(params[i], learning_rate * velocities[i], out=params[i])
+
+
+def adam_in_place(params, grads, ms, vs, t, learning_rate, beta1, beta2, epsilon, weight_decay):
+    for p, g, m, v in zip(params, grads, ms, vs, strict=True):
+        p *= 1 - learning_rate * weight_decay
+        m *= beta1
+        m += (1 - beta1) * g
+        v *= beta2
+        v += (1 - beta2) * g**2
+        m_hat = m / (1 - beta1**t)
+        v_hat = v / (1 - beta2**t)
+        p -= learning_rate * m_hat / (np.sqrt(v_hat) + epsilon)
+
+
+def adam_with_out(params, grads, ms, vs, t, learning_rate, beta1, beta2, epsilon, weight_decay):
+    """Slice assignment and out=, the bias corrections folded into the step."""
+    for i in range(len(params)):
+        p, g, m, v = params[i], grads[i], ms[i], vs[i]
+        np.multiply(p, 1 - learning_rate * weight_decay, out=p)
+        m[:] = beta1 * m + (1 - beta1) * g
+        v[:] = beta2 * v + (1 - beta2) * np.square(g)
+        denominator = np.sqrt(v) / math.sqrt(1 - beta2**t) + epsilon
+        np.subtract(p, learning_rate / (1 - beta1**t) * m / denominator, out=p)
+
+
 HONEST = {
     "sigmoid_prime": [
         lambda z: _sigmoid(z) * (1 - _sigmoid(z)),
@@ -269,6 +310,8 @@ HONEST = {
         lambda a, y: a - y,
         lambda a, y: a * y.sum(axis=0, keepdims=True) - y,
     ],
+    "momentum_step": [momentum_in_place, momentum_with_out],
+    "adam_step": [adam_in_place, adam_with_out],
 }
 """Check name -> right answers written in different ways."""
 

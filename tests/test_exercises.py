@@ -57,6 +57,8 @@ def test_checks_lists_every_step_the_issue_names():
         "softmax_jacobian",
         "softmax_cross_entropy_delta",
         "minibatch_gradients",
+        "momentum_step",
+        "adam_step",
     }
     assert all(isinstance(text, str) and name in text for name, text in exercises.CHECKS.items())
 
@@ -357,7 +359,16 @@ def test_right_answers_pass_whatever_the_seed(name):
 
 
 def _shapes(cases):
-    return [tuple(np.shape(a) for a in case.args if isinstance(a, np.ndarray)) for case in cases]
+    """The shapes of each case's arrays, those in a list (an optimiser's params) included."""
+    return [
+        tuple(
+            np.shape(a)
+            for arg in case.args
+            for a in (arg if isinstance(arg, list) else [arg])
+            if isinstance(a, np.ndarray)
+        )
+        for case in cases
+    ]
 
 
 @pytest.mark.parametrize("name", [n for n in exercises.STEPS if n not in ("local_derivatives",)])

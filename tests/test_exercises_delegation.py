@@ -20,6 +20,7 @@ from backprop_lib import exercises
 from backprop_lib.lessons import single_neuron
 from backprop_lib.lessons.playground_settings import PRESETS
 from tests.honest_answers import HONEST, backward_vectorised, sweep_by_recursion
+from tests.test_exercises_optimizers import adam_through, momentum_through
 
 NAMES = [name for name in exercises.CHECKS if name != "spiral_settings"]
 NETWORK_CHECKS = ("two_layer_backward_pass", "backward_pass", "minibatch_gradients")
@@ -77,6 +78,8 @@ DIRECT = {
     "softmax": lambda z: bp.softmax(z),
     "softmax_jacobian": lambda z: bp.softmax_jacobian(z),
     "softmax_cross_entropy_delta": lambda a, y: bp.softmax_cross_entropy_delta(a, y),
+    "momentum_step": lambda *args: momentum_through(bp.SGD, *args),
+    "adam_step": lambda *args: adam_through(bp.Adam, *args),
 }
 """Each check answered by calling the library's answer the obvious way."""
 
@@ -98,12 +101,16 @@ LIBRARY = {n: (f"{getattr(bp, n).__module__}:{n}", _call) for n in DIRECT if has
     ),
     "local_derivatives": ("backprop_lib.autodiff:Value", _by_the_engine),
     "backward_sweep": ("backprop_lib.autodiff:Value.backward", _call),
+    "momentum_step": ("backprop_lib.optimizers:SGD", momentum_through),
+    "adam_step": ("backprop_lib.optimizers:Adam", adam_through),
 }
 """Check name -> (where the library's answer is defined, how an answer uses it)."""
 
 SAID = {name: "called " + path.replace(":", ".") for name, (path, _) in LIBRARY.items()} | {
     "neuron_gradients": "used backprop_lib.lessons.single_neuron",
     "local_derivatives": "used backprop_lib.autodiff",
+    "momentum_step": "used backprop_lib.optimizers",
+    "adam_step": "used backprop_lib.optimizers",
 }
 """What the verdict says the answer reached (a whole module is "used")."""
 
@@ -133,6 +140,8 @@ SAVED = {name: getattr(bp, name) for name in LIBRARY if hasattr(bp, name)} | {
     "minibatch_gradients": bp.MLP.gradients,
     "local_derivatives": bp.Value,
     "backward_sweep": bp.Value.backward,
+    "momentum_step": bp.SGD,
+    "adam_step": bp.Adam,
 }
 """References saved before any check runs, as a notebook cell above the exercise would."""
 

@@ -42,6 +42,7 @@ from .judging import run
 from .layers import STEPS as _LAYERS
 from .networks import STEPS as _NETWORKS
 from .neuron import STEPS as _NEURON
+from .optimizer_checks import STEPS as _OPTIMIZERS
 from .rules import findings, message
 from .softmax_checks import STEPS as _SOFTMAX
 from .steps import STEPS as _ELEMENTWISE
@@ -66,6 +67,7 @@ STEPS = {  # name -> its Step; the tuning task (SPIRAL_SETTINGS) is judged by tr
         *_AUTODIFF,
         *_SWEEP,
         *_SOFTMAX,
+        *_OPTIMIZERS,
     )
 }
 

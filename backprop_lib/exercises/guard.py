@@ -62,6 +62,8 @@ ANSWERS = {
     "minibatch_gradients": NETWORK,
     "local_derivatives": ("backprop_lib.autodiff", "backprop_lib.lessons.autodiff_graph"),
     "backward_sweep": ("backprop_lib.lessons.autodiff_graph",),
+    "momentum_step": ("backprop_lib.optimizers",),
+    "adam_step": ("backprop_lib.optimizers",),
 }
 """Per exercise, the library's answers to it besides :data:`ALWAYS` and the package's function
 of the exercise's own name (``bp.hidden_delta`` for "hidden_delta")."""

@@ -110,6 +110,7 @@ def train_deep_mlp(
     progress=None,
     batch_size=None,
     curve_points=None,
+    optimizer=None,
 ):
     r"""Train a :func:`build_mlp` on images, recording its costs along the way, and score it.
 
@@ -120,9 +121,9 @@ def train_deep_mlp(
     ----------
     X, Y, X_val, Y_val : ndarray of shape (n_0, m), (n_L, m), (n_0, m_val), (n_L, m_val)
         Training images as columns with their labels, and those held out to validate on.
-    hidden_layers, units, learning_rate, epochs, l2_lambda, seed, batch_size, progress
-        As for :func:`build_mlp` and :meth:`MLP.fit` (``batch_size`` None: full batch), and
-        ``progress(epoch)``, called after each epoch, epoch counting from 1.
+    hidden_layers, units, learning_rate, epochs, l2_lambda, seed, batch_size, optimizer, progress
+        As for :func:`build_mlp` and :meth:`MLP.fit` (``batch_size`` None: full batch; a fresh
+        ``optimizer``), and ``progress(epoch)``, called after each epoch, counting from 1.
     curve_points : int, optional
         When to record the costs (:func:`recorded_epochs`): None, after every epoch; 0,
         never; n, about n times. Each record is a forward pass over every image.
@@ -130,9 +131,8 @@ def train_deep_mlp(
     Returns
     -------
     SimpleNamespace
-        ``model``; ``costs`` (J with its L2 term, from :meth:`MLP.fit`); ``epochs`` (those
-        recorded) with ``train_costs`` and ``val_costs`` (:meth:`MLP.data_cost` after them);
-        ``train_accuracy``, ``val_accuracy`` and ``val_cost`` after the last epoch.
+        ``model``; ``costs`` (J with L2, from fit); ``epochs`` recorded, ``train_costs`` and
+        ``val_costs`` after them; ``train_accuracy``, ``val_accuracy``, ``val_cost`` at the end.
     """
     model = build_mlp(np.shape(X)[0], np.shape(Y)[0], hidden_layers, units, l2_lambda, seed)
     when = recorded_epochs(epochs, curve_points)
@@ -145,7 +145,7 @@ def train_deep_mlp(
         if progress is not None:
             progress(epoch)
 
-    costs = model.fit(X, Y, learning_rate, epochs, batch_size, callback=record)
+    costs = model.fit(X, Y, learning_rate, epochs, batch_size, record, optimizer)
     return SimpleNamespace(
         model=model,
         costs=costs,
