@@ -108,6 +108,19 @@ HYPERPARAMETERS = {
 """The sliders each method uses besides the learning rate; the others are disabled."""
 
 
+def sliders_follow_the_method(controls):
+    """Disable the sliders of ``controls`` that the chosen method does not use, now and
+    whenever the method changes."""
+
+    def enable(change=None):
+        used = HYPERPARAMETERS[controls["method"].value]
+        for name in ("momentum", "beta1", "beta2"):
+            controls[name].disabled = name not in used
+
+    enable()
+    controls["method"].observe(enable, names="value")
+
+
 def paths_explorer(
     surface="narrow bowl",
     method="momentum",
@@ -137,14 +150,7 @@ def paths_explorer(
     }
     figure, ax = new_figure(width=6.5, height=4.2)
     views = {}
-
-    def enable_its_sliders(change=None):
-        used = HYPERPARAMETERS[controls["method"].value]
-        for name in ("momentum", "beta1", "beta2"):
-            controls[name].disabled = name not in used
-
-    enable_its_sliders()
-    controls["method"].observe(enable_its_sliders, names="value")
+    sliders_follow_the_method(controls)
 
     def update(surface, method, learning_rate, momentum, beta1, beta2, steps):
         if surface not in views:  # a surface's contours are drawn once
