@@ -16,7 +16,8 @@ The package has layers, and imports point inward only::
     backprop_lib.display |         the drawing kit: figures, charts, tables, the Explorer
         |                |
     backprop_lib (core)            activations, losses, backprop, backward, initialisation,
-                                   network, optimizers, gradcheck, data, autodiff, validation
+                                   network, optimizers, normalisation, gradcheck, data,
+                                   autodiff, validation
                                    (numpy, h5py)
 
 ``import backprop_lib`` loads the core alone, never matplotlib or ipywidgets. A new
@@ -81,6 +82,12 @@ from .losses import (
     squared_error_prime,
 )
 from .network import MLP
+from .normalisation import (
+    batchnorm_backward,
+    batchnorm_forward,
+    dropout_backward,
+    dropout_forward,
+)
 from .optimizers import (
     SGD,
     Adam,
@@ -107,6 +114,8 @@ __all__ = [
     "RMSProp",
     "TrainingDiverged",
     "Value",
+    "batchnorm_backward",
+    "batchnorm_forward",
     "bias_gradient",
     "categorical_cross_entropy",
     "categorical_cross_entropy_from_logits",
@@ -117,6 +126,8 @@ __all__ = [
     "cross_entropy",
     "cross_entropy_from_logits",
     "cross_entropy_prime",
+    "dropout_backward",
+    "dropout_forward",
     "format_relative_error",
     "get_activation",
     "get_loss",
