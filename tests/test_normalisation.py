@@ -142,3 +142,24 @@ def test_dropout_needs_a_generator_and_its_own_mask():
         bp.dropout_backward(np.ones((2, 2)), np.ones((2, 2)), 0.5)
     with pytest.raises(ValueError, match="boolean mask"):
         bp.dropout_backward(np.ones((2, 2)), np.ones((2, 3), dtype=bool), 0.5)
+
+
+def test_batchnorm_built_from_scalar_values_gives_the_compact_gradients():
+    # The graph of notebook 10: mean, centred values, variance, normalised values, scale and
+    # shift, each a Value; the engine's backward sweep against the compact formula.
+    z, gamma, beta, weights = draw((2, 4), seed=10)
+    epsilon = bp.normalisation.DEFAULT_EPSILON
+    zs = [[bp.Value(x) for x in row] for row in z]
+    gammas, betas = [bp.Value(g) for g in gamma[:, 0]], [bp.Value(b) for b in beta[:, 0]]
+    cost = bp.Value(0.0)
+    for row, g, b, w_row in zip(zs, gammas, betas, weights, strict=True):
+        mean = sum(row, bp.Value(0.0)) / len(row)
+        centred = [x - mean for x in row]
+        variance = sum((c**2 for c in centred), bp.Value(0.0)) / len(row)
+        for c, w in zip(centred, w_row, strict=True):
+            cost = cost + w * (g * c / (variance + epsilon) ** 0.5 + b)
+    cost.backward()
+    dz, dgamma, dbeta = bp.batchnorm_backward(weights, z, gamma)
+    np.testing.assert_allclose([[x.grad for x in row] for row in zs], dz, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose([[g.grad] for g in gammas], dgamma, rtol=1e-10)
+    np.testing.assert_allclose([[b.grad] for b in betas], dbeta, rtol=1e-10)
