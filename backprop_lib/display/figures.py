@@ -17,6 +17,7 @@ import base64
 import io
 
 import numpy as np
+import oxipng
 from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -29,6 +30,10 @@ projector, small enough (tens of kB) to redraw at once."""
 PNG_COMPRESS_LEVEL = 1
 """zlib level of animation frames: level 1 encodes several times faster than the default 6,
 for a file about a fifth larger."""
+
+OXIPNG_LEVEL = 2
+"""oxipng's optimisation level for a stored figure: about 50 ms a figure for 7 % fewer bytes
+than Pillow's best encoding; level 3 saves 0.7 % more in twice the time."""
 
 PALETTE_SIZE = 256
 """Colours of an 8-bit PNG palette, a third of the bytes of RGB before compression."""
@@ -121,6 +126,11 @@ def _png(image):
     return buffer.getvalue()
 
 
+def _smallest(candidates):
+    """The smallest of the PNG encodings ``candidates``, re-encoded losslessly by oxipng."""
+    return oxipng.optimize_from_memory(min(candidates, key=len), level=OXIPNG_LEVEL)
+
+
 def _lab(rgb):
     """CIE L*a*b* (D65) of sRGB colours, shape (n, 3) of 0-255 values."""
     c = np.asarray(rgb, dtype=float) / 255.0
@@ -166,12 +176,13 @@ def compact_png(png):
     every area and within :data:`EDGE_ERROR` on edges, a colour between two close palette
     colours drawn with an ordered dither of both (Pillow's quantizers leave steps in a
     smooth shading, as in the decision boundaries' maps). Otherwise, and for an image with
-    transparency, every colour is kept. Always encoded again by Pillow (``optimize``, no
-    text chunks), so the bytes depend on the pixels only.
+    transparency, every colour is kept. Always encoded again, by Pillow (``optimize``, no
+    text chunks) and then losslessly by oxipng (:data:`OXIPNG_LEVEL`), so the bytes depend
+    on the pixels only.
     """
     image = Image.open(io.BytesIO(png))
     if image.mode == "RGBA" and image.getextrema()[3][0] < 255:
-        return _png(image)  # transparency: keep every pixel as it is
+        return _smallest([_png(image)])  # transparency: keep every pixel as it is
     rgb = np.asarray(image.convert("RGB"))
     height, width, _ = rgb.shape
     colours, pixel_colour, counts = np.unique(
@@ -188,12 +199,12 @@ def compact_png(png):
             if error.max() <= EDGE_ERROR:
                 break
         else:
-            return min(candidates, key=len)
+            return _smallest(candidates)
         index = _dither(lab, lab[chosen], 2 * area_error, pixel_colour, (height, width))
     palette_image = Image.fromarray(index.reshape(height, width).astype(np.uint8), "P")
     palette_image.putpalette(colours[chosen].astype(np.uint8).ravel().tolist())
     candidates.append(_png(palette_image))
-    return min(candidates, key=len)
+    return _smallest(candidates)
 
 
 def _dither(lab, palette, closest, pixel_colour, shape):
