@@ -1,11 +1,12 @@
 """Every notebook is an app that everyone can use, checked in a real browser (Chromium).
 
-- Voila serves every notebook of the instructor edition as an app, on its own (``voila
-  notebooks/NN_topic.ipynb``, as the README says), and the playground inside JupyterLab's
-  server (``/voila/render/...``, as on Binder): every image on the page (diagrams, stored
-  figures, explorers) loads, with its alt text, and none is missing. Each app runs once, for
-  all of its checks: the instructor edition's one run besides nbval (the student edition's
-  is in JupyterLab, tests/test_browser.py).
+- Voila serves every notebook of the instructor edition as an app: notebook 01 on its own
+  (``voila notebooks/01_single_neuron.ipynb``, as the README says), every other one inside
+  JupyterLab's server (``/voila/render/...``, as on Binder; the same Voila renders the page,
+  without a server start for each). Every image on the page (diagrams, stored figures,
+  explorers) loads, with its alt text, and none is missing. Each app runs once, for all of
+  its checks: the instructor edition's one run besides nbval (the student edition's is in
+  JupyterLab, tests/test_browser.py).
 - axe-core (the engine of most accessibility audits) finds no serious or critical violation
   on the app page of any notebook, with its explorers drawn, except those listed in
   :data:`NOT_OURS`, which come from ipywidgets itself.
@@ -13,7 +14,7 @@
   on sliders and menus, Enter on buttons, Space on the play button), and the figure changes.
 
 The session fixtures (tests/conftest.py) install Chromium when it is missing and start one
-JupyterLab and one Chromium; each standalone app gets a Voila server of its own.
+JupyterLab and one Chromium; the standalone app gets a Voila server of its own.
 """
 
 import nbformat
@@ -22,7 +23,6 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser_session import (
-    PLAYGROUND,
     ROOT,
     RUN_ALL_TIMEOUT_MS,
     WIDGET_TIMEOUT_MS,
@@ -167,13 +167,17 @@ def assert_no_errors(page):
     assert "Error displaying widget" not in page.locator("body").inner_text()
 
 
+STANDALONE = INSTRUCTOR[0]
+"""The app served by ``voila NOTEBOOK`` on its own, as README's table starts them."""
+
+
 @pytest.fixture
 def app(request, page, served, screenshots, lab):
-    """The Voila app of the instructor notebook ``request.param``, loaded in ``page``: the
-    playground's from JupyterLab's server, as on Binder, every other one from a Voila server
-    of its own; yields (page, path, image failures)."""
+    """The Voila app of the instructor notebook ``request.param``, loaded in ``page``: notebook
+    01's from a Voila server of its own, every other one from JupyterLab's server, as on
+    Binder; yields (page, path, image failures)."""
     path = request.param
-    if path.name == PLAYGROUND:
+    if path != STANDALONE:
         yield page, path, open_app(page, f"{lab.url}/voila/render/{name(path)}", path)
         return
     server = start_voila(served, name(path), screenshots / f"voila_{path.stem}.log")

@@ -488,6 +488,17 @@ def test_validation_scores_train_each_seed_on_its_own_split(digits):
         assert run.val_costs[scores.best_epoch[k] - 1] == run.val_costs.min()
 
 
+def test_without_the_training_curve_only_the_validation_costs_are_recorded():
+    X, Y, _, _ = small_problem(m=40, m_test=0)
+    settings = {"hidden_layers": 1, "units": 4, "learning_rate": 0.5, "epochs": 10, "seed": 1}
+    split = deep_mlp.validation_split(X, Y, seed=1)
+    both = deep_mlp.train_deep_mlp(*split, **settings, curve_points=5)
+    val_only = deep_mlp.train_deep_mlp(*split, **settings, curve_points=5, train_curve=False)
+    assert val_only.train_costs.size == 0 and both.train_costs.size == 5
+    np.testing.assert_array_equal(val_only.val_costs, both.val_costs)
+    np.testing.assert_array_equal(val_only.epochs, both.epochs)
+
+
 def test_validation_scores_pass_the_training_options_through():
     X, Y, _, _ = small_problem(m=40, m_test=0)
     settings = {"hidden_layers": 1, "units": 4, "learning_rate": 0.5, "epochs": 10}

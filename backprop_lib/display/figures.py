@@ -185,10 +185,7 @@ def compact_png(png):
         return _smallest([_png(image)])  # transparency: keep every pixel as it is
     rgb = np.asarray(image.convert("RGB"))
     height, width, _ = rgb.shape
-    colours, pixel_colour, counts = np.unique(
-        rgb.reshape(-1, 3), axis=0, return_inverse=True, return_counts=True
-    )
-    pixel_colour = pixel_colour.ravel()
+    colours, pixel_colour, counts = _colours(rgb)
     candidates = [_png(Image.fromarray(rgb))]
     if len(colours) <= PALETTE_SIZE:
         chosen, index = np.arange(len(colours)), pixel_colour
@@ -205,6 +202,18 @@ def compact_png(png):
     palette_image.putpalette(colours[chosen].astype(np.uint8).ravel().tolist())
     candidates.append(_png(palette_image))
     return _smallest(candidates)
+
+
+def _colours(rgb):
+    """The distinct colours of ``rgb`` (h, w, 3) in (R, G, B) order, each pixel's index into
+    them and each colour's pixel count. Each pixel is packed into one integer first: sorting
+    one integer a pixel is several times faster than ``np.unique(axis=0)`` on its rows."""
+    packed = (rgb[..., 0].astype(np.uint32) << 16) | (rgb[..., 1].astype(np.uint32) << 8)
+    codes, pixel_colour, counts = np.unique(
+        (packed | rgb[..., 2]).ravel(), return_inverse=True, return_counts=True
+    )
+    colours = np.stack([codes >> 16, (codes >> 8) & 0xFF, codes & 0xFF], axis=1)
+    return colours.astype(np.uint8), pixel_colour.ravel(), counts
 
 
 def _dither(lab, palette, closest, pixel_colour, shape):

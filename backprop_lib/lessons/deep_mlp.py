@@ -96,6 +96,21 @@ def recorded_epochs(epochs, curve_points=None):
     return np.unique(np.append(np.arange(step, epochs + 1, step), epochs))
 
 
+def _recorder(model, when, sets, progress):
+    """``fit``'s callback, which records the data cost on each (X, Y) of ``sets`` after the
+    epochs ``when`` and calls ``progress(epoch)`` (unless None); and its lists, one a set."""
+    wanted, curves = set(when.tolist()), [[] for _ in sets]
+
+    def record(epoch, cost):
+        if epoch in wanted:
+            for curve, (X, Y) in zip(curves, sets, strict=True):
+                curve.append(model.data_cost(X, Y))
+        if progress is not None:
+            progress(epoch)
+
+    return record, curves
+
+
 def train_deep_mlp(
     X,
     Y,
@@ -111,6 +126,7 @@ def train_deep_mlp(
     batch_size=None,
     curve_points=None,
     optimizer=None,
+    train_curve=True,
 ):
     r"""Train a :func:`build_mlp` on images, recording its costs along the way, and score it.
 
@@ -124,9 +140,10 @@ def train_deep_mlp(
     hidden_layers, units, learning_rate, epochs, l2_lambda, seed, batch_size, optimizer, progress
         As for :func:`build_mlp` and :meth:`MLP.fit` (``batch_size`` None: full batch; a fresh
         ``optimizer``), and ``progress(epoch)``, called after each epoch, counting from 1.
-    curve_points : int, optional
-        When to record the costs (:func:`recorded_epochs`): None, after every epoch; 0,
-        never; n, about n times. Each record is a forward pass over every image.
+    curve_points, train_curve : int or None, bool
+        When to record the costs (:func:`recorded_epochs`): None, after every epoch; 0, never;
+        n, about n times. Each record is a forward pass over the validation images and, unless
+        ``train_curve`` is False (``train_costs`` then stays empty), the training images.
 
     Returns
     -------
@@ -136,22 +153,15 @@ def train_deep_mlp(
     """
     model = build_mlp(np.shape(X)[0], np.shape(Y)[0], hidden_layers, units, l2_lambda, seed)
     when = recorded_epochs(epochs, curve_points)
-    wanted, train_costs, val_costs = set(when.tolist()), [], []
-
-    def record(epoch, cost):
-        if epoch in wanted:
-            train_costs.append(model.data_cost(X, Y))
-            val_costs.append(model.data_cost(X_val, Y_val))
-        if progress is not None:
-            progress(epoch)
-
+    sets = [(X_val, Y_val), (X, Y)] if train_curve else [(X_val, Y_val)]
+    record, curves = _recorder(model, when, sets, progress)
     costs = model.fit(X, Y, learning_rate, epochs, batch_size, record, optimizer)
     return SimpleNamespace(
         model=model,
         costs=costs,
         epochs=when,
-        train_costs=np.array(train_costs),
-        val_costs=np.array(val_costs),
+        train_costs=np.array(curves[1] if train_curve else []),
+        val_costs=np.array(curves[0]),
         train_accuracy=model.accuracy(X, Y),
         val_accuracy=model.accuracy(X_val, Y_val),
         val_cost=model.data_cost(X_val, Y_val),
@@ -212,7 +222,13 @@ def validation_scores(X, Y, settings, seeds, fraction=VALIDATION_FRACTION, **tra
         (len(seeds),).
     """
     runs = [
-        train_deep_mlp(*validation_split(X, Y, fraction, seed), **settings, **training, seed=seed)
+        train_deep_mlp(
+            *validation_split(X, Y, fraction, seed),
+            **settings,
+            **training,
+            seed=seed,
+            train_curve=False,
+        )
         for seed in seeds
     ]
     scores = SimpleNamespace(
