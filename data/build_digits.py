@@ -13,7 +13,8 @@ Usage, from the root of the repository::
     python data/build_digits.py                   # rebuild the four files in data/
     python data/build_digits.py --compare-models  # print the measurements of data/README.md
 
-scikit-learn is needed only here, never by the notebooks.
+scikit-learn is needed only here, never by the notebooks. Each function that uses it imports
+it: the tests import this script, and importing scikit-learn takes about a second.
 """
 
 import argparse
@@ -21,8 +22,6 @@ import itertools
 from pathlib import Path
 
 import numpy as np
-from sklearn.datasets import load_digits
-from sklearn.linear_model import LogisticRegression
 
 from backprop_lib import data
 from backprop_lib.lessons.deep_mlp import DEFAULTS, train_deep_mlp
@@ -112,6 +111,8 @@ def build(directory=HERE, digits=DIGITS):
     -------
     train_path, test_path : pathlib.Path
     """
+    from sklearn.datasets import load_digits
+
     source = load_digits()
     train_x, train_y, test_x, test_y = split_digits(source.images, source.target, digits)
     paths = tuple(Path(directory) / name for name in FILES[digits])
@@ -127,6 +128,8 @@ def as_columns(images):
 
 def linear_accuracy(train_x, train_y, test_x, test_y):
     """Test accuracy of scikit-learn's logistic regression (default settings: L2, C = 1)."""
+    from sklearn.linear_model import LogisticRegression
+
     model = LogisticRegression(max_iter=10_000)
     return model.fit(as_columns(train_x).T, train_y).score(as_columns(test_x).T, test_y)
 
@@ -146,6 +149,8 @@ def compare_models(n_pairs=5, n_splits=10):
     accuracies over the splits with seeds 0 .. n_splits - 1: their means, spreads, and the
     difference split by split.
     """
+    from sklearn.datasets import load_digits
+
     digits = load_digits()
     scores = []
     for pair in itertools.combinations(range(10), 2):

@@ -7,7 +7,6 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits
 
 from backprop_lib.data import load_image_dataset
 
@@ -32,6 +31,8 @@ def read(path):
 
 @pytest.fixture(scope="module")
 def digits():
+    from sklearn.datasets import load_digits  # here: scikit-learn takes a second to import
+
     return load_digits()
 
 

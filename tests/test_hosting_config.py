@@ -17,9 +17,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from jupyterhub.app import JupyterHub
-from ltiauthenticator.lti13.auth import LTI13Authenticator
-from oauthenticator.generic import GenericOAuthenticator
 from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,9 +52,10 @@ SITE = {
 
 AUTHENTICATORS = {
     "pam": "PAMAuthenticator",
-    "oauth": GenericOAuthenticator.__name__,
-    "lti13": LTI13Authenticator.__name__,
+    "oauth": "GenericOAuthenticator",
+    "lti13": "LTI13Authenticator",
 }
+"""The authenticator class each login sets up, by name."""
 
 LTI_CUSTOM = "https://purl.imsglobal.org/spec/lti/claim/custom"
 
@@ -80,6 +78,8 @@ def use_login(monkeypatch, login, **changes):
 
 def start(tmp_path):
     """A JupyterHub initialized from hosting/jupyterhub_config.py, as at its start."""
+    from jupyterhub.app import JupyterHub  # here: importing JupyterHub takes most of a second
+
     hub = JupyterHub()
     asyncio.run(
         hub.initialize(
@@ -266,6 +266,8 @@ def test_the_oauth_example_fits_the_chart_and_starts_its_authenticator():
     values["hub"]["config"].update(example)
     assert schema_errors(values) == []
     # The chart passes hub.config to JupyterHub's traitlets config as it is.
+    from oauthenticator.generic import GenericOAuthenticator
+
     authenticator = GenericOAuthenticator(config=Config(example))
     assert authenticator.manage_groups
     assert authenticator.allowed_groups == {"backprop-students", "backprop-instructors"}

@@ -150,6 +150,7 @@ class Watch:
         examples = [np.shape(a)[-1] for a in inputs if isinstance(a, np.ndarray) and a.ndim == 2]
         self.forward_limit = FORWARD_LIMIT + max(examples, default=1)
         self.called, self.forward_passes, self.tampered = "", 0, False
+        self._names = {}  # code object -> _which(code): the hook sees each code object often
         self._hook = self._profile  # one bound method, to recognise it afterwards
 
     def _which(self, code):
@@ -171,7 +172,9 @@ class Watch:
         if code is self.forward:
             self.forward_passes += 1
             return
-        name = self._which(code)
+        name = self._names.get(code)
+        if name is None:
+            name = self._names[code] = self._which(code)
         if name:
             self.called = self.called or name
             raise Delegated(f"{name} is the library's answer to this exercise")

@@ -67,17 +67,27 @@ def _chain(rng):
     return y
 
 
-def _slope(nodes, moved):
-    """d output / d ``moved`` by central differences of the output recomputed on floats."""
+def _floats(nodes):
+    """Each node's value recomputed on floats from the inputs, ``nodes`` in topological order."""
+    values = {}
+    for node in nodes:
+        parents = (values[p] for p in node.parents)
+        values[node] = node.data if node.op == "input" else OPERATIONS[node.op][1](*parents)
+    return values
+
+
+def _slope(nodes, i, values):
+    """d output / d ``nodes[i]`` by central differences: ``nodes[i]`` moved by +-EPSILON, the
+    nodes after it recomputed on floats from ``values`` (:func:`_floats`; those before it
+    cannot change)."""
     ends = []
     for step in (EPSILON, -EPSILON):
-        values = {}
-        for node in nodes:
-            value = node.data
+        moved = dict(values)
+        moved[nodes[i]] += step
+        for node in nodes[i + 1 :]:
             if node.op != "input":
-                value = OPERATIONS[node.op][1](*(values[p] for p in node.parents))
-            values[node] = value + step * (node is moved)
-        ends.append(values[nodes[-1]])
+                moved[node] = OPERATIONS[node.op][1](*(moved[p] for p in node.parents))
+        ends.append(moved[nodes[-1]])
     return (ends[0] - ends[1]) / (2 * EPSILON)
 
 
@@ -91,7 +101,8 @@ def _sweep_case(output, stale=False, watched=None):
         "inputs": [i for i in watched if nodes[i].op == "input"],
         "others": [i for i in watched if nodes[i].op != "input"],
     }
-    slope = {i: _slope(nodes, nodes[i]) for i in watched}
+    values = _floats(nodes)
+    slope = {i: _slope(nodes, i, values) for i in watched}
     if stale:
         output.backward()  # as if the function were called a second time
     c["before"] = [node.grad for node in nodes]
