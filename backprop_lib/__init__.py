@@ -16,8 +16,8 @@ The package has layers, and imports point inward only::
     backprop_lib.display |         the drawing kit: figures, charts, tables, the Explorer
         |                |
     backprop_lib (core)            activations, losses, backprop, backward, initialisation,
-                                   network, optimizers, normalisation, gradcheck, data,
-                                   autodiff, validation
+                                   network, propagation, network_checks, optimizers,
+                                   normalisation, gradcheck, data, autodiff, validation
                                    (numpy, h5py)
 
 ``import backprop_lib`` loads the core alone, never matplotlib or ipywidgets. A new
@@ -83,6 +83,7 @@ from .losses import (
 )
 from .network import MLP
 from .normalisation import (
+    batch_statistics,
     batchnorm_backward,
     batchnorm_forward,
     dropout_backward,
@@ -114,6 +115,7 @@ __all__ = [
     "RMSProp",
     "TrainingDiverged",
     "Value",
+    "batch_statistics",
     "batchnorm_backward",
     "batchnorm_forward",
     "bias_gradient",

@@ -87,8 +87,14 @@ def backward_pass(model, X, Y, steps=RIGHT_STEPS):
     dWs, dbs : lists of ndarray
         ``dWs[l - 1]`` is (n_l, n_{l-1}), ``dbs[l - 1]`` is (n_l, 1) when the steps are right.
 
-    A softmax output has no dC/da and g'(z) apart (only its fused delta a - y): not for it.
+    A softmax output has no dC/da and g'(z) apart (only its fused delta a - y): not for it;
+    nor is a network with batch normalisation or dropout (its ``gradients`` handle those).
     """
+    if getattr(model, "batchnorm", False) or getattr(model, "keep_prob", 1.0) < 1:
+        raise ValueError(
+            "backward_pass is the plain network's backward pass; this one has batchnorm or "
+            f"dropout ({model!r}): use model.gradients(X, Y)"
+        )
     Zs, As = model.forward(X)
     L, m = len(model.weights), X.shape[1]
     slope = steps.output_slope(model, Zs[L - 1], As[L])

@@ -59,14 +59,27 @@ def relative_error(analytic, numerical):
     return float(np.max(np.abs(analytic - numerical) / scale))
 
 
+PARAMETERS = {"W": "weights", "b": "biases", "gamma": "gammas", "beta": "betas"}
+"""A parameter's name -> the model's list of it: ``weights[l - 1]`` is W^l, and so on."""
+
+
+def _names(model):
+    """The names of the model's parameters: W and b, and gamma and beta with batchnorm."""
+    return tuple(PARAMETERS) if getattr(model, "batchnorm", False) else ("W", "b")
+
+
 def cost_of_parameter(model, X, Y, l, name="W"):
     r"""``f(value) -> J``: the model's cost on (X, Y) with W^l (``name`` "W") or b^l ("b"), l
     from 1 to L, replaced by ``value`` and the model left as it was; for
-    :func:`numerical_gradient`."""
-    if name not in ("W", "b"):
-        raise ValueError(f"name must be 'W' or 'b'; got {name!r}")
-    check_whole("l", l, 1, len(model.weights), "a layer of the network")
-    parameters = model.weights if name == "W" else model.biases
+    :func:`numerical_gradient`. With batchnorm, also gamma^l ("gamma") or beta^l ("beta") of a
+    hidden layer l from 1 to L - 1."""
+    names = _names(model)
+    if name not in names:
+        listed = ", ".join(repr(n) for n in names[:-1])
+        raise ValueError(f"name must be {listed} or {names[-1]!r}; got {name!r}")
+    parameters = getattr(model, PARAMETERS[name])
+    hidden = "hidden " if name in ("gamma", "beta") else ""
+    check_whole("l", l, 1, len(parameters), f"a {hidden}layer of the network")
 
     def cost(value):
         saved = parameters[l - 1]
@@ -81,14 +94,18 @@ def cost_of_parameter(model, X, Y, l, name="W"):
 
 def check_network_gradients(model, X, Y, gradients=None, epsilon=DEFAULT_EPSILON):
     """The worst relative error of ``gradients(X, Y) -> (dWs, dbs)`` (``model.gradients`` by
-    default) against central differences, over W^l and b^l, for each layer l (a list)."""
-    dWs, dbs = (gradients or model.gradients)(X, Y)
+    default) against central differences, over W^l and b^l, for each layer l (a list); with
+    batchnorm, gradients give (dWs, dbs, dgammas, dbetas), and a hidden layer's worst error
+    is over gamma^l and beta^l too."""
+    grads = (gradients or model.gradients)(X, Y)
     errors = []
     for l in range(1, len(model.weights) + 1):
         worst = 0.0
-        for name, parameters, analytic in (("W", model.weights, dWs), ("b", model.biases, dbs)):
+        for name, analytic in zip(PARAMETERS, grads, strict=False):  # W, b (, gamma, beta)
+            if l > len(analytic):  # no gamma^L, beta^L: the output layer is not normalised
+                continue
             f = cost_of_parameter(model, X, Y, l, name)
-            numerical = numerical_gradient(f, parameters[l - 1], epsilon)
+            numerical = numerical_gradient(f, getattr(model, PARAMETERS[name])[l - 1], epsilon)
             worst = max(worst, relative_error(analytic[l - 1], numerical))
         errors.append(worst)
     return errors

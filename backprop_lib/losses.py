@@ -11,6 +11,7 @@ The two cross-entropies also come from the logits z^L (``*_from_logits``), which
 
 import numpy as np
 
+from .activations import get_activation, softmax
 from .validation import check_whole
 
 PROBABILITY_FLOOR = np.finfo(float).eps
@@ -316,3 +317,24 @@ def get_loss(name):
     if name not in LOSSES:
         raise ValueError(f"unknown loss {name!r}; expected one of {', '.join(sorted(LOSSES))}")
     return LOSSES[name]
+
+
+def output_layer(output_activation, loss, n_L):
+    """The output layer's (g_out, g_out_prime, C, dC/da) by name, for n_L output units, or a
+    ValueError if the activation and the loss do not fit."""
+    if output_activation == "softmax" or loss == "categorical_cross_entropy":
+        if (output_activation, loss) != ("softmax", "categorical_cross_entropy") or n_L < 2:
+            raise ValueError(
+                "a softmax output needs loss='categorical_cross_entropy' (and that loss a softmax"
+                f" output) and n_L >= 2 classes; got output_activation={output_activation!r}, "
+                f"loss={loss!r} and n_L = {n_L}"
+            )
+        # No g_out_prime: the softmax's derivative is a Jacobian, which the fused delta avoids.
+        return softmax, None, categorical_cross_entropy, categorical_cross_entropy_prime
+    g_out, g_out_prime = get_activation(output_activation)
+    if loss == "cross_entropy" and output_activation != "sigmoid":
+        raise ValueError(
+            "cross_entropy needs outputs in (0, 1): use output_activation='sigmoid' "
+            f"(got {output_activation!r}), or another loss"
+        )
+    return g_out, g_out_prime, *get_loss(loss)

@@ -3,57 +3,24 @@ r"""A multilayer perceptron built only from the formula functions of this packag
 Layer l = 1..L computes z^l = W^l a^{l-1} + b^l and a^l = g(z^l), with a^0 = X of shape
 (n_0, m) (columns are examples). ``weights[l - 1]`` is W^l, of shape (n_l, n_{l-1}), and
 ``biases[l - 1]`` is b^l, of shape (n_l, 1). Notebook 04 derives every line; notebook 08 the
-softmax output, which changes only the output delta.
+softmax output, which changes only the output delta; notebook 10 the options of batch
+normalisation and dropout in the hidden layers. The passes themselves are in propagation.py,
+the checks of the data in network_checks.py.
 """
 
 import math
 
 import numpy as np
 
-from .activations import get_activation, softmax
-from .backprop import (
-    bias_gradient,
-    hidden_delta,
-    l2_gradient,
-    l2_penalty,
-    linear_forward,
-    output_delta,
-    weight_gradient,
-)
+from . import network_checks, propagation
+from .activations import get_activation
 from .initialisation import BY_ACTIVATION, initial_weights
-from .losses import (
-    FUSED_DELTAS,
-    LOGIT_LOSSES,
-    categorical_cross_entropy,
-    categorical_cross_entropy_prime,
-    check_targets,
-    get_loss,
-    mean_cost,
-)
+from .losses import FUSED_DELTAS, LOGIT_LOSSES, output_layer
+from .normalisation import check_keep_prob
 from .optimizers import SGD, TrainingDiverged, check_cost, optimizer_for
-from .validation import check_matrix, check_real, check_whole, is_whole
+from .validation import NonFiniteError, check_fraction, check_real, check_whole, is_whole
 
 __all__ = ["MLP", "TrainingDiverged"]  # TrainingDiverged: also here, where fit raises it
-
-
-def _output_layer(output_activation, loss, n_L):
-    """(g_out, g_out_prime, C, dC/da) by name, or a ValueError if the two do not fit."""
-    if output_activation == "softmax" or loss == "categorical_cross_entropy":
-        if (output_activation, loss) != ("softmax", "categorical_cross_entropy") or n_L < 2:
-            raise ValueError(
-                "a softmax output needs loss='categorical_cross_entropy' (and that loss a softmax"
-                f" output) and n_L >= 2 classes; got output_activation={output_activation!r}, "
-                f"loss={loss!r} and n_L = {n_L}"
-            )
-        # No g_out_prime: the softmax's derivative is a Jacobian, which the fused delta avoids.
-        return softmax, None, categorical_cross_entropy, categorical_cross_entropy_prime
-    g_out, g_out_prime = get_activation(output_activation)
-    if loss == "cross_entropy" and output_activation != "sigmoid":
-        raise ValueError(
-            "cross_entropy needs outputs in (0, 1): use output_activation='sigmoid' "
-            f"(got {output_activation!r}), or another loss"
-        )
-    return g_out, g_out_prime, *get_loss(loss)
 
 
 class MLP:
@@ -76,7 +43,26 @@ class MLP:
         A name in :data:`backprop_lib.INITIALISATIONS`, or the default "by_activation": W^l from
         N(0, 2/n_{l-1}) (He) where layer l is ReLU or leaky ReLU, N(0, 1/n_{l-1}) elsewhere.
     seed : int
-        Seeds the initial weights and the order of mini-batches.
+        Seeds the initial weights, the order of mini-batches and, from a stream of their own
+        (the first child of the seed's ``numpy.random.SeedSequence``), the dropout masks.
+    batchnorm : bool
+        Normalise every hidden layer's z^l over the batch, then scale by gamma^l and shift by
+        beta^l (learned like W and b, from ones and zeros), before its activation; the output
+        layer is never normalised.
+    keep_prob : float in (0, 1]
+        Inverted dropout of every hidden layer's activation a^l in training mode: each unit is
+        kept with probability keep_prob (never an input or output unit); 1 drops nothing.
+    running_decay : float in [0, 1)
+        d of the running averages that prediction mode normalises with, updated once per
+        training step: :math:`\bar\mu \leftarrow d \bar\mu + (1 - d) \mu`, the same for
+        sigma^2 (PyTorch's ``momentum`` is 1 - d). sigma^2 is the biased batch variance, the one
+        training mode normalises with (as in Keras; PyTorch averages the unbiased one, m/(m - 1)
+        times larger): after steps on one fixed batch, both modes normalise it alike.
+
+    Training mode (each batch's statistics, seeded dropout masks): :meth:`fit`, :meth:`step`,
+    :meth:`cost`, :meth:`gradients`, :meth:`gradient_norms`. Prediction mode (the running
+    statistics, no dropout; deterministic): :meth:`forward`, :meth:`predict_proba`,
+    :meth:`predict`, :meth:`accuracy`, :meth:`data_cost`. They differ only with these options.
 
     Attributes
     ----------
@@ -84,6 +70,12 @@ class MLP:
         ``weights[l - 1]`` is W^l, shape (n_l, n_{l-1}).
     biases : list of ndarray
         ``biases[l - 1]`` is b^l, shape (n_l, 1).
+    gammas, betas : list of ndarray
+        With batchnorm, ``gammas[l - 1]`` and ``betas[l - 1]`` are gamma^l and beta^l of hidden
+        layer l = 1..L-1, shape (n_l, 1); else empty.
+    running_means, running_vars : list of ndarray
+        With batchnorm, each hidden layer's running mean and variance of z^l, shape (n_l, 1),
+        from zeros and ones; not parameters: no optimizer updates them.
     """
 
     def __init__(
@@ -95,6 +87,9 @@ class MLP:
         l2_lambda=0.0,
         init=BY_ACTIVATION,
         seed=0,
+        batchnorm=False,
+        keep_prob=1.0,
+        running_decay=0.9,
     ):
         sizes = list(layer_sizes)
         if len(sizes) < 2 or not all(is_whole(n) and n >= 1 for n in sizes):
@@ -103,8 +98,13 @@ class MLP:
                 f"(input size, ..., output size); got {layer_sizes!r}"
             )
         self.l2_lambda = check_real("l2_lambda", l2_lambda, low=0.0)
+        if not isinstance(batchnorm, bool):
+            raise ValueError(f"batchnorm must be True or False; got {batchnorm!r}")
+        self.batchnorm = batchnorm
+        self.keep_prob = check_keep_prob(keep_prob)
+        self.running_decay = check_fraction("running_decay", running_decay)
         self.g, self.g_prime = get_activation(hidden_activation)
-        self.g_out, self.g_out_prime, self.loss, self.loss_prime = _output_layer(
+        self.g_out, self.g_out_prime, self.loss, self.loss_prime = output_layer(
             output_activation, loss, sizes[-1]
         )
         self._softmax = output_activation == "softmax"
@@ -114,106 +114,65 @@ class MLP:
         self.loss_name = loss
         self.init = init
         self.seed = seed
-        self._fused_delta = FUSED_DELTAS.get((output_activation, loss))  # or None
-        self._logit_loss = LOGIT_LOSSES.get((output_activation, loss))  # or None
+        self.fused_delta = FUSED_DELTAS.get((output_activation, loss))  # or None
+        self.logit_loss = LOGIT_LOSSES.get((output_activation, loss))  # or None
         rng = np.random.default_rng(seed)
         activations = [hidden_activation] * (len(sizes) - 2) + [output_activation]
         self.weights = initial_weights(self.layer_sizes, activations, init, rng)
         self.biases = [np.zeros((n, 1)) for n in self.layer_sizes[1:]]
+        normalised = self.layer_sizes[1:-1] if batchnorm else ()
+        self.gammas = [np.ones((n, 1)) for n in normalised]
+        self.betas = [np.zeros((n, 1)) for n in normalised]
+        self.running_means = [np.zeros((n, 1)) for n in normalised]
+        self.running_vars = [np.ones((n, 1)) for n in normalised]
         self._batch_rng = rng
+        # The masks' own stream of the seed, apart from the weights' and the batch order's.
+        self._mask_seed = rng.bit_generator.seed_seq.spawn(1)[0]
+        self._mask_rng = np.random.default_rng(self._mask_seed)
 
     def __repr__(self):
+        options = ""
+        if self.batchnorm or self.keep_prob < 1:
+            options = (
+                f", batchnorm={self.batchnorm}, keep_prob={self.keep_prob}, "
+                f"running_decay={self.running_decay}"
+            )
         return (
             f"MLP({list(self.layer_sizes)}, hidden_activation={self.hidden_activation!r}, "
             f"output_activation={self.output_activation!r}, loss={self.loss_name!r}, "
-            f"l2_lambda={self.l2_lambda}, init={self.init!r}, seed={self.seed!r})"
+            f"l2_lambda={self.l2_lambda}, init={self.init!r}, seed={self.seed!r}{options})"
         )
-
-    # ----- checks, done once at each entry point -----------------------------------------
-
-    def _check_parameters(self):
-        for l, (W, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
-            expected_W = (self.layer_sizes[l], self.layer_sizes[l - 1])
-            if np.shape(W) != expected_W or np.shape(b) != (self.layer_sizes[l], 1):
-                raise ValueError(
-                    f"layer {l}: W^{l} must be {expected_W} and b^{l} ({self.layer_sizes[l]}, 1)"
-                    f" for layer sizes {list(self.layer_sizes)}; got {np.shape(W)} and "
-                    f"{np.shape(b)}"
-                )
-
-    def _check_X(self, X):
-        X = check_matrix("X", X)
-        n_0 = self.layer_sizes[0]
-        if X.shape[0] != n_0:
-            hint = " (examples must be columns: pass X.T)" if X.shape[1] == n_0 else ""
-            raise ValueError(
-                f"X must have shape ({n_0}, m) for this network's {n_0} inputs; got {X.shape}{hint}"
-            )
-        self._check_parameters()
-        return X
 
     def check_data(self, X, Y):
         """X (n_0, m) and Y (n_L, m) as float arrays this network can take, or a ValueError
         that says what is wrong (every public method checks its data with it, once)."""
-        X = self._check_X(X)
-        Y = check_matrix("Y", Y)
-        expected = (self.layer_sizes[-1], X.shape[1])
-        if Y.shape != expected:
-            labels = f"; for labels pass one_hot(labels, {expected[0]})" if self._softmax else ""
-            raise ValueError(
-                f"Y must have shape {expected} (n_L outputs, one column per example of X); "
-                f"got {Y.shape}{labels}"
-            )
-        return X, check_targets(self.loss_name, Y)
+        return network_checks.check_data(self, X, Y)
 
-    # ----- the algorithm, unchecked -------------------------------------------------------
+    # ----- the algorithm, unchecked: the passes of propagation.py --------------------------
 
-    def _forward(self, X):
-        Zs, As = [], [X]
-        L = len(self.weights)
-        for l in range(1, L + 1):
-            z = linear_forward(self.weights[l - 1], As[-1], self.biases[l - 1])
-            Zs.append(z)
-            As.append(self.g_out(z) if l == L else self.g(z))
-        return Zs, As
+    def _forward(self, X, training=True, rng=None):
+        """The forward pass (a propagation.Pass): in training mode with the dropout masks of
+        the Generator ``rng`` (None: the fixed masks of the model's seed), or in prediction mode."""
+        if training and rng is None and self.keep_prob < 1:  # a new Generator: the same masks
+            rng = np.random.default_rng(self._mask_seed)
+        return propagation.forward_pass(self, X, training, rng)
 
-    # m is the number of examples of the cost J, which sets the L2 term's lambda / m. It is
-    # the batch's size, except in a mini-batch step, where the data term is averaged over the
-    # batch but the L2 term keeps the m of the whole training set: so the step follows an
-    # unbiased estimate of the gradient of the J the notebooks write down.
-
-    def _data_cost(self, Zs, As, Y):
-        if self._logit_loss is not None:  # from z^L: exact where a^L rounds to 0 or 1
-            return mean_cost(self._logit_loss(Zs[-1], Y))
-        return mean_cost(self.loss(As[-1], Y))
-
-    def _cost(self, Zs, As, Y, m):
-        J = self._data_cost(Zs, As, Y)
-        if self.l2_lambda > 0:
-            J += l2_penalty(self.weights, self.l2_lambda, m)
-        return J
-
-    def _backward(self, Zs, As, Y, m):
-        L = len(self.weights)
-        if self._fused_delta is not None:
-            delta = self._fused_delta(As[L], Y)
-        else:
-            delta = output_delta(self.loss_prime(As[L], Y), self.g_out_prime(Zs[L - 1]))
-        dWs, dbs = [None] * L, [None] * L
-        for l in range(L, 0, -1):
-            dW = weight_gradient(delta, As[l - 1])
-            if self.l2_lambda > 0:
-                dW = dW + l2_gradient(self.weights[l - 1], self.l2_lambda, m)
-            dWs[l - 1], dbs[l - 1] = dW, bias_gradient(delta)
-            if l > 1:  # the input layer needs no delta
-                delta = hidden_delta(self.weights[l - 1], delta, self.g_prime(Zs[l - 2]))
-        return dWs, dbs
+    def _backward(self, Zs, As, Y, m, normalised=None, masks=()):
+        """The gradients from a training pass's z^l and a^l (and its activations' inputs with
+        batchnorm, its masks with dropout)."""
+        return propagation.back_propagate(self, Zs, As, Y, m, normalised, masks)
 
     def _step(self, X, Y, optimizer, m):
-        Zs, As = self._forward(X)
-        cost = self._cost(Zs, As, Y, m)
-        dWs, dbs = self._backward(Zs, As, Y, m)
-        optimizer.step(self.weights + self.biases, dWs + dbs)
+        try:
+            passed = self._forward(X, rng=self._mask_rng)  # new masks at each step
+            cost = propagation.cost(self, passed, Y, m)
+            grads = self._backward(passed.Zs, passed.As, Y, m, passed.normalised, passed.masks)
+        except NonFiniteError:  # batchnorm or dropout met inf or NaN: the values blew up,
+            return math.nan  # and fit's divergence rule judges the NaN
+        params = self.weights + self.biases + self.gammas + self.betas
+        optimizer.step(params, [g for group in grads for g in group])
+        if self.batchnorm:
+            propagation.update_running_statistics(self, passed)
         return cost
 
     def _epoch(self, X, Y, optimizer, batch_size, m):
@@ -231,11 +190,13 @@ class MLP:
         # Optimizers update in place: copies, so that arrays a caller kept stay as they were.
         self.weights = [np.array(W, dtype=float) for W in self.weights]
         self.biases = [np.array(b, dtype=float) for b in self.biases]
+        self.gammas = [np.array(gamma, dtype=float) for gamma in self.gammas]
+        self.betas = [np.array(beta, dtype=float) for beta in self.betas]
 
-    # ----- the public interface -----------------------------------------------------------
+    # ----- the public interface: prediction mode -------------------------------------------
 
     def forward(self, X):
-        """Forward pass keeping every layer's values.
+        """Forward pass keeping every layer's values, in prediction mode.
 
         Parameters
         ----------
@@ -244,15 +205,16 @@ class MLP:
         Returns
         -------
         Zs : list of ndarray
-            ``Zs[l - 1]`` is z^l, shape (n_l, m), for l = 1..L.
+            ``Zs[l - 1]`` is z^l = W^l a^{l-1} + b^l, shape (n_l, m), for l = 1..L.
         As : list of ndarray
             ``As[l]`` is a^l, shape (n_l, m), for l = 0..L (``As[0]`` is X).
         """
-        return self._forward(self._check_X(X))
+        passed = self._forward(network_checks.check_inputs(self, X), training=False)
+        return passed.Zs, passed.As
 
     def predict_proba(self, X):
         """The network's output a^L, shape (n_L, m)."""
-        return self._forward(self._check_X(X))[1][-1]
+        return self.forward(X)[1][-1]
 
     def predict(self, X):
         """Labels 0.0/1.0 (a^L >= 0.5) for a sigmoid output; for a softmax, each column's class
@@ -269,22 +231,33 @@ class MLP:
         target = np.argmax(Y, axis=0, keepdims=True) if self._softmax else Y
         return float(np.mean(np.all(self.predict(X) == target, axis=0)))
 
-    def cost(self, X, Y):
-        r"""The cost :math:`J = \frac1m \sum_i C^{(i)}` (+ the L2 term when l2_lambda > 0)."""
-        X, Y = self.check_data(X, Y)
-        return self._cost(*self._forward(X), Y, X.shape[1])
-
     def data_cost(self, X, Y):
-        r"""The cost without the L2 term, :math:`\frac1m \sum_i C^{(i)}`.
+        r"""The cost without the L2 term, :math:`\frac1m \sum_i C^{(i)}`, in prediction mode.
 
         The L2 term :math:`\frac{\lambda}{2m}\sum_l \lVert W^l \rVert^2` depends on the
         number of examples m, so only this part compares between a training and a test set.
+        With batchnorm or dropout it is not :meth:`cost` less that term: :meth:`cost` is in
+        training mode.
         """
         X, Y = self.check_data(X, Y)
-        return self._data_cost(*self._forward(X), Y)
+        return propagation.data_cost(self, self._forward(X, training=False), Y)
+
+    # ----- the public interface: training mode ---------------------------------------------
+
+    def cost(self, X, Y):
+        r"""The cost :math:`J = \frac1m \sum_i C^{(i)}` (+ the L2 term when l2_lambda > 0), in
+        training mode.
+
+        Its dropout masks are fixed: drawn on each call from the start of the masks' stream
+        (see ``seed``), they are those of :meth:`gradients` and of the first training step, so
+        central differences of the cost check the gradients.
+        """
+        X, Y = self.check_data(X, Y)
+        network_checks.check_batches(self, X)
+        return propagation.cost(self, self._forward(X), Y, X.shape[1])
 
     def gradients(self, X, Y):
-        """Backpropagation: the gradients of the cost J.
+        """Backpropagation: the gradients of :meth:`cost` (training mode, the same masks).
 
         Parameters
         ----------
@@ -297,10 +270,14 @@ class MLP:
             ``dWs[l - 1]`` is dJ/dW^l, shape (n_l, n_{l-1}).
         dbs : list of ndarray
             ``dbs[l - 1]`` is dJ/db^l, shape (n_l, 1).
+        dgammas, dbetas : list of ndarray
+            With batchnorm only: ``dgammas[l - 1]`` and ``dbetas[l - 1]`` are dJ/dgamma^l and
+            dJ/dbeta^l of hidden layer l, shape (n_l, 1).
         """
         X, Y = self.check_data(X, Y)
-        Zs, As = self._forward(X)
-        return self._backward(Zs, As, Y, X.shape[1])
+        network_checks.check_batches(self, X)
+        passed = self._forward(X)
+        return self._backward(passed.Zs, passed.As, Y, X.shape[1], passed.normalised, passed.masks)
 
     def gradient_norms(self, X, Y):
         r"""Each layer's weight-gradient size :math:`\lVert \partial J/\partial W^l \rVert_F`.
@@ -315,15 +292,17 @@ class MLP:
         ndarray of shape (L,)
             Entry l - 1 is the Frobenius norm of dJ/dW^l.
         """
-        dWs, _ = self.gradients(X, Y)
+        dWs = self.gradients(X, Y)[0]
         return np.array([np.linalg.norm(dW) for dW in dWs])
 
     def step(self, X, Y, learning_rate):
-        """One gradient-descent step W^l <- W^l - learning_rate dJ/dW^l (and the same for b^l).
+        """One gradient-descent step W^l <- W^l - learning_rate dJ/dW^l (and the same for b^l,
+        gamma^l and beta^l), with new dropout masks; it updates the running statistics.
 
         Returns the cost J before the step.
         """
         X, Y = self.check_data(X, Y)
+        network_checks.check_batches(self, X)
         check_real("learning_rate", learning_rate, positive=True)
         self._own_parameters()
         return self._step(X, Y, SGD(learning_rate), X.shape[1])
@@ -367,7 +346,8 @@ class MLP:
         -------
         costs : ndarray of shape (epochs,)
             The cost of each epoch, measured before each step (with mini-batches, the
-            batch costs averaged with their sizes as weights).
+            batch costs averaged with their sizes as weights), in training mode: each step
+            draws new dropout masks and updates the running statistics.
         """
         X, Y = self.check_data(X, Y)
         optimizer = optimizer_for(learning_rate, optimizer)
@@ -375,6 +355,7 @@ class MLP:
         m = X.shape[1]
         if batch_size is not None:
             check_whole("batch_size", batch_size, 1, m, "or None for all m examples")
+        network_checks.check_batches(self, X, batch_size)
         if max_cost != math.inf:
             check_real("max_cost", max_cost, positive=True)
         costs = np.empty(epochs)

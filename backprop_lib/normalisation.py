@@ -3,7 +3,8 @@ r"""Batch normalisation and dropout, forward and backward, one function per form
 Columns are examples: z, a and their gradients are (n, m); gamma and beta are (n, 1).
 Batch normalisation (training mode) normalises each unit over the batch,
 :math:`\hat z = (z - \mu) / \sqrt{\sigma^2 + \epsilon}` with the batch mean mu and the biased
-batch variance sigma^2 (divided by m), then scales and shifts: :math:`\gamma \hat z + \beta`.
+batch variance sigma^2 (divided by m), then scales and shifts: :math:`\gamma \hat z + \beta`;
+prediction mode takes mu and sigma^2 given (an MLP's running averages of them) instead.
 Dropout (inverted) keeps each unit with probability p and scales the kept ones by 1/p, so
 that the expected output equals the input. Derived in notebook 10.
 """
@@ -33,21 +34,49 @@ def _column(name, value, n):
     return array
 
 
-def _normalised(z, epsilon):
-    """(z_hat, 1 / sqrt(sigma^2 + epsilon)) of each unit over the batch."""
-    centred = z - z.mean(axis=1, keepdims=True)
-    inv_std = 1.0 / np.sqrt((centred**2).mean(axis=1, keepdims=True) + epsilon)
-    return centred * inv_std, inv_std
+def _statistics(z):
+    mean = z.mean(axis=1, keepdims=True)
+    return mean, ((z - mean) ** 2).mean(axis=1, keepdims=True)
 
 
-def batchnorm_forward(z, gamma, beta, epsilon=DEFAULT_EPSILON):
+def batch_statistics(z):
+    r"""(mu, sigma^2): each row's batch mean :math:`\mu = \frac1m \sum_i z_i` and biased
+    variance :math:`\sigma^2 = \frac1m \sum_i (z_i - \mu)^2`: z (n, m >= 2) -> two (n, 1)."""
+    return _statistics(_batch(z))
+
+
+def _normalised(z, epsilon, statistics=None):
+    """(z_hat, 1 / sqrt(sigma^2 + epsilon)) of each unit, by the batch's statistics or those
+    given."""
+    mean, variance = _statistics(z) if statistics is None else statistics
+    inv_std = 1.0 / np.sqrt(variance + epsilon)
+    return (z - mean) * inv_std, inv_std
+
+
+def _given_statistics(statistics, n):
+    try:
+        mean, variance = statistics
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"statistics must be a pair (mean, variance) of ({n}, 1) arrays; got {statistics!r}"
+        ) from None
+    mean, variance = _column("mean", mean, n), _column("variance", variance, n)
+    if np.any(variance < 0):
+        raise ValueError(f"variance must be >= 0 in every unit; got {variance.ravel()}")
+    return mean, variance
+
+
+def batchnorm_forward(z, gamma, beta, epsilon=DEFAULT_EPSILON, statistics=None):
     r""":math:`\gamma \hat z + \beta` with :math:`\hat z = (z - \mu)/\sqrt{\sigma^2 + \epsilon}`,
-    mu and sigma^2 the batch mean and biased variance of each row: z (n, m >= 2), gamma and
-    beta (n, 1) -> (n, m)."""
-    z = _batch(z)
+    mu and sigma^2 the batch mean and biased variance of each row (training mode: z (n, m >= 2)),
+    or the ``statistics`` (mu, sigma^2) given, two (n, 1) (prediction mode, with the running
+    averages: any m); gamma and beta (n, 1) -> (n, m)."""
+    z = _batch(z) if statistics is None else check_matrix("z", z)
     gamma, beta = _column("gamma", gamma, z.shape[0]), _column("beta", beta, z.shape[0])
     epsilon = check_real("epsilon", epsilon, positive=True)
-    return gamma * _normalised(z, epsilon)[0] + beta
+    if statistics is not None:
+        statistics = _given_statistics(statistics, z.shape[0])
+    return gamma * _normalised(z, epsilon, statistics)[0] + beta
 
 
 def batchnorm_backward(d_out, z, gamma, epsilon=DEFAULT_EPSILON):
@@ -75,7 +104,8 @@ def batchnorm_backward(d_out, z, gamma, epsilon=DEFAULT_EPSILON):
     return dz, (d_out * z_hat).sum(axis=1, keepdims=True), d_out.sum(axis=1, keepdims=True)
 
 
-def _keep_prob(keep_prob):
+def check_keep_prob(keep_prob):
+    """``float(keep_prob)`` for a probability p in (0, 1], else a ValueError that says so."""
     keep_prob = check_real("keep_prob", keep_prob)
     if not 0 < keep_prob <= 1:
         raise ValueError(
@@ -92,7 +122,7 @@ def dropout_forward(a, keep_prob, rng):
     gradient check must see the same mask on every evaluation).
     """
     a = check_matrix("a", a)
-    keep_prob = _keep_prob(keep_prob)
+    keep_prob = check_keep_prob(keep_prob)
     if not isinstance(rng, np.random.Generator):
         raise ValueError(
             f"rng must be a numpy.random.Generator (np.random.default_rng(seed)); got {rng!r}"
@@ -111,4 +141,4 @@ def dropout_backward(d_out, mask, keep_prob):
             f"mask must be the boolean mask dropout_forward returned, of shape {d_out.shape}; "
             f"got {mask.dtype} of shape {mask.shape}"
         )
-    return d_out * mask / _keep_prob(keep_prob)
+    return d_out * mask / check_keep_prob(keep_prob)

@@ -13,7 +13,7 @@ import numbers
 
 import numpy as np
 
-from .validation import check_real, check_whole, is_real
+from .validation import check_fraction, check_real, check_whole, is_real
 
 
 class TrainingDiverged(RuntimeError):
@@ -46,13 +46,6 @@ class TrainingDiverged(RuntimeError):
             f"training diverged at epoch {epoch}: the cost blew up with learning rate "
             f"{learning_rate:g}. {advice}"
         )
-
-
-def _check_fraction(name, value):
-    """``float(value)`` for a number in [0, 1), else a ValueError that says so."""
-    if is_real(value) and 0 <= value < 1:
-        return float(value)
-    raise ValueError(f"{name} must be a finite number from 0 to below 1; got {value!r}")
 
 
 def check_cost(epoch, cost, optimizer, costs, max_cost=math.inf):
@@ -209,7 +202,7 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate, momentum=0.0, nesterov=False):
         super().__init__(learning_rate)
-        self.momentum = _check_fraction("momentum", momentum)
+        self.momentum = check_fraction("momentum", momentum)
         if not isinstance(nesterov, bool):
             raise ValueError(f"nesterov must be True or False; got {nesterov!r}")
         if nesterov and self.momentum == 0:
@@ -256,7 +249,7 @@ class RMSProp(Optimizer):
 
     def __init__(self, learning_rate, decay=0.99, epsilon=1e-8):
         super().__init__(learning_rate)
-        self.decay = _check_fraction("decay", decay)
+        self.decay = check_fraction("decay", decay)
         self.epsilon = check_real("epsilon", epsilon, positive=True)
 
     def __repr__(self):
@@ -297,8 +290,8 @@ class Adam(Optimizer):
 
     def __init__(self, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8, weight_decay=0.0):
         super().__init__(learning_rate)
-        self.beta1 = _check_fraction("beta1", beta1)
-        self.beta2 = _check_fraction("beta2", beta2)
+        self.beta1 = check_fraction("beta1", beta1)
+        self.beta2 = check_fraction("beta2", beta2)
         self.epsilon = check_real("epsilon", epsilon, positive=True)
         self.weight_decay = check_real("weight_decay", weight_decay, low=0.0)
 

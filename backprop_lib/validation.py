@@ -71,13 +71,26 @@ def check_real(name, value, low=None, high=None, positive=False):
     raise ValueError(f"{name} must be {expected}; got {value!r}")
 
 
+def check_fraction(name, value):
+    """Return ``float(value)`` if it is a finite number in [0, 1), else raise ValueError."""
+    if is_real(value) and 0 <= value < 1:
+        return float(value)
+    raise ValueError(f"{name} must be a finite number from 0 to below 1; got {value!r}")
+
+
+class NonFiniteError(ValueError):
+    """The ValueError of :func:`check_matrix` for NaN or inf, which training tells apart: inside
+    a training step it means that the values have blown up."""
+
+
 def check_matrix(name, value):
-    """Return ``value`` as a 2-D float64 array of finite numbers, else raise ValueError."""
+    """Return ``value`` as a 2-D float64 array of finite numbers, else raise ValueError
+    (:class:`NonFiniteError` for NaN or inf)."""
     array = np.asarray(value, dtype=float)
     if array.ndim != 2:
         raise ValueError(
             f"{name} must be a 2-D array with one column per example; got shape {array.shape}"
         )
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or inf; every entry must be a finite number")
+        raise NonFiniteError(f"{name} contains NaN or inf; every entry must be a finite number")
     return array

@@ -101,6 +101,40 @@ def test_batchnorm_refuses_a_batch_of_one_and_wrong_shapes():
         bp.batchnorm_forward(z, gamma, beta, epsilon=0.0)
 
 
+@pytest.mark.parametrize("shape", SHAPES)
+def test_batch_statistics_are_the_mean_and_biased_variance_written_out(shape):
+    z, *_ = draw(shape, seed=11)
+    mean, variance = bp.batch_statistics(z)
+    assert mean.shape == variance.shape == (shape[0], 1)
+    for j, row in enumerate(z):
+        row_mean = sum(row) / len(row)
+        assert mean[j, 0] == pytest.approx(row_mean, rel=1e-12)
+        biased = sum((x - row_mean) ** 2 for x in row) / len(row)  # divided by m, not m - 1
+        assert variance[j, 0] == pytest.approx(biased, rel=1e-12)
+    with pytest.raises(ValueError, match="at least 2 examples"):
+        bp.batch_statistics(z[:, :1])
+
+
+def test_batchnorm_forward_with_statistics_given_normalises_with_them():
+    z, gamma, beta, _ = draw((3, 5), seed=12)
+    np.testing.assert_array_equal(
+        bp.batchnorm_forward(z, gamma, beta, statistics=bp.batch_statistics(z)),
+        bp.batchnorm_forward(z, gamma, beta),
+    )
+    rng = np.random.default_rng(13)
+    mean, variance = rng.normal(size=(3, 1)), rng.uniform(0.5, 2.0, (3, 1))
+    out = bp.batchnorm_forward(z, gamma, beta, 0.5, statistics=(mean, variance))
+    np.testing.assert_allclose(out, gamma * (z - mean) / np.sqrt(variance + 0.5) + beta)
+    alone = bp.batchnorm_forward(z[:, 2:3], gamma, beta, 0.5, statistics=(mean, variance))
+    np.testing.assert_array_equal(alone, out[:, 2:3])  # one example: each column on its own
+    with pytest.raises(ValueError, match=r"statistics must be a pair \(mean, variance\)"):
+        bp.batchnorm_forward(z, gamma, beta, statistics=mean)
+    with pytest.raises(ValueError, match=r"variance must have shape \(3, 1\)"):
+        bp.batchnorm_forward(z, gamma, beta, statistics=(mean, variance.T))
+    with pytest.raises(ValueError, match="variance must be >= 0 in every unit"):
+        bp.batchnorm_forward(z, gamma, beta, statistics=(mean, -variance))
+
+
 def test_dropout_keeps_about_keep_prob_and_scales_the_kept_units():
     a = np.random.default_rng(4).normal(size=(50, 400))
     out, mask = bp.dropout_forward(a, 0.8, np.random.default_rng(5))
