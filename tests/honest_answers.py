@@ -261,6 +261,49 @@ def adam_with_out(params, grads, ms, vs, t, learning_rate, beta1, beta2, epsilon
         np.subtract(p, learning_rate / (1 - beta1**t) * m / denominator, out=p)
 
 
+# ----- notebook 10: the backward passes of batch normalisation and dropout --------------------
+
+
+def batchnorm_through_the_graph(d_out, z, gamma, epsilon):
+    """Back through the forward pass's nodes in turn: out, z_hat, the variance, the mean."""
+    m = z.shape[1]
+    mu = z.mean(axis=1, keepdims=True)
+    centred = z - mu
+    variance = (centred**2).mean(axis=1, keepdims=True)
+    std = np.sqrt(variance + epsilon)
+    z_hat = centred / std
+    dgamma = (d_out * z_hat).sum(axis=1, keepdims=True)
+    dbeta = d_out.sum(axis=1, keepdims=True)
+    dz_hat = gamma * d_out
+    d_variance = (dz_hat * centred).sum(axis=1, keepdims=True) * -0.5 * std**-3
+    d_mu = -(dz_hat / std).sum(axis=1, keepdims=True)
+    d_mu += d_variance * (-2 * centred).mean(axis=1, keepdims=True)
+    dz = dz_hat / std + d_variance * 2 * centred / m + d_mu / m
+    return dz, dgamma, dbeta
+
+
+def batchnorm_compact(d_out, z, gamma, epsilon):
+    """The compact form, with means: (g - mean g - z_hat mean(g z_hat)) / sqrt(var + eps)."""
+    std = np.sqrt(z.var(axis=1, keepdims=True) + epsilon)
+    z_hat = (z - z.mean(axis=1, keepdims=True)) / std
+    g = gamma * d_out
+    dz = (g - g.mean(axis=1, keepdims=True) - z_hat * (g * z_hat).mean(axis=1, keepdims=True)) / std
+    return dz, np.sum(d_out * z_hat, axis=1, keepdims=True), np.sum(d_out, axis=1, keepdims=True)
+
+
+def batchnorm_by_jacobians(d_out, z, gamma, epsilon):
+    """One unit (row) at a time: dz = J^T (gamma d_out), J the (m, m) Jacobian dz_hat/dz."""
+    n, m = z.shape
+    dz, dgamma, dbeta = np.empty((n, m)), np.empty((n, 1)), np.empty((n, 1))
+    for i in range(n):
+        std = math.sqrt(np.var(z[i]) + epsilon)
+        z_hat = (z[i] - z[i].mean()) / std
+        jacobian = (np.eye(m) - 1 / m - np.outer(z_hat, z_hat) / m) / std
+        dz[i] = jacobian.T @ (gamma[i, 0] * d_out[i])
+        dgamma[i, 0], dbeta[i, 0] = d_out[i] @ z_hat, d_out[i].sum()
+    return dz, dgamma, dbeta
+
+
 HONEST = {
     "sigmoid_prime": [
         lambda z: _sigmoid(z) * (1 - _sigmoid(z)),
@@ -312,6 +355,11 @@ HONEST = {
     ],
     "momentum_step": [momentum_in_place, momentum_with_out],
     "adam_step": [adam_in_place, adam_with_out],
+    "batchnorm_backward": [batchnorm_through_the_graph, batchnorm_compact, batchnorm_by_jacobians],
+    "dropout_backward": [
+        lambda d_out, mask, keep_prob: d_out * mask / keep_prob,
+        lambda d_out, mask, keep_prob: np.where(mask, d_out / keep_prob, 0.0),
+    ],
 }
 """Check name -> right answers written in different ways."""
 

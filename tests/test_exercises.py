@@ -59,6 +59,8 @@ def test_checks_lists_every_step_the_issue_names():
         "minibatch_gradients",
         "momentum_step",
         "adam_step",
+        "batchnorm_backward",
+        "dropout_backward",
     }
     assert all(isinstance(text, str) and name in text for name, text in exercises.CHECKS.items())
 

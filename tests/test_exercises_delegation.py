@@ -80,6 +80,10 @@ DIRECT = {
     "softmax_cross_entropy_delta": lambda a, y: bp.softmax_cross_entropy_delta(a, y),
     "momentum_step": lambda *args: momentum_through(bp.SGD, *args),
     "adam_step": lambda *args: adam_through(bp.Adam, *args),
+    "batchnorm_backward": lambda d_out, z, gamma, epsilon: bp.batchnorm_backward(
+        d_out, z, gamma, epsilon
+    ),
+    "dropout_backward": lambda d_out, mask, keep_prob: bp.dropout_backward(d_out, mask, keep_prob),
 }
 """Each check answered by calling the library's answer the obvious way."""
 

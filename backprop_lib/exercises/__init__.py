@@ -42,6 +42,7 @@ from .judging import run
 from .layers import STEPS as _LAYERS
 from .networks import STEPS as _NETWORKS
 from .neuron import STEPS as _NEURON
+from .normalisation_checks import STEPS as _NORMALISATION
 from .optimizer_checks import STEPS as _OPTIMIZERS
 from .rules import findings, message
 from .softmax_checks import STEPS as _SOFTMAX
@@ -68,6 +69,7 @@ STEPS = {  # name -> its Step; the tuning task (SPIRAL_SETTINGS) is judged by tr
         *_SWEEP,
         *_SOFTMAX,
         *_OPTIMIZERS,
+        *_NORMALISATION,
     )
 }
 

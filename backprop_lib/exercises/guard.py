@@ -34,11 +34,21 @@ engine's backward pass, notebook 07's graphs and its forward mode), the backward
 swappable steps, and the checks themselves (their right answers). A name
 ``module:qualname`` is one function; a bare module (or package) is all of its code."""
 
-NETWORK = (
+GRADIENT_ROUTES = (
     "backprop_lib.network:MLP.gradients",
     "backprop_lib.network:MLP.gradient_norms",
     "backprop_lib.network:MLP.step",
     "backprop_lib.network:MLP.fit",
+    "backprop_lib.network:MLP._step",
+    "backprop_lib.network:MLP._backward",
+    "backprop_lib.propagation:back_propagate",
+)
+"""An MLP's ways to its gradients: its training methods and the backward pass of
+propagation.py they call, which goes through batch normalisation's and dropout's backward
+passes when the network has them."""
+
+NETWORK = (
+    *GRADIENT_ROUTES,
     "backprop_lib.backprop:output_delta",
     "backprop_lib.backprop:hidden_delta",
     "backprop_lib.backprop:weight_gradient",
@@ -64,6 +74,17 @@ ANSWERS = {
     "backward_sweep": ("backprop_lib.lessons.autodiff_graph",),
     "momentum_step": ("backprop_lib.optimizers",),
     "adam_step": ("backprop_lib.optimizers",),
+    "batchnorm_backward": (
+        "backprop_lib.normalisation:batchnorm_backward",
+        "backprop_lib.lessons.batchnorm_graph",  # notebook 10's graph: its backward steps
+        *GRADIENT_ROUTES,
+    ),
+    "dropout_backward": (
+        "backprop_lib.normalisation:dropout_backward",
+        "backprop_lib.normalisation:dropout_forward",  # with a Generator that draws the mask
+        "backprop_lib.propagation:_activation_slope",
+        *GRADIENT_ROUTES,
+    ),
 }
 """Per exercise, the library's answers to it besides :data:`ALWAYS` and the package's function
 of the exercise's own name (``bp.hidden_delta`` for "hidden_delta")."""
