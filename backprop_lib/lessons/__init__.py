@@ -19,5 +19,8 @@ notebook                       computations                 figures and explorer
 07_autodiff                    ``autodiff_graph``,          ``autodiff_graph_views``
                                ``forward_mode``
 08_softmax_digits              ``softmax_digits``           ``softmax_digits_views``
+09_optimisers                  ``optimizers_lesson``        ``optimizers_views``
+10_batchnorm_dropout           ``batchnorm_graph``,         ``normalisation_views``
+                               ``normalisation_lesson``
 =============================  ===========================  ==================================
 """
