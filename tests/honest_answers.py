@@ -304,6 +304,61 @@ def batchnorm_by_jacobians(d_out, z, gamma, epsilon):
     return dz, dgamma, dbeta
 
 
+# ----- notebook 10's capstone: every gradient of the network by hand -------------------------
+
+
+def capstone_step_by_step(cache, params, Y):
+    """One chain-rule step a node, from the probabilities back to W1 and b1."""
+    c, m = cache, Y.shape[1]
+    g = {"p": -Y / (m * c["p"]), "z2": (c["p"] - Y) / m}
+    g["W2"], g["b2"] = g["z2"] @ c["h"].T, g["z2"].sum(axis=1, keepdims=True)
+    g["h"] = params["W2"].T @ g["z2"]
+    g["u"] = g["h"] * (1 - c["h"] ** 2)
+    g["gamma"] = (g["u"] * c["z_hat"]).sum(axis=1, keepdims=True)
+    g["beta"] = g["u"].sum(axis=1, keepdims=True)
+    g["z_hat"] = params["gamma"] * g["u"]
+    g["variance"] = (
+        -0.5 * (g["z_hat"] * c["centred"]).sum(axis=1, keepdims=True) * c["inv_std"] ** 3
+    )
+    g["mu"] = -(g["z_hat"] * c["inv_std"]).sum(axis=1, keepdims=True)
+    g["mu"] += g["variance"] * (-2 * c["centred"]).mean(axis=1, keepdims=True)
+    g["z1"] = g["z_hat"] * c["inv_std"] + g["variance"] * 2 * c["centred"] / m + g["mu"] / m
+    g["W1"], g["b1"] = g["z1"] @ c["X"].T, g["z1"].sum(axis=1, keepdims=True)
+    return g
+
+
+def capstone_compact(cache, params, Y):
+    """dz2 through the softmax's Jacobian, example by example; dz1 by the compact formula."""
+    c, m = cache, Y.shape[1]
+    dp = -Y / c["p"] / m
+    dz2 = np.column_stack(
+        [(np.diag(p) - np.outer(p, p)) @ d for p, d in zip(c["p"].T, dp.T, strict=True)]
+    )
+    dh = np.einsum("kj,km->jm", params["W2"], dz2)
+    du = dh / np.cosh(np.arctanh(c["h"])) ** 2
+    g = params["gamma"] * du
+    dz1 = (g - g.mean(axis=1, keepdims=True)) * c["inv_std"]
+    dz1 -= c["z_hat"] * (g * c["z_hat"]).mean(axis=1, keepdims=True) * c["inv_std"]
+    return {
+        "p": dp,
+        "z2": dz2,
+        "W2": np.einsum("km,jm->kj", dz2, c["h"]),
+        "b2": dz2 @ np.ones((m, 1)),
+        "h": dh,
+        "u": du,
+        "gamma": np.sum(du * c["z_hat"], axis=1, keepdims=True),
+        "beta": np.sum(du, axis=1, keepdims=True),
+        "z_hat": g,
+        "variance": -0.5
+        * np.sum(g * c["centred"], axis=1, keepdims=True)
+        / (c["variance"] + 1e-5) ** 1.5,
+        "mu": -np.sum(g, axis=1, keepdims=True) * c["inv_std"],
+        "z1": dz1,
+        "W1": dz1 @ c["X"].T,
+        "b1": np.zeros((dz1.shape[0], 1)),
+    }
+
+
 HONEST = {
     "sigmoid_prime": [
         lambda z: _sigmoid(z) * (1 - _sigmoid(z)),
@@ -360,6 +415,7 @@ HONEST = {
         lambda d_out, mask, keep_prob: d_out * mask / keep_prob,
         lambda d_out, mask, keep_prob: np.where(mask, d_out / keep_prob, 0.0),
     ],
+    "capstone_backward": [capstone_step_by_step, capstone_compact],
 }
 """Check name -> right answers written in different ways."""
 

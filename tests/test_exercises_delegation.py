@@ -17,7 +17,7 @@ import pytest
 
 import backprop_lib as bp
 from backprop_lib import exercises
-from backprop_lib.lessons import single_neuron
+from backprop_lib.lessons import capstone, single_neuron
 from backprop_lib.lessons.playground_settings import PRESETS
 from tests.honest_answers import HONEST, backward_vectorised, sweep_by_recursion
 from tests.test_exercises_optimizers import adam_through, momentum_through
@@ -84,6 +84,7 @@ DIRECT = {
         d_out, z, gamma, epsilon
     ),
     "dropout_backward": lambda d_out, mask, keep_prob: bp.dropout_backward(d_out, mask, keep_prob),
+    "capstone_backward": lambda cache, params, Y: capstone.reference_gradients(cache, params, Y),
 }
 """Each check answered by calling the library's answer the obvious way."""
 
@@ -107,6 +108,7 @@ LIBRARY = {n: (f"{getattr(bp, n).__module__}:{n}", _call) for n in DIRECT if has
     "backward_sweep": ("backprop_lib.autodiff:Value.backward", _call),
     "momentum_step": ("backprop_lib.optimizers:SGD", momentum_through),
     "adam_step": ("backprop_lib.optimizers:Adam", adam_through),
+    "capstone_backward": ("backprop_lib.lessons.capstone:reference_gradients", _call),
 }
 """Check name -> (where the library's answer is defined, how an answer uses it)."""
 
@@ -146,6 +148,7 @@ SAVED = {name: getattr(bp, name) for name in LIBRARY if hasattr(bp, name)} | {
     "backward_sweep": bp.Value.backward,
     "momentum_step": bp.SGD,
     "adam_step": bp.Adam,
+    "capstone_backward": capstone.reference_gradients,
 }
 """References saved before any check runs, as a notebook cell above the exercise would."""
 

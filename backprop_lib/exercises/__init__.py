@@ -35,6 +35,7 @@ import types
 from .. import validation
 from .autodiff_checks import STEPS as _AUTODIFF
 from .calling import CALL_SECONDS
+from .capstone_checks import STEPS as _CAPSTONE
 from .checking import CheckResult
 from .gradient_checks import STEPS as _GRADIENT_CHECKS
 from .integrity import FINGERPRINT, SealedModule
@@ -70,6 +71,7 @@ STEPS = {  # name -> its Step; the tuning task (SPIRAL_SETTINGS) is judged by tr
         *_SOFTMAX,
         *_OPTIMIZERS,
         *_NORMALISATION,
+        *_CAPSTONE,
     )
 }
 

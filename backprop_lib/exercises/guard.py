@@ -85,6 +85,15 @@ ANSWERS = {
         "backprop_lib.propagation:_activation_slope",
         *GRADIENT_ROUTES,
     ),
+    "capstone_backward": (
+        *NETWORK,
+        "backprop_lib.normalisation:batchnorm_backward",
+        "backprop_lib.lessons.batchnorm_graph",
+        "backprop_lib.lessons.capstone:engine_gradients",  # notebook 10's capstone: its answers
+        "backprop_lib.lessons.capstone:reference_gradients",
+        "backprop_lib.lessons.capstone:numerical_gradients",
+        "backprop_lib.lessons.capstone:cost_from",
+    ),
 }
 """Per exercise, the library's answers to it besides :data:`ALWAYS` and the package's function
 of the exercise's own name (``bp.hidden_delta`` for "hidden_delta")."""
