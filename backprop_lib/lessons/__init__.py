@@ -21,6 +21,7 @@ notebook                       computations                 figures and explorer
 08_softmax_digits              ``softmax_digits``           ``softmax_digits_views``
 09_optimisers                  ``optimizers_lesson``        ``optimizers_views``
 10_batchnorm_dropout           ``batchnorm_graph``,         ``normalisation_views``
-                               ``normalisation_lesson``
+                               ``normalisation_lesson``,
+                               ``capstone``
 =============================  ===========================  ==================================
 """
