@@ -13,7 +13,7 @@ import pytest
 import backprop_lib as bp
 from backprop_lib import exercises
 from backprop_lib.data import load_image_dataset
-from backprop_lib.exercises import capstone_checks
+from backprop_lib.exercises import capstone_checks, capstone_mistakes
 from backprop_lib.exercises.checking import draw_cases
 from backprop_lib.exercises.judging import judge
 from backprop_lib.lessons import batchnorm_graph, capstone, deep_mlp
@@ -75,10 +75,10 @@ def test_the_engines_gradients_are_central_differences_for_every_node_and_parame
 
 
 @pytest.mark.parametrize("seed", (0, *HIDDEN_SEEDS))
-def test_the_chain_rule_written_out_gives_the_checks_engine_gradients(seed):
+def test_the_catalogues_right_answer_gives_the_checks_engine_gradients(seed):
     for case in draw_cases(STEP, seed):
         cache, params, Y = case.args
-        reference = capstone.reference_gradients(cache, params, Y)
+        reference = capstone_mistakes.planted()(cache, params, Y)
         scale = max(np.max(np.abs(e)) for e in case.expected)
         for name, expected in zip(capstone.ORDER, case.expected, strict=True):
             assert _close(reference[name], expected, scale, 1e-10), name
@@ -164,7 +164,6 @@ def test_broken_answers_get_messages():
 @pytest.mark.parametrize(
     "delegates",
     [
-        lambda c, q, Y: capstone.reference_gradients(c, q, Y),
         lambda c, q, Y: capstone.engine_gradients(q, c["X"], Y),
         lambda c, q, Y: capstone.numerical_gradients(q, c["X"], Y),
         lambda c, q, Y: batchnorm_graph.backward_steps(c["u"], c),
@@ -189,10 +188,10 @@ def test_the_forward_pass_stays_allowed():
 # ----- training ----------------------------------------------------------------------------------
 
 
-def test_train_with_the_reference_gradients_learns_the_ten_digits():
+def test_train_with_right_gradients_learns_the_ten_digits():
     X, labels, _, _, _ = load_image_dataset(DATA / "digits10_train.h5", DATA / "digits10_test.h5")
     X_fit, Y_fit, X_val, Y_val = deep_mlp.validation_split(X, bp.one_hot(labels, 10), seed=0)
     accuracy = capstone.train(
-        capstone.reference_gradients, X_fit, Y_fit, X_val, Y_val, epochs=capstone.TEST_EPOCHS
+        capstone_mistakes.planted(), X_fit, Y_fit, X_val, Y_val, epochs=capstone.TEST_EPOCHS
     )
     assert accuracy > 0.95  # 362 of 377 when measured

@@ -84,7 +84,7 @@ DIRECT = {
         d_out, z, gamma, epsilon
     ),
     "dropout_backward": lambda d_out, mask, keep_prob: bp.dropout_backward(d_out, mask, keep_prob),
-    "capstone_backward": lambda cache, params, Y: capstone.reference_gradients(cache, params, Y),
+    "capstone_backward": lambda cache, params, Y: capstone.engine_gradients(params, cache["X"], Y),
 }
 """Each check answered by calling the library's answer the obvious way."""
 
@@ -108,7 +108,10 @@ LIBRARY = {n: (f"{getattr(bp, n).__module__}:{n}", _call) for n in DIRECT if has
     "backward_sweep": ("backprop_lib.autodiff:Value.backward", _call),
     "momentum_step": ("backprop_lib.optimizers:SGD", momentum_through),
     "adam_step": ("backprop_lib.optimizers:Adam", adam_through),
-    "capstone_backward": ("backprop_lib.lessons.capstone:reference_gradients", _call),
+    "capstone_backward": (
+        "backprop_lib.lessons.capstone:engine_gradients",
+        lambda f, cache, params, Y: f(params, cache["X"], Y),
+    ),
 }
 """Check name -> (where the library's answer is defined, how an answer uses it)."""
 
@@ -148,7 +151,7 @@ SAVED = {name: getattr(bp, name) for name in LIBRARY if hasattr(bp, name)} | {
     "backward_sweep": bp.Value.backward,
     "momentum_step": bp.SGD,
     "adam_step": bp.Adam,
-    "capstone_backward": capstone.reference_gradients,
+    "capstone_backward": capstone.engine_gradients,
 }
 """References saved before any check runs, as a notebook cell above the exercise would."""
 

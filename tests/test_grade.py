@@ -382,7 +382,7 @@ DELEGATIONS = {
     "backward_sweep": "output.backward()",
     "momentum_step": "bp.SGD(learning_rate, momentum).step(params, grads)",
     "adam_step": "bp.Adam(learning_rate, beta1, beta2, epsilon, weight_decay).step(params, grads)",
-    "capstone_backward": "return capstone.reference_gradients(cache, params, Y)",
+    "capstone_backward": 'return capstone.engine_gradients(params, cache["X"], Y)',
 }
 """The library's answer to each exercise whose function of the same name in bp is not it."""
 

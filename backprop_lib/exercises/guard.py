@@ -90,7 +90,6 @@ ANSWERS = {
         "backprop_lib.normalisation:batchnorm_backward",
         "backprop_lib.lessons.batchnorm_graph",
         "backprop_lib.lessons.capstone:engine_gradients",  # notebook 10's capstone: its answers
-        "backprop_lib.lessons.capstone:reference_gradients",
         "backprop_lib.lessons.capstone:numerical_gradients",
         "backprop_lib.lessons.capstone:cost_from",
     ),
