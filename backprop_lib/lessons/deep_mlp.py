@@ -41,8 +41,8 @@ UNITS_MAX, EPOCHS_MAX = 32, 1000
 digits take about 2 s on a busy two-core machine (64 units and 2000 epochs took 48 s)."""
 
 
-def build_mlp(n_inputs, n_outputs, hidden_layers, units, l2_lambda=0.0, seed=0):
-    r"""A new network of ``hidden_layers`` ReLU layers of ``units`` units.
+def build_mlp(n_inputs, n_outputs, hidden_layers, units, l2_lambda=0.0, seed=0, **options):
+    r"""A new network of ``hidden_layers`` ReLU layers (by default) of ``units`` units.
 
     The layer sizes are :math:`[n_0, \text{units}, \dots, \text{units}, n_L]`. For
     ``n_outputs`` = 1 the output is one sigmoid unit under the cross-entropy, for 0/1 labels
@@ -58,6 +58,9 @@ def build_mlp(n_inputs, n_outputs, hidden_layers, units, l2_lambda=0.0, seed=0):
         How many hidden layers (>= 0), and units in each (>= 1).
     l2_lambda, seed
         As for :class:`MLP`; the seed fixes the initial weights and the mini-batches' order.
+    **options
+        More keyword arguments of :class:`MLP`: ``hidden_activation``, ``batchnorm``,
+        ``keep_prob`` (notebook 10).
 
     Returns
     -------
@@ -66,15 +69,9 @@ def build_mlp(n_inputs, n_outputs, hidden_layers, units, l2_lambda=0.0, seed=0):
     check_whole("hidden_layers", hidden_layers, 0)
     check_whole("units", units, 1)
     sizes = [n_inputs, *[units] * hidden_layers, n_outputs]
-    if n_outputs == 1:
-        return MLP(sizes, l2_lambda=l2_lambda, seed=seed)
-    return MLP(
-        sizes,
-        output_activation="softmax",
-        loss="categorical_cross_entropy",
-        l2_lambda=l2_lambda,
-        seed=seed,
-    )
+    if n_outputs > 1:
+        options |= {"output_activation": "softmax", "loss": "categorical_cross_entropy"}
+    return MLP(sizes, l2_lambda=l2_lambda, seed=seed, **options)
 
 
 def recorded_epochs(epochs, curve_points=None):

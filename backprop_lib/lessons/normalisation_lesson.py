@@ -21,9 +21,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ..network import MLP
-from ..validation import NonFiniteError, check_real, check_whole
-from .deep_mlp import recorded_epochs
+from ..validation import NonFiniteError, check_real
+from .deep_mlp import build_mlp, recorded_epochs
 from .gradient_checking import HIDDEN_LAYERS_MAX
 
 DEEP_SIGMOID = {"hidden_layers": HIDDEN_LAYERS_MAX, "units": 8, "activation": "sigmoid"}
@@ -72,11 +71,9 @@ def build_network(
     keep_prob=1.0,
     seed=0,
 ):
-    r"""A new ``MLP([n_0, units, ..., units, n_L])`` with notebook 10's options.
-
-    One output unit is a sigmoid under the cross-entropy (0/1 labels); k >= 2 a softmax under
-    the categorical cross-entropy (one-hot targets). The initialisation is :class:`MLP`'s
-    default, the one that suits ``activation``.
+    r""":func:`~backprop_lib.lessons.deep_mlp.build_mlp` with notebook 10's options: one output
+    unit a sigmoid under the cross-entropy (0/1 labels), k >= 2 a softmax; the initialisation is
+    :class:`MLP`'s default, the one that suits ``activation``.
 
     Parameters
     ----------
@@ -92,19 +89,15 @@ def build_network(
     -------
     MLP
     """
-    check_whole("hidden_layers", hidden_layers, 0)
-    check_whole("units", units, 1)
-    sizes = [n_inputs, *[units] * hidden_layers, n_outputs]
-    output = {} if n_outputs == 1 else {"output_activation": "softmax"}
-    if output:
-        output["loss"] = "categorical_cross_entropy"
-    return MLP(
-        sizes,
-        hidden_activation=activation,
+    return build_mlp(
+        n_inputs,
+        n_outputs,
+        hidden_layers,
+        units,
         seed=seed,
+        hidden_activation=activation,
         batchnorm=batchnorm,
         keep_prob=keep_prob,
-        **output,
     )
 
 
