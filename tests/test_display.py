@@ -89,6 +89,23 @@ def test_nbconvert_html_gives_each_stored_figure_its_alt_text():
     assert [alt for alt in alts if alt in stored] == stored
 
 
+NOTEBOOK_BYTES = 4_000_000
+"""Both editions together at most 4 MB (issue 20)."""
+
+
+def test_both_editions_store_each_figure_once_and_together_stay_under_4_mb():
+    root = Path(__file__).parents[1] / "notebooks"
+    paths = [*root.glob("*.ipynb"), *root.glob("student/*.ipynb")]
+    assert len(paths) >= 20
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        for output in (o for cell in notebook.cells for o in cell.get("outputs", [])):
+            if "image/png" in output.get("data", {}):
+                assert set(output.data) == {"image/png", "text/plain"}, path.name
+                assert output.metadata["image/png"]["alt"] == output.data["text/plain"]
+    assert sum(path.stat().st_size for path in paths) <= NOTEBOOK_BYTES
+
+
 def pixels(png):
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(float)
 
@@ -152,6 +169,25 @@ def test_new_figure_has_the_axes_asked_for_and_renders_to_png():
     # 4 x 2 inches at FIGURE_DPI: the PNG header holds width and height (big-endian).
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert (width, height) == (4 * figures.FIGURE_DPI, 2 * figures.FIGURE_DPI)
+
+
+@pytest.mark.parametrize("dpi", [figures.FIGURE_DPI, 72])
+def test_figure_png_draws_once_the_pixels_savefig_draws_twice(dpi):
+    figure, axes = figures.new_figure(width=6.0, height=2.5, ncols=3)
+    figure.set_dpi(dpi)  # as a pyplot figure's may be: rendered at FIGURE_DPI all the same
+    for i, ax in enumerate(axes):
+        ax.plot(np.arange(10.0) ** i, label=f"$x^{i}$")
+        ax.set(title=f"power {i}", xlabel="$x$", ylabel=f"long label {'y' * 4 * i}")
+        ax.legend()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=figures.FIGURE_DPI)
+    first = figures.figure_png(figure)
+    draws = []
+    figure.canvas.mpl_connect("draw_event", draws.append)
+    png = figures.figure_png(figure)
+    assert len(draws) == 1
+    assert png == first
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(png))), np.asarray(Image.open(buffer)))
 
 
 def test_frame_renderer_pastes_the_background_and_draws_all_for_a_new_layout():

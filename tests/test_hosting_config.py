@@ -12,6 +12,7 @@ chart's defaults as Helm merges values and validated against the chart's values 
 import asyncio
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import jsonschema
@@ -76,12 +77,20 @@ def use_login(monkeypatch, login, **changes):
             monkeypatch.setenv(name, value)
 
 
+def run(coroutine):
+    """``asyncio.run`` in a thread of its own: in a worker that ran the browser tests first,
+    Playwright's event loop is still running in the main thread, where ``asyncio.run``
+    refuses to start another."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def start(tmp_path):
     """A JupyterHub initialized from hosting/jupyterhub_config.py, as at its start."""
     from jupyterhub.app import JupyterHub  # here: importing JupyterHub takes most of a second
 
     hub = JupyterHub()
-    asyncio.run(
+    run(
         hub.initialize(
             [
                 "-f",
@@ -141,7 +150,7 @@ def oauth_login(authenticator, monkeypatch, userinfo):
     monkeypatch.setattr(authenticator, "build_access_tokens_request_params", lambda h, d: {})
     monkeypatch.setattr(authenticator, "get_token_info", token_info)
     monkeypatch.setattr(authenticator, "token_to_user", token_to_user)
-    return asyncio.run(authenticator.get_authenticated_user(None, {}))
+    return run(authenticator.get_authenticated_user(None, {}))
 
 
 def test_oauth_lets_in_the_course_groups_and_makes_instructors_admins(hub_with, monkeypatch):
@@ -172,7 +181,7 @@ def test_lti13_lets_in_whom_the_platform_launches_with_the_account_it_names(hub_
     def launch(username):
         """A launch's verified ID token, as the LTI 1.3 handler passes it on."""
         token = {"sub": "opaque-id", LTI_CUSTOM: {"username": username}}
-        return asyncio.run(authenticator.get_authenticated_user(None, token))
+        return run(authenticator.get_authenticated_user(None, token))
 
     student, instructor = launch("alice"), launch("carol")
     assert student["name"] == "alice" and not student["admin"]  # None: JupyterHub's "not admin"
