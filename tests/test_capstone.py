@@ -95,8 +95,28 @@ def test_right_answers_written_step_by_step_pass(seed):
         result = exercises.check("capstone_backward", fn, seed=seed)
         assert result.passed, f"{fn.__name__}, seed {seed}: {result.message}"
     assert exercises.check("capstone_backward", capstone_step_by_step).message == (
-        "right: capstone_backward passed 3 checks against the Value engine's gradients."
+        "right: capstone_backward passed 3 checks against the Value engine's gradients and "
+        "central differences."
     )
+
+
+def test_central_differences_refuse_what_a_wrong_reference_would_pass(monkeypatch):
+    """The check compares each gradient with central differences too: with the engine's dJ/dW2
+    doubled, an answer equal to it fails all the same, told by the slopes."""
+
+    def doubled(params, X, Y):
+        grads = capstone.engine_gradients(params, X, Y)
+        return grads | {"W2": 2 * grads["W2"]}
+
+    monkeypatch.setattr(capstone_checks, "engine_gradients", doubled)
+    cases = draw_cases(STEP, 0)
+
+    def answer(cache, params, Y):  # what the wrong reference says
+        return doubled(params, cache["X"], Y)
+
+    message = judge(STEP, cases, outcomes(STEP, answer, cases)).message
+    assert message.startswith("wrong: dJ/dW2 (p, z2 right): yours gives J a slope of"), message
+    assert "where central differences measure" in message
 
 
 @pytest.mark.parametrize("seed", (0, *HIDDEN_SEEDS))

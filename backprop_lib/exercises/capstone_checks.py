@@ -1,19 +1,23 @@
 r"""Notebook 10's capstone check: every gradient of a two-layer network with batch normalisation
-and a softmax output, by hand, judged against the Value engine's backward sweep.
+and a softmax output, by hand, judged against the Value engine's backward sweep and central
+differences.
 
 ``capstone_backward(cache, params, Y) -> grads`` takes the forward pass's nodes ``cache`` (X,
 z1, mu, centred, variance, inv_std, z_hat, u, h, z2, p, J), the parameters (W1, b1, gamma,
 beta, W2, b2) and one-hot Y (K, m), and returns a dict with dJ/d(name) for each name of
 :data:`ORDER`. The answer is compared name by name in that order and the first wrong one is
-told, by the catalogued mistake behind it when one gives it. The network and its reference
-gradients by the Value engine are notebook 10's, ``lessons.capstone`` (the one lesson this check
-uses, as the tuning check uses the playground's); tests/test_capstone.py shows the engine's
-gradients are central differences of J.
+told, by the catalogued mistake behind it when one gives it. Each gradient must equal the
+Value engine's entry by entry, and give the slope of J that central differences measure along a
+random direction at that node (two forward passes a node, where entry-by-entry differences
+would take two an entry). The network, its reference gradients and its central differences are
+notebook 10's, ``lessons.capstone`` (the one lesson this check uses, as the tuning check uses
+the playground's); tests/test_capstone.py shows the engine's gradients are central differences
+of J entry by entry.
 """
 
 import numpy as np
 
-from ..lessons.capstone import ORDER, engine_gradients, forward_steps
+from ..lessons.capstone import ORDER, engine_gradients, forward_steps, slope_along
 from .capstone_mistakes import MISTAKES, so_far
 from .checking import TOLERANCE, Case, Step, sizes, wrong
 from .diagnosis import gap
@@ -27,6 +31,21 @@ is nearly +-1 whatever z1 is); a larger batch."""
 SCALE = 1e-8
 """An answer's entries are compared on the scale of the largest reference gradient times this
 at least: dJ/db1 is 0 (batch normalisation subtracts b1 again) and holds only round-off."""
+
+
+DIRECTIONS_SEED = 0
+"""Seed of the random directions along which central differences measure J's slope (any
+direction works: a wrong gradient gives another slope along almost every one). Each entry's
+step is in proportion to its size: a probability near 0 is not stepped over, where log p bends
+too fast for the difference quotient."""
+
+SLOPE_EPSILON = 1e-6
+"""Step of the central differences along a direction: small enough for batch normalisation's
+bend where a batch's values lie close together (m = 2), large enough for round-off."""
+
+SLOPE_NOISE = 1e-8
+"""Absolute error allowed on a slope beyond TOLERANCE of its size: central differences' error.
+On 80 seeds' cases the worst slope of the Value engine's gradients used 6 % of the allowance."""
 
 
 def _case(rng, n_0, n_1, K, m):
@@ -49,6 +68,13 @@ def _case(rng, n_0, n_1, K, m):
         "drawn": (*({k: np.copy(v) for k, v in d.items()} for d in (cache, params)), Y.copy()),
     }
     expected = tuple(grads[name] for name in ORDER)
+    towards = np.random.default_rng(DIRECTIONS_SEED)
+    at = [params[name] if name in params else cache[name] for name in ORDER]
+    directions = [towards.standard_normal(x.shape) * np.abs(x) for x in at]
+    context["slopes"] = tuple(
+        (d, slope_along(name, d, cache, params, Y, SLOPE_EPSILON))
+        for name, d in zip(ORDER, directions, strict=True)
+    )
     return Case((cache, params, Y), expected, ORDER, context)
 
 
@@ -66,6 +92,13 @@ def _close(answer, expected, scale):
         return False
     largest = max(float(np.max(np.abs(expected), initial=0.0)), scale)
     return float(np.max(np.abs(answer - expected), initial=0.0)) <= TOLERANCE * largest
+
+
+def _gap_along(answer, direction, slope, expected):
+    """How far ``answer``'s slope along ``direction`` is from the measured ``slope``, as a
+    multiple of what is allowed (at most 1: they agree)."""
+    allowed = TOLERANCE * float(np.abs(expected * direction).sum()) + SLOPE_NOISE
+    return abs(float((answer * direction).sum()) - slope) / allowed
 
 
 def _scale(expected):
@@ -112,7 +145,17 @@ def _otherwise(name, got, expected, case):
         return said + (named or f"is {k:.3g} times the right one") + f" ({case.context['shapes']})."
     return said + (
         f"differs from the Value engine's gradient by {gap(got, expected):.2g} of its largest "
-        f"entry ({case.context['shapes']})."
+        f"entry, and {_slopes(name, got, case)}"
+    )
+
+
+def _slopes(name, got, case):
+    """The slopes of J that ``got`` and central differences give along the direction of
+    dJ/d``name``, for a message."""
+    direction, slope = case.context["slopes"][ORDER.index(name)]
+    return (
+        f"gives J a slope of {float((got * direction).sum()):.6g} along a random direction "
+        f"where central differences measure {slope:.6g} ({case.context['shapes']})."
     )
 
 
@@ -150,7 +193,9 @@ def _read(value, case):
             f"for each of {', '.join(ORDER)}."
         )
     scale = _scale(case.expected)
-    for name, expected in zip(ORDER, case.expected, strict=True):
+    for name, expected, (direction, slope) in zip(
+        ORDER, case.expected, case.context["slopes"], strict=True
+    ):
         got = value[name]
         shaped = np.asarray(got, dtype=float) if isinstance(got, np.ndarray) else None
         if shaped is None or shaped.shape == expected.shape:
@@ -160,6 +205,8 @@ def _read(value, case):
         if not _close(shaped, expected, scale):
             said = _catalogued(name, shaped, case) or _otherwise(name, shaped, expected, case)
             raise wrong(said)
+        if _gap_along(shaped, direction, slope, expected) > 1:  # the engine is wrong here
+            raise wrong(f"wrong: dJ/d{name}{so_far(name)}: yours {_slopes(name, shaped, case)}")
     return case.expected
 
 
@@ -174,7 +221,7 @@ CAPSTONE_BACKWARD = Step(
     MISTAKES,
     hint="cache and params are dicts of arrays, one column per example; return a dict of "
     "arrays, grads['z1'] shaped like cache['z1'] and grads['W1'] like params['W1'].",
-    against="the Value engine's gradients",
+    against="the Value engine's gradients and central differences",
 )
 
 STEPS = (CAPSTONE_BACKWARD,)

@@ -17,9 +17,10 @@ Columns are examples, X is (n_0, m), Y one-hot (K, m):
 :func:`forward_steps` computes every node; :data:`ORDER` is the order in which a student
 writes dJ/d(node); :func:`engine_gradients` gives them all by the Value engine's backward sweep
 (the same steps run on arrays of Values), :func:`numerical_gradients` by central differences
-(:func:`cost_from` recomputes the pass from one node on); :func:`train` trains the network with
-a student's gradients. The chain rule written out is the student's to write (Exercise 10.3); the
-check's catalogue, ``exercises.capstone_mistakes.planted``, holds it with its mistakes.
+(:func:`cost_from` recomputes the pass from one node on, :func:`slope_along` gives J's slope
+along one direction); :func:`train` trains the network with a student's gradients. The chain
+rule written out is the student's to write (Exercise 10.3); the check's catalogue,
+``exercises.capstone_mistakes.planted``, holds it with its mistakes.
 """
 
 import numpy as np
@@ -134,21 +135,28 @@ def cost_from(name, value, cache, params, Y):
     return float(run_steps(cache | {"Y": Y, name: value}, params, start)["J"])
 
 
+def slope_along(name, direction, cache, params, Y, epsilon=1e-5):
+    """The slope of J along ``direction`` at the node or parameter ``name``, by central
+    differences of :func:`cost_from`: (J(x + epsilon d) - J(x - epsilon d)) / (2 epsilon), which
+    is sum(dJ/dx * d) up to O(epsilon^2)."""
+    x = params[name] if name in PARAMETERS else cache[name]
+    above = cost_from(name, x + epsilon * direction, cache, params, Y)
+    below = cost_from(name, x - epsilon * direction, cache, params, Y)
+    return (above - below) / (2 * epsilon)
+
+
 def numerical_gradients(params, X, Y, epsilon=1e-5):
-    """dJ/d(name) for every name of :data:`ORDER` by central differences of
-    :func:`cost_from`: (J(x + epsilon) - J(x - epsilon)) / (2 epsilon), entry by entry."""
+    """dJ/d(name) for every name of :data:`ORDER` by central differences, entry by entry: the
+    slope along each unit array (:func:`slope_along`)."""
     cache = forward_steps(params, X, Y)
     grads = {}
     for name in ORDER:
-        x = params[name] if name in PARAMETERS else cache[name]
-        grad = np.zeros(x.shape)
-        for index in np.ndindex(x.shape):
-            step = np.zeros(x.shape)
-            step[index] = epsilon
-            above = cost_from(name, x + step, cache, params, Y)
-            below = cost_from(name, x - step, cache, params, Y)
-            grad[index] = (above - below) / (2 * epsilon)
-        grads[name] = grad
+        shape = np.shape(params[name] if name in PARAMETERS else cache[name])
+        grads[name] = np.zeros(shape)
+        for index in np.ndindex(shape):
+            unit = np.zeros(shape)
+            unit[index] = 1.0
+            grads[name][index] = slope_along(name, unit, cache, params, Y, epsilon)
     return grads
 
 
