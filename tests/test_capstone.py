@@ -18,7 +18,7 @@ from backprop_lib.exercises.checking import draw_cases
 from backprop_lib.exercises.judging import judge
 from backprop_lib.lessons import batchnorm_graph, capstone, deep_mlp
 from tests.honest_answers import HONEST, capstone_step_by_step
-from tests.test_exercises_catalogue import outcomes
+from tests.test_exercises_catalogue import assert_told, outcomes
 
 STEP = capstone_checks.CAPSTONE_BACKWARD
 HIDDEN_SEEDS = (3, 7, 11)
@@ -123,8 +123,7 @@ def test_central_differences_refuse_what_a_wrong_reference_would_pass(monkeypatc
 def test_each_mistake_is_told_by_its_own_message(seed):
     cases = draw_cases(STEP, seed)
     for mistake in STEP.mistakes:
-        said = {mistake.message.format(**case.context) for case in cases}
-        assert judge(STEP, cases, outcomes(STEP, mistake.fn, cases)).message in said
+        assert_told(STEP, mistake, cases)
 
 
 def test_the_catalogue_names_what_the_issue_lists():

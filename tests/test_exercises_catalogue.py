@@ -40,8 +40,11 @@ ROWS = [
 @pytest.mark.parametrize(("name", "index"), ROWS, ids=[f"{n}-{i}" for n, i in ROWS])
 def test_each_catalogued_mistake_is_told_by_its_own_message(name, index, seed):
     step = exercises.STEPS[name]
-    mistake = step.mistakes[index]
-    cases = draw_cases(step, seed)
+    assert_told(step, step.mistakes[index], draw_cases(step, seed))
+
+
+def assert_told(step, mistake, cases):
+    """The check of ``step`` on ``cases`` calls ``mistake``'s answer wrong, with its message."""
     result = judge(step, cases, outcomes(step, mistake.fn, cases))
     assert result.status == "wrong", result.message
     said = {mistake.message.format(**case.context) for case in cases}

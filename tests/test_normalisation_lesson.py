@@ -1,7 +1,8 @@
-"""Tests of notebook 10's lesson and explorer (backprop_lib.lessons.normalisation_lesson and
-normalisation_views): what the runs record (gradient sizes of the model at that point, costs in
-prediction mode), batch normalisation rescuing notebook 05's deep sigmoid network, what dropout
-does to the costs, the figures, and the explorer at the ends of its controls."""
+"""Tests of notebook 10's lesson and explorer (backprop_lib.lessons.normalisation_lesson,
+normalisation_views and normalisation_explorer): what the runs record (gradient sizes of the
+model at that point, costs in prediction mode), batch normalisation rescuing notebook 05's deep
+sigmoid network, what dropout does to the costs, the figures, and the explorer at the ends of
+its controls."""
 
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,6 +15,7 @@ from backprop_lib import data
 from backprop_lib.display.explorer import ERROR_COLOUR, NOTE_COLOUR, message_html
 from backprop_lib.display.figures import new_figure
 from backprop_lib.lessons import gradient_checking
+from backprop_lib.lessons import normalisation_explorer as app
 from backprop_lib.lessons import normalisation_lesson as lesson
 from backprop_lib.lessons import normalisation_views as views
 from backprop_lib.lessons.deep_mlp import same_answer_note, validation_split
@@ -235,13 +237,13 @@ network, without batch normalisation, still gives every image one class."""
 
 @pytest.fixture(scope="module")
 def explorer(small):
-    return views.normalisation_explorer(*small, epochs=FEW_EPOCHS, batchnorm=True)
+    return app.normalisation_explorer(*small, epochs=FEW_EPOCHS, batchnorm=True)
 
 
 ENDS = {
     "batch_size": (SMALL_TRAIN, 32),
     "keep_prob": (lesson.KEEP_PROB_MIN, 1.0),
-    "hidden_layers": (views.HIDDEN_LAYERS_MAX, 0, 3),
+    "hidden_layers": (gradient_checking.HIDDEN_LAYERS_MAX, 0, 3),
     "batchnorm": (False, True),
     "activation": ("relu", "sigmoid"),
 }
@@ -276,7 +278,7 @@ def test_the_explorer_redraws_at_each_end_of_each_control(explorer, name):
         disabled = {key for key, control in explorer.controls.items() if control.disabled}
         assert disabled == (set(HIDDEN_LAYER_OPTIONS) if hidden_layers == 0 else set())
         if hidden_layers == 0:
-            assert explorer.message.value == message_html(views.NO_HIDDEN_LAYER_NOTE, NOTE_COLOUR)
+            assert explorer.message.value == message_html(app.NO_HIDDEN_LAYER_NOTE, NOTE_COLOUR)
             assert "No hidden layer" in explorer.figure.get_suptitle()
     assert explorer.values() == START
 
@@ -291,8 +293,8 @@ def test_the_explorers_alt_text_says_what_is_drawn_and_the_numbers(explorer):
 
 
 def test_the_hidden_layer_options_follow_the_depth():
-    controls = views.explorer_controls(START, SMALL_TRAIN)
-    views.options_follow_the_depth(controls)
+    controls = app.explorer_controls(START, SMALL_TRAIN)
+    app.options_follow_the_depth(controls)
     for hidden_layers, disabled in ((0, True), (1, False), (0, True), (10, False)):
         controls["hidden_layers"].value = hidden_layers
         assert [controls[name].disabled for name in HIDDEN_LAYER_OPTIONS] == [disabled] * 3
@@ -301,23 +303,23 @@ def test_the_hidden_layer_options_follow_the_depth():
 
 def test_the_same_class_note_is_04s_for_relu_and_names_the_vanishing_gradient_for_sigmoid():
     same, mixed = np.zeros((1, 5)), np.array([[0, 1, 0, 2, 1]])
-    assert views.same_class_note(same, "relu") == same_answer_note(same)
-    assert "too small to train them" in views.same_class_note(same, "sigmoid")
-    assert views.same_class_note(mixed, "relu") is None
-    assert views.same_class_note(mixed, "sigmoid") is None
+    assert app.same_class_note(same, "relu") == same_answer_note(same)
+    assert "too small to train them" in app.same_class_note(same, "sigmoid")
+    assert app.same_class_note(mixed, "relu") is None
+    assert app.same_class_note(mixed, "sigmoid") is None
 
 
 def test_the_explorer_notes_one_class_and_shows_a_divergence_keeping_the_last_run(small):
-    deep = views.normalisation_explorer(*small, epochs=FEW_EPOCHS, hidden_layers=10)
+    deep = app.normalisation_explorer(*small, epochs=FEW_EPOCHS, hidden_layers=10)
     assert np.all(deep.result.run.model.predict(small[0]) == 0)  # sigmoid, vanishing
-    note = views.same_class_note(np.zeros((1, 3)), "sigmoid")
+    note = app.same_class_note(np.zeros((1, 3)), "sigmoid")
     assert deep.message.value == message_html(note, NOTE_COLOUR)
     deep.controls["activation"].value = "relu"
     good_result, good_image = deep.result, deep.image.value
     deep.controls["keep_prob"].value = lesson.KEEP_PROB_MIN
     assert deep.message.value == message_html(
         "training diverged at epoch 1: the cost blew up with learning rate 0.3. "
-        + views.DIVERGED_ADVICE["dropout"],
+        + app.DIVERGED_ADVICE["dropout"],
         ERROR_COLOUR,
     )
     assert deep.result is good_result and deep.image.value == good_image
@@ -329,11 +331,11 @@ def test_without_dropout_a_divergence_is_told_to_use_fewer_layers(explorer, monk
 
     good_result, good_image = explorer.result, explorer.image.value
     with monkeypatch.context() as patched:
-        patched.setattr(views, "explorer_run", diverge)
+        patched.setattr(app, "explorer_run", diverge)
         explorer.controls["batch_size"].value = 64
         assert explorer.message.value == message_html(
             "training diverged at epoch 2: the cost blew up with learning rate 0.3. "
-            + views.DIVERGED_ADVICE["no dropout"],
+            + app.DIVERGED_ADVICE["no dropout"],
             ERROR_COLOUR,
         )
         assert explorer.result is good_result and explorer.image.value == good_image
@@ -342,11 +344,11 @@ def test_without_dropout_a_divergence_is_told_to_use_fewer_layers(explorer, monk
 
 
 def test_the_settings_read_as_words():
-    text = views.settings_text(881, 0.5, 1, True, "relu", 881)
+    text = app.settings_text(881, 0.5, 1, True, "relu", 881)
     assert text == (
         "1 hidden relu layer of 32 units, with batch normalisation, keep probability 0.5, "
         "all 881 images in one batch"
     )
-    assert views.settings_text(32, 1.0, 0, False, "sigmoid", 881) == (
+    assert app.settings_text(32, 1.0, 0, False, "sigmoid", 881) == (
         "No hidden layer, mini-batches of 32"
     )

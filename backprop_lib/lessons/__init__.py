@@ -20,8 +20,8 @@ notebook                       computations                 figures and explorer
                                ``forward_mode``
 08_softmax_digits              ``softmax_digits``           ``softmax_digits_views``
 09_optimisers                  ``optimizers_lesson``        ``optimizers_views``
-10_batchnorm_dropout           ``batchnorm_graph``,         ``normalisation_views``
-                               ``normalisation_lesson``,
+10_batchnorm_dropout           ``batchnorm_graph``,         ``normalisation_views``,
+                               ``normalisation_lesson``,    ``normalisation_explorer``
                                ``capstone``
 =============================  ===========================  ==================================
 """
