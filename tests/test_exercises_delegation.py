@@ -221,6 +221,62 @@ def test_central_differences_through_the_models_cost_are_refused(name):
     assert "forward pass" in result.message and "central differences" in result.message
 
 
+def _slopes(cost, arrays, epsilon=1e-6):
+    """dcost/d(array) of each of ``arrays`` (a dict), every entry moved by +-epsilon in turn."""
+    found = {}
+    for name, array in arrays.items():
+        found[name] = np.zeros(np.shape(array))
+        for index in np.ndindex(found[name].shape):
+            moved = [np.array(array, dtype=float) for _ in range(2)]
+            moved[0][index] += epsilon
+            moved[1][index] -= epsilon
+            above, below = (cost(arrays | {name: value}) for value in moved)
+            found[name][index] = (above - below) / (2 * epsilon)
+    return found
+
+
+def batchnorm_by_central_differences(d_out, z, gamma, epsilon):
+    """J = sum(d_out * out), through bp.batchnorm_forward (beta's gradient needs no pass)."""
+
+    def cost(values):
+        out = bp.batchnorm_forward(values["z"], values["gamma"], np.zeros_like(gamma), epsilon)
+        return float(np.sum(d_out * out))
+
+    found = _slopes(cost, {"z": z, "gamma": gamma})
+    return found["z"], found["gamma"], d_out.sum(axis=1, keepdims=True)
+
+
+def capstone_by_central_differences(cache, params, Y):
+    """Every node and parameter moved in turn, the forward steps run again from there."""
+    found = {}
+    for name in capstone.ORDER:
+        if name in capstone.PARAMETERS:
+            found |= _slopes(
+                lambda q: capstone.forward_steps(params | q, cache["X"], Y)["J"],
+                {name: params[name]},
+            )
+        else:
+            start = [step for step, _ in capstone.STEPS].index(name) + 1
+            found |= _slopes(
+                lambda v, start=start: capstone.run_steps(cache | {"Y": Y} | v, params, start)["J"],
+                {name: cache[name]},
+            )
+    return found
+
+
+@pytest.mark.parametrize(
+    ("name", "answer", "what"),
+    [
+        ("batchnorm_backward", batchnorm_by_central_differences, "batch normalisation's"),
+        ("capstone_backward", capstone_by_central_differences, "the network's"),
+    ],
+)
+def test_central_differences_through_the_librarys_forward_steps_are_refused(name, answer, what):
+    result = exercises.check(name, answer)
+    assert result.message.startswith(f"wrong: {name} ran {what} forward pass "), result
+    assert "central differences" in result.message
+
+
 def leans_on_numerical_gradient(*args, **kwargs):
     bp.numerical_gradient(np.sum, np.zeros(2))
     return args[0]

@@ -158,8 +158,9 @@ def observe(step, fn, case, seconds=CALL_SECONDS):
     Kinds: "answer" (``value``: what :attr:`Step.observe` keeps of the return value),
     "raised" (``type``, ``text``), "timeout" (``seconds``), "endless" (RecursionError even
     with :data:`DEEP_RECURSION` levels), "changed" (``argument``, ``where``), "delegated"
-    (``called``: the library's answer it called), "forward" (``passes``: a backward pass by
-    central differences), "tampered" (it removed the watch). Every outcome has ``printed``.
+    (``called``: the library's answer it called), "forward" (``passes`` of the forward pass
+    ``what``: a backward pass by central differences), "tampered" (it removed the watch).
+    Every outcome has ``printed``.
     """
     before = [_snapshot(value) for value in case.args]
     sink = io.StringIO()
@@ -175,7 +176,7 @@ def observe(step, fn, case, seconds=CALL_SECONDS):
     elif watch.tampered and outcome["kind"] not in ("endless", "timeout"):
         outcome = {"kind": "tampered"}
     elif watch.forward_passes > watch.forward_limit:
-        outcome = {"kind": "forward", "passes": watch.forward_passes}
+        outcome = {"kind": "forward", "passes": watch.forward_passes, "what": watch.forward_what}
     elif outcome["kind"] == "answer":
         for name, saved, value in zip(step.parameters, before, case.args, strict=False):
             where = "" if saved is None else _changed(saved, value)

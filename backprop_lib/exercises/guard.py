@@ -4,9 +4,10 @@ The library holds the answer to every exercise (``bp.hidden_delta``, ``model.gra
 ``Value.backward``, central differences). :class:`Watch` notices a call of any of them while
 the student's function runs, however it was reached (a saved reference, another import path,
 a copy of its code object), by a profile hook on the code objects themselves; and it counts
-the network's forward passes, because a backward pass by central differences runs about 2P of
-them. What a student may call is everything else: NumPy, the model's forward pass and its
-activations' derivatives, and the functions they wrote in earlier exercises.
+forward passes (the network's, batch normalisation's, the capstone's), because a backward pass
+by central differences runs about 2P of them. What a student may call is everything else:
+NumPy, the model's forward pass and its activations' derivatives, and the functions they
+wrote in earlier exercises.
 """
 
 import functools
@@ -104,9 +105,6 @@ def _same_name(exercise):
     return (f"{own.__module__}:{own.__qualname__}",) if callable(own) else ()
 
 
-FORWARD = "backprop_lib.network:MLP._forward"
-"""The network's forward pass, counted in the backward-pass exercises."""
-
 FORWARD_LIMIT = 4
 """Forward passes allowed in one call of a backward pass beyond one per example:
 backpropagation needs one (or one per example, written example by example); central
@@ -114,6 +112,24 @@ differences need 2P, more than this plus m in every checked network but the one 
 examples (P = 17), and one case is enough to tell."""
 
 NETWORK_CHECKS = ("two_layer_backward_pass", "backward_pass", "minibatch_gradients")
+
+BATCH_STATISTICS = "backprop_lib.normalisation:_statistics"
+"""The batch mean and variance that every training-mode batch normalisation computes
+(``bp.batchnorm_forward``, ``bp.batch_statistics``, an MLP with batch normalisation)."""
+
+FORWARDS = {
+    **dict.fromkeys(
+        NETWORK_CHECKS, ("the network's forward pass", ("backprop_lib.network:MLP._forward",))
+    ),
+    "batchnorm_backward": ("batch normalisation's forward pass", (BATCH_STATISTICS,)),
+    "capstone_backward": (
+        "the network's forward pass",
+        ("backprop_lib.lessons.capstone:cross_entropy", BATCH_STATISTICS),
+    ),
+}
+"""Per exercise, the forward passes counted while the answer runs, with what to call them: the
+MLP's, the batch statistics (central differences through ``bp.batchnorm_forward``), and the
+capstone's cost step (through its forward steps)."""
 
 _OWN = (Path(__file__).parent / "guard.py", Path(__file__).parent / "calling.py")
 """This watch and the call around it run inside the watched window; they hold no answer."""
@@ -150,14 +166,16 @@ def _description(name):
 @functools.cache
 def watched(exercise):
     """What the watch of ``exercise`` looks for, resolved once: {code object: what it is},
-    {source path prefix: what it is}, and the forward pass's code (None: not counted)."""
+    {source path prefix: what it is}, and the counted forward passes: what they are called and
+    their code objects (none for an exercise without a count)."""
     codes, places = {}, {}
     for name in (*ALWAYS, *ANSWERS.get(exercise, ()), *_same_name(exercise)):
         found_codes, found_places = _resolve(name)
         codes.update(dict.fromkeys(found_codes, _description(name)))
         places.update(dict.fromkeys(found_places, _description(name)))
-    forward = _resolve(FORWARD)[0].pop() if exercise in NETWORK_CHECKS else None
-    return codes, places, forward
+    what, names = FORWARDS.get(exercise, ("", ()))
+    forward = set().union(*(_resolve(name)[0] for name in names))
+    return codes, places, (what, forward)
 
 
 class Watch:
@@ -166,14 +184,15 @@ class Watch:
     Use as ``with Watch(name, args) as watch: fn(*args)``; then ``watch.called`` says which
     library answer the function reached first ("called backprop_lib.backprop.hidden_delta",
     "used backprop_lib.autodiff") or is "", and ``watch.forward_passes`` how many forward
-    passes of an MLP it ran (more than ``watch.forward_limit``: central differences).
+    passes of :data:`FORWARDS` it ran, called ``watch.forward_what`` (more than
+    ``watch.forward_limit``: central differences).
     ``watch.tampered`` is True when the hook was gone afterwards (the watch cannot vouch for
     what followed). Functions among ``args`` (the function a numerical gradient
     differentiates) are the student's to call.
     """
 
     def __init__(self, exercise, inputs=()):
-        self.codes, self.places, self.forward = watched(exercise)
+        self.codes, self.places, (self.forward_what, self.forward) = watched(exercise)
         self.own = {str(path) for path in _OWN}
         self.inputs = {getattr(value, "__code__", None) for value in inputs}
         examples = [np.shape(a)[-1] for a in inputs if isinstance(a, np.ndarray) and a.ndim == 2]
@@ -198,7 +217,7 @@ class Watch:
         if event != "call":
             return
         code = frame.f_code
-        if code is self.forward:
+        if code in self.forward:
             self.forward_passes += 1
             return
         name = self._names.get(code)

@@ -51,9 +51,10 @@ def verdict_of(step, outcome):
         "(for example work on a copy).",
         "delegated": f"wrong: {name} {outcome.get('called')}, the library's own answer to this "
         "exercise: the exercise asks you to write it yourself.",
-        "forward": f"wrong: {name} ran the network's forward pass {outcome.get('passes')} times "
-        "in one call: that is central differences, which cost about 2P forward passes for P "
-        "parameters (notebook 05); backpropagation needs one forward and one backward pass.",
+        "forward": f"wrong: {name} ran {outcome.get('what')} {outcome.get('passes')} times in "
+        "one call: that is central differences, which cost two forward passes for every number "
+        "they differentiate by (notebook 05); backpropagation needs one forward and one "
+        "backward pass.",
         "tampered": f"wrong: {name} switched off the check's watch over the library's answers, "
         "so the check cannot vouch for it.",
     }

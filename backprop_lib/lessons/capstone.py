@@ -53,6 +53,11 @@ def _softmax(z2):
     return e / e.sum(axis=0, keepdims=True)
 
 
+def cross_entropy(p, Y):
+    """The cost J, the mean over the batch of -sum_k y_k log p_k: the forward pass's last step."""
+    return -(Y * np.log(p)).sum() / Y.shape[1]
+
+
 STEPS = (
     ("z1", lambda v, q: q["W1"] @ v["X"] + q["b1"]),
     ("mu", lambda v, q: v["z1"].sum(axis=1, keepdims=True) / _count(v)),
@@ -64,7 +69,7 @@ STEPS = (
     ("h", lambda v, q: np.tanh(v["u"])),
     ("z2", lambda v, q: q["W2"] @ v["h"] + q["b2"]),
     ("p", lambda v, q: _softmax(v["z2"])),
-    ("J", lambda v, q: -(v["Y"] * np.log(v["p"])).sum() / _count(v)),
+    ("J", lambda v, q: cross_entropy(v["p"], v["Y"])),
 )
 """The forward pass, one (node, how it is computed from the nodes before it ``v`` and the
 parameters ``q``) a line. Written with NumPy operations that arrays of Values support too."""

@@ -124,6 +124,7 @@ def train_deep_mlp(
     curve_points=None,
     optimizer=None,
     train_curve=True,
+    **options,
 ):
     r"""Train a :func:`build_mlp` on images, recording its costs along the way, and score it.
 
@@ -135,8 +136,8 @@ def train_deep_mlp(
     X, Y, X_val, Y_val : ndarray of shape (n_0, m), (n_L, m), (n_0, m_val), (n_L, m_val)
         Training images as columns with their labels, and those held out to validate on.
     hidden_layers, units, learning_rate, epochs, l2_lambda, seed, batch_size, optimizer, progress
-        As for :func:`build_mlp` and :meth:`MLP.fit` (``batch_size`` None: full batch; a fresh
-        ``optimizer``), and ``progress(epoch)``, called after each epoch, counting from 1.
+        As for :func:`build_mlp` (and its ``**options``) and :meth:`MLP.fit` (``batch_size``
+        None: full batch; a fresh ``optimizer``), and ``progress(epoch)``, after each epoch.
     curve_points, train_curve : int or None, bool
         When to record the costs (:func:`recorded_epochs`): None, after every epoch; 0, never;
         n, about n times. Each record is a forward pass over the validation images and, unless
@@ -148,7 +149,9 @@ def train_deep_mlp(
         ``model``; ``costs`` (J with L2, from fit); ``epochs`` recorded, ``train_costs`` and
         ``val_costs`` after them; ``train_accuracy``, ``val_accuracy``, ``val_cost`` at the end.
     """
-    model = build_mlp(np.shape(X)[0], np.shape(Y)[0], hidden_layers, units, l2_lambda, seed)
+    model = build_mlp(
+        np.shape(X)[0], np.shape(Y)[0], hidden_layers, units, l2_lambda, seed, **options
+    )
     when = recorded_epochs(epochs, curve_points)
     sets = [(X_val, Y_val), (X, Y)] if train_curve else [(X_val, Y_val)]
     record, curves = _recorder(model, when, sets, progress)

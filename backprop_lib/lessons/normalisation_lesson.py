@@ -6,7 +6,10 @@ training and the validation images in prediction mode (the running statistics, n
 and each layer's weight-gradient size :math:`\lVert \partial J/\partial W^l \rVert_F` in
 training mode (:meth:`~backprop_lib.MLP.gradient_norms`), from epoch 0, before any step.
 :func:`rescue_runs` trains notebook 05's deep sigmoid network with and without batch
-normalisation; :func:`dropout_runs` one network with several keep probabilities;
+normalisation; :func:`digits_search` scores a deep sigmoid network on the digits, with and
+without, at several learning rates on validation splits, :func:`chosen_rate` picks each one's
+best and :func:`digits_final` trains it on the whole training file for the test set's one use;
+:func:`dropout_runs` trains one network with several keep probabilities;
 :func:`cost_noise` and :func:`generalisation_gap` measure what dropout changes.
 
 The notebook and the explorer train on the ten digits (``data/digits10_*.h5``, notebook
@@ -22,7 +25,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..validation import NonFiniteError, check_real
-from .deep_mlp import build_mlp, recorded_epochs
+from .deep_mlp import build_mlp, recorded_epochs, validation_scores
 from .gradient_checking import HIDDEN_LAYERS_MAX
 
 DEEP_SIGMOID = {"hidden_layers": HIDDEN_LAYERS_MAX, "units": 8, "activation": "sigmoid"}
@@ -38,6 +41,23 @@ both runs together take about 0.5 s."""
 
 RESCUE_CURVE_POINTS = 30
 """How many times :func:`rescue_runs` records the costs and gradient sizes: a smooth curve."""
+
+DIGITS_DEEP = {"hidden_layers": 6, "units": 16, "hidden_activation": "sigmoid"}
+"""A deep sigmoid network for the ten digits: 6 hidden layers of 16 units (fewer than
+:data:`DEEP_SIGMOID`'s 10 layers, for time, still enough for the gradients to vanish: layer 1's
+weight gradient starts about 1/2000 of layer 7's on the digits)."""
+
+DIGITS_TRAINING = {"epochs": 20, "batch_size": 128}
+"""How :func:`digits_search` and :func:`digits_final` train :data:`DIGITS_DEEP`: 20 epochs of
+mini-batches of 128 (7 steps an epoch on 881 images). Without batch normalisation the network
+stays at chance at every learning rate of :data:`SEARCH_RATES`; with it it passes 90 % on
+validation. The search's 12 runs take about 1 s."""
+
+SEARCH_RATES = (0.3, 1.0, 3.0)
+"""The learning rates :func:`digits_search` tries, each three times the last."""
+
+SEARCH_SEEDS = (0, 1)
+"""The seeds of :func:`digits_search`: each draws a validation split and the initial weights."""
 
 DROPOUT_SETTINGS = {
     "hidden_layers": 1,
@@ -250,6 +270,62 @@ def dropout_runs(X, Y, X_val, Y_val, keep_probs=KEEP_PROBS, seed=0, **settings):
     }
 
 
+def digits_search(X, Y, rates=SEARCH_RATES, seeds=SEARCH_SEEDS):
+    """:data:`DIGITS_DEEP` without and with batch normalisation at each learning rate, scored
+    by :func:`~backprop_lib.lessons.deep_mlp.validation_scores` on the splits of ``seeds``.
+
+    Parameters
+    ----------
+    X, Y : ndarray of shape (n_0, m), (n_L, m)
+        The training file's images and one-hot classes (never the test set).
+
+    Returns
+    -------
+    dict of (bool, float) to SimpleNamespace
+        (batchnorm, learning rate) -> the validation scores, one a seed.
+    """
+    return {
+        (batchnorm, rate): validation_scores(
+            X,
+            Y,
+            {**DIGITS_DEEP, **DIGITS_TRAINING, "batchnorm": batchnorm, "learning_rate": rate},
+            seeds,
+            curve_points=0,
+        )
+        for batchnorm in (False, True)
+        for rate in rates
+    }
+
+
+def chosen_rate(search, batchnorm):
+    """The learning rate of :func:`digits_search`'s ``search`` with the best mean validation
+    accuracy for ``batchnorm``; between equal accuracies, the lower mean validation cost."""
+    rates = [rate for option, rate in search if option == batchnorm]
+    return max(
+        rates,
+        key=lambda rate: (
+            search[batchnorm, rate].accuracy.mean(),
+            -search[batchnorm, rate].cost.mean(),
+        ),
+    )
+
+
+def digits_final(X, Y, batchnorm, learning_rate, seed=0):
+    r""":data:`DIGITS_DEEP` trained as :data:`DIGITS_TRAINING` says on all of X and Y.
+
+    Returns
+    -------
+    MLP, ndarray of shape (L,)
+        The trained network (to be scored once on the test set), and each layer's
+        weight-gradient size :math:`\lVert \partial J/\partial W^l \rVert_F` on X before the
+        first step.
+    """
+    model = build_mlp(np.shape(X)[0], np.shape(Y)[0], seed=seed, batchnorm=batchnorm, **DIGITS_DEEP)
+    start = model.gradient_norms(X, Y)
+    model.fit(X, Y, learning_rate, **DIGITS_TRAINING)
+    return model, start
+
+
 def cost_noise(costs, share=0.5):
     r"""How much the cost jumps from epoch to epoch near the end of training: the standard
     deviation of :math:`J_{e+1} - J_e` over the last ``share`` of the epochs.
@@ -275,74 +351,3 @@ def generalisation_gap(run):
     """The validation cost less the training images' cost after the last epoch, both in
     prediction mode: how much better the network does on what it learned from."""
     return float(run.val_costs[-1] - run.train_costs[-1])
-
-
-EXPLORER_DEFAULTS = {
-    "batch_size": 32,
-    "keep_prob": 1.0,
-    "hidden_layers": 3,
-    "batchnorm": False,
-    "activation": "sigmoid",
-}
-"""The explorer's starting settings: notebook 04's three hidden layers, with sigmoid units and
-neither option, whose first layer gets about 1/40 of the last layer's gradient and which is
-still at a validation cost of 1.3 after :data:`EXPLORER_TRAINING`; batch normalisation takes
-it to 0.13. One run, trained and recorded, takes 0.30 s on a two-core machine, and 0.41 s
-with its figure drawn; with batch normalisation 0.76 s and 0.90 s."""
-
-EXPLORER_TRAINING = {"learning_rate": 0.3, "epochs": 40, "curve_points": None}
-"""How the explorer trains: plain gradient descent at one learning rate for every setting
-(momentum or Adam would hide part of the vanishing gradient: Adam divides each step by the
-gradient's own size), 40 epochs recorded after each (28 steps of 32 per epoch on 881 images),
-enough for the three-layer ReLU network to overfit (training cost 0.001, validation 0.27).
-The slowest setting, 10 layers with batch normalisation in mini-batches of 32, takes 2.4 s."""
-
-EXPLORER_UNITS = 32
-"""Units per hidden layer in the explorer: half of notebook 08's 64, for speed."""
-
-BATCH_SIZES = (32, 64, 128, 256)
-"""The explorer's mini-batch sizes, besides all the training images in one batch. Not 8 or
-16: 881 images leave a last batch of one, which batch normalisation cannot normalise (and
-they are slow)."""
-
-KEEP_PROB_MIN = 0.2
-"""The smallest keep probability of the explorer: four units in five dropped, each kept one
-scaled by 5; ten such ReLU layers without batch normalisation blow up."""
-
-HIDDEN_ACTIVATIONS = ("sigmoid", "relu")
-"""The explorer's hidden activations: sigmoid, whose gradients vanish (notebook 05), and
-ReLU, whose gradients start the same size in every layer (He's initialisation)."""
-
-
-def explorer_run(
-    X,
-    Y,
-    X_val,
-    Y_val,
-    batch_size,
-    keep_prob,
-    hidden_layers,
-    batchnorm,
-    activation,
-    epochs=EXPLORER_TRAINING["epochs"],
-):
-    """What the explorer computes: :func:`train_network` with :data:`EXPLORER_UNITS` units a
-    layer, trained as :data:`EXPLORER_TRAINING` says (for ``epochs``), from seed 0.
-
-    Returns
-    -------
-    SimpleNamespace
-        The :func:`record_training` result.
-    """
-    return train_network(
-        X,
-        Y,
-        X_val,
-        Y_val,
-        training={**EXPLORER_TRAINING, "batch_size": batch_size, "epochs": epochs},
-        hidden_layers=hidden_layers,
-        units=EXPLORER_UNITS,
-        activation=activation,
-        batchnorm=batchnorm,
-        keep_prob=keep_prob,
-    )
