@@ -3,6 +3,7 @@ reference for backpropagation (used by test_network.py and test_gradcheck.py); a
 real-browser tests (test_browser.py, test_apps.py) one served copy of the repository, one
 JupyterLab and one Chromium for the whole session, and a fresh page per test."""
 
+import os
 from types import SimpleNamespace
 
 import numpy as np
@@ -136,3 +137,22 @@ def page(browser, screenshots, request):
     yield page
     page.screenshot(path=screenshots / f"{request.node.name}.png")
     context.close()
+
+
+def pytest_collection_modifyitems(items):
+    """The browser and hub tests first. pytest-xdist runs each file whole on one worker
+    (``--dist loadfile``, with ``--no-loadscope-reorder`` keeping this order): those files take
+    minutes, so they start at once and the other files fill in around them, rather than start
+    last and leave one worker alone at the end (xdist's own order puts the files with the
+    fewest tests last)."""
+    items.sort(
+        key=lambda item: not any(item.iter_markers("browser")) and not any(item.iter_markers("hub"))
+    )
+
+
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: a worker per core, and one more for a run of every test (no ``-m``). The
+    browser and hub tests spend most of their time waiting for JupyterLab, Voila, JupyterHub
+    and Chromium, which the third worker fills with other tests."""
+    cores = len(os.sched_getaffinity(0))
+    return cores if config.option.markexpr else cores + 1
