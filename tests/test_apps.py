@@ -11,7 +11,8 @@
   on the app page of any notebook, with its explorers drawn, except those listed in
   :data:`NOT_OURS`, which come from ipywidgets itself.
 - Every control of every explorer is reached with Tab and works from the keyboard (arrows
-  on sliders and menus, Enter on buttons, Space on the play button), and the figure changes.
+  on sliders and menus, Enter on buttons, Space on the play button and on checkboxes), and
+  the figure changes (or, for a checkbox, a message says why it stays).
 
 The session fixtures (tests/conftest.py) install Chromium when it is missing and start one
 JupyterLab and one Chromium; the standalone app gets a Voila server of its own.
@@ -53,6 +54,10 @@ NOT_OURS = {
 """Violations that come from ipywidgets itself: rule -> (a class the element carries, why)."""
 
 EXPLORER_FIGURE = ".widget-image"
+
+MESSAGE = ".bp-message"
+"""The playground's message line: unticking its last input feature leaves the figure as it
+was and says there why (the only explorer with checkboxes)."""
 """Every explorer shows its figure as an ipywidgets Image, the last child of its box."""
 
 FOCUSABLE = (
@@ -208,13 +213,15 @@ def figure_src(page, explorer):
     )
 
 
-def wait_for_new_figure(page, explorer, old, after):
-    """Wait until explorer ``explorer``'s figure is no longer ``old``; return the new src."""
+def wait_for_new_figure(page, explorer, old, after, or_message=False):
+    """Wait until explorer ``explorer``'s figure is no longer ``old`` (or, ``or_message``, the
+    playground's message line says why it stays); return the new src."""
     try:
         page.wait_for_function(
-            """([figure, k, old]) =>
-                document.querySelectorAll(figure)[k].getAttribute('src') !== old""",
-            arg=[EXPLORER_FIGURE, explorer, old],
+            """([figure, k, old, message]) =>
+                document.querySelectorAll(figure)[k].getAttribute('src') !== old
+                || (message !== null && document.querySelector(message).innerText.trim() !== '')""",
+            arg=[EXPLORER_FIGURE, explorer, old, MESSAGE if or_message else None],
             timeout=WIDGET_TIMEOUT_MS,
         )
     except PlaywrightTimeoutError:
@@ -289,5 +296,6 @@ def test_the_app_shows_every_image_passes_axe_and_works_from_the_keyboard(app):
         page.locator(f"[data-bp-key='{control['key']}']").focus()
         for key in keys:
             page.keyboard.press(key)
-        wait_for_new_figure(page, control["explorer"], src, f"{'+'.join(keys)} on {control}")
+        after = f"{'+'.join(keys)} on {control}"
+        wait_for_new_figure(page, control["explorer"], src, after, control["kind"] == "checkbox")
     assert_no_errors(page)

@@ -414,6 +414,19 @@ def test_slider_kind_follows_its_arguments_and_reports_on_release():
     assert not any(s.continuous_update for s in (whole, real, log))
 
 
+def test_checkboxes_value_is_the_ticked_options_in_order_both_ways():
+    group = explorer.Checkboxes("inputs", ("a", "b", "c"), ("c", "a"))
+    assert group.value == ("a", "c") and group.children[0].value == "inputs"
+    seen = []
+    group.observe(lambda change: seen.append(change["new"]), names="value")
+    group.boxes["b"].value = True  # a click
+    group.value = ("b",)  # set from the code: the boxes follow, with no value in between
+    assert seen == [("a", "b", "c"), ("b",)]
+    assert [box.value for box in group.boxes.values()] == [False, True, False]
+    group.disabled = True
+    assert all(box.disabled for box in group.boxes.values())
+
+
 def test_message_html_escapes_the_text_and_colours_it():
     assert explorer.message_html("a < b & c") == (
         f'<span style="color:{explorer.ERROR_COLOUR}">a &lt; b &amp; c</span>'

@@ -14,7 +14,7 @@ import html
 import math
 
 import ipywidgets as widgets
-from traitlets import Unicode
+from traitlets import Bool, Tuple, Unicode
 
 from .figures import describe, figure_png
 
@@ -61,6 +61,57 @@ def slider(description, value, low, high, step, log=False):
     if all(isinstance(x, int) for x in (value, low, high, step)):
         return widgets.IntSlider(**options)
     return widgets.FloatSlider(**options)
+
+
+class Checkboxes(widgets.HBox):
+    """A named row of checkboxes, one per option, whose ``value`` is the tuple of the ticked
+    options in the options' order: a control like the others (set ``value``, observe it).
+
+    Parameters
+    ----------
+    description : str
+        The group's name, shown before the boxes and given to the group as its ARIA label.
+    options : sequence of str
+        Each box's name.
+    value : sequence of str
+        The options ticked at first.
+
+    ``disabled``, like any control's, disables every box.
+    """
+
+    value = Tuple()
+    disabled = Bool(False)
+
+    def __init__(self, description, options, value):
+        self.boxes = {
+            option: widgets.Checkbox(description=option, value=option in value, indent=False)
+            for option in options
+        }
+        label = widgets.Label(description)
+        super().__init__([label, *self.boxes.values()], layout=widgets.Layout(width="auto"))
+        self.description = description
+        self.value = tuple(option for option in options if option in value)
+        self._setting = False  # True while _on_value ticks the boxes to match a new value
+        for box in self.boxes.values():
+            box.observe(self._on_box, names="value")
+        self.observe(self._on_value, names="value")
+        self.observe(self._on_disabled, names="disabled")
+
+    def _on_disabled(self, change):
+        for box in self.boxes.values():
+            box.disabled = change["new"]
+
+    def _on_box(self, change):
+        if not self._setting:
+            self.value = tuple(option for option, box in self.boxes.items() if box.value)
+
+    def _on_value(self, change):
+        self._setting = True
+        try:
+            for option, box in self.boxes.items():
+                box.value = option in change["new"]
+        finally:
+            self._setting = False
 
 
 def cost_rise_note(costs):

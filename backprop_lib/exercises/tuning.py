@@ -5,9 +5,9 @@ The student writes ``fn() -> Settings``
 ``Playground(fn())`` and trains it one epoch at a time, as the playground does (so the run is
 the one the student watched), until the test accuracy reaches :data:`SPIRAL_TARGET` or
 :data:`SPIRAL_EPOCHS` epochs have passed. The data are the task's: the spirals, with at least
-:data:`SPIRAL_NOISE` noise and the default train fraction; the network and the training
-(layers, units, activation, learning rate, L2 lambda, batch size, seed) are the student's
-choice.
+:data:`SPIRAL_NOISE` noise and the default train fraction; the input features, the network
+and the training (layers, units, activation, learning rate, L2 lambda, batch size, seed) are
+the student's choice.
 
 The budget and the target separate settings a student finds in a few minutes (3 ReLU layers
 of 8 with learning rate 0.1 reach 0.85 at epoch 223 with seed 0, every seed 0-9 by 269) from

@@ -12,7 +12,7 @@ import copy
 from ..data import make_toy_dataset
 from ..network import MLP, TrainingDiverged
 from ..optimizers import SGD, Adam
-from .playground_settings import N_SAMPLES, Settings
+from .playground_settings import N_SAMPLES, Settings, input_features
 
 MAX_RECORDS = 2000
 """Epochs whose history a run keeps at most. When it is full, every other record goes (the
@@ -24,7 +24,16 @@ DIVERGED_COST_RATIO = 10.0
 the untrained network's means confident wrong answers, which a suitable step never gives; the
 cross-entropy, computed from the logits, turns non-finite late or never."""
 
-STRUCTURE = ("dataset", "noise", "train_fraction", "seed", "hidden_layers", "units", "activation")
+STRUCTURE = (
+    "dataset",
+    "noise",
+    "train_fraction",
+    "seed",
+    "features",
+    "hidden_layers",
+    "units",
+    "activation",
+)
 """Settings that change the data or the network: changing one starts a new run. The others
 (learning rate, optimizer, l2_lambda, batch size) apply from the next epoch on."""
 
@@ -76,8 +85,11 @@ class Playground:
     X_train, Y_train, X_test, Y_test : ndarray
         (2, m), (1, m), (2, N - m), (1, N - m): m training and N - m test points of the
         N = :data:`N_SAMPLES`, 0/1 labels.
+    F_train, F_test : ndarray
+        (k, m), (k, N - m): the points' k input features (``settings.features``), what the
+        network sees.
     model : MLP
-        Layer sizes [2, units, ..., units, 1], sigmoid output, cross-entropy.
+        Layer sizes [k, units, ..., units, 1], sigmoid output, cross-entropy.
     optimizer : backprop_lib.optimizers.Optimizer
         What each step uses (:func:`make_optimizer`), its state kept from epoch to epoch.
     epoch : int
@@ -101,8 +113,10 @@ class Playground:
         s = Settings() if settings is None else settings
         X, Y = make_toy_dataset(s.dataset, N_SAMPLES, s.noise, s.seed)
         self.X_train, self.Y_train, self.X_test, self.Y_test = split_data(X, Y, s.train_fraction)
+        self.F_train = input_features(self.X_train, s.features)
+        self.F_test = input_features(self.X_test, s.features)
         self.model = MLP(
-            [2, *[s.units] * s.hidden_layers, 1],
+            [len(s.features), *[s.units] * s.hidden_layers, 1],
             hidden_activation=s.activation,
             output_activation="sigmoid",
             loss="cross_entropy",
@@ -111,7 +125,7 @@ class Playground:
         self._configure(s)
         self.epoch = 0
         self.epochs, self.train_costs, self.test_costs, self.gradient_norms = [], [], [], []
-        self._record(self.model.data_cost(self.X_train, self.Y_train))
+        self._record(self.model.data_cost(self.F_train, self.Y_train))
 
     def _configure(self, settings, previous=None):
         """The one road from the controls to the update: lambda into the model's cost J, the
@@ -131,8 +145,8 @@ class Playground:
                 history[:] = history[::2]  # keeps the first record: the untrained cost
         self.epochs.append(self.epoch)
         self.train_costs.append(train_cost)
-        self.test_costs.append(self.model.data_cost(self.X_test, self.Y_test))
-        self.gradient_norms.append(self.model.gradient_norms(self.X_train, self.Y_train))
+        self.test_costs.append(self.model.data_cost(self.F_test, self.Y_test))
+        self.gradient_norms.append(self.model.gradient_norms(self.F_train, self.Y_train))
 
     def update(self, settings):
         """Take new settings: a new run if the data or the network changed, else go on.
@@ -171,7 +185,7 @@ class Playground:
             kept = self.model.weights, self.model.biases, copy.deepcopy(self.optimizer)
             try:
                 self.model.fit(
-                    self.X_train,
+                    self.F_train,
                     self.Y_train,
                     None,
                     1,
@@ -195,12 +209,17 @@ class Playground:
 
     def _train_cost(self, epoch, cost):
         """fit's callback: the training cost after the epoch, for fit to judge."""
-        self._latest_train_cost = self.model.data_cost(self.X_train, self.Y_train)
+        self._latest_train_cost = self.model.data_cost(self.F_train, self.Y_train)
         return self._latest_train_cost
+
+    def predict_proba(self, points):
+        """The network's probability of class 1 at ``points`` (2, k), through the features:
+        (1, k)."""
+        return self.model.predict_proba(input_features(points, self.settings.features))
 
     def accuracies(self):
         """Fraction of train and of test examples classified correctly, now."""
         return (
-            self.model.accuracy(self.X_train, self.Y_train),
-            self.model.accuracy(self.X_test, self.Y_test),
+            self.model.accuracy(self.F_train, self.Y_train),
+            self.model.accuracy(self.F_test, self.Y_test),
         )

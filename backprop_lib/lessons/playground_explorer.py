@@ -19,7 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..activations import ACTIVATIONS
-from ..display.explorer import DescribedImage, message_html, slider
+from ..display.explorer import Checkboxes, DescribedImage, message_html, slider
 from ..display.figures import FrameRenderer, describe
 from . import playground_settings
 from .playground import Playground
@@ -54,6 +54,7 @@ LEARNING_RATE_STEP = 0.1
 
 CONTROL_GROUPS = {
     "data": ("dataset", "noise", "train_fraction", "seed"),
+    "features": ("features",),
     "network": ("hidden_layers", "units", "activation"),
     "training": ("learning_rate", "l2_lambda", "batch_size"),
     "optimizer": ("optimizer", "momentum", "beta1", "beta2"),
@@ -108,6 +109,9 @@ def playground_controls(settings):
         "dataset": dropdown("data set", playground_settings.DATASETS, settings.dataset),
         "noise": ranged("noise", "noise", 0.01),
         "train_fraction": ranged("train_fraction", "train share", 0.05),
+        "features": Checkboxes(
+            "input features", tuple(playground_settings.FEATURES), settings.features
+        ),
         "hidden_layers": ranged("hidden_layers", "hidden layers", 1),
         "units": ranged("units", "units per layer", 1),
         "activation": dropdown("activation", list(ACTIVATIONS), settings.activation),

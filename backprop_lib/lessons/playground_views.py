@@ -61,6 +61,11 @@ COST_TITLE = "Cross-entropy"
 J alone (the L2 term depends on m, so it does not compare between the train and test sets)."""
 
 
+INPUT_NAME_GAP, INPUT_NAMES_WIDTH = 0.12, 1.0
+"""Where the input units' names end, left of them, and how far left of the input column the
+diagram's axes begin (in columns: room for the longest name, "sin(x1)")."""
+
+
 class NetworkDiagram:
     """The network as units in columns joined by one line per weight: the colour is the
     weight's sign (:data:`WEIGHT_COLOURS`, purple positive, orange negative), the width
@@ -76,6 +81,7 @@ class NetworkDiagram:
         self.edges = LineCollection([], capstyle="round")
         ax.add_collection(self.edges)
         self.units = ax.scatter([], [], s=40, color="0.3", zorder=3)
+        self.input_names = []  # a text beside each input unit
         half_height = max(2, RANGES["units"][1]) / 2  # the tallest column fits
         ax.set_ylim(-half_height, half_height)
         ax.set_yticks([])
@@ -85,9 +91,17 @@ class NetworkDiagram:
         ax.set_title(f"Weights: {positive} > 0, {negative} < 0, width ∝ |w|")
         self.moving = [self.edges, self.units]
 
-    def set_architecture(self, layer_sizes):
-        """Lay out the units of a network with ``layer_sizes`` [n_0, ..., n_L]."""
+    def set_architecture(self, layer_sizes, inputs):
+        """Lay out the units of a network with ``layer_sizes`` [n_0, ..., n_L], the input
+        units named by ``inputs`` (n_0 names, as in
+        :data:`~backprop_lib.lessons.playground_settings.FEATURES`)."""
         heights = [np.arange(n) - (n - 1) / 2 for n in layer_sizes]  # units centred on 0
+        for text in self.input_names:
+            text.remove()
+        self.input_names = [
+            self.ax.text(-INPUT_NAME_GAP, y, name, ha="right", va="center", fontsize="small")
+            for name, y in zip(inputs, heights[0], strict=True)
+        ]
         self.units.set_offsets([(l, y) for l, column in enumerate(heights) for y in column])
         # One segment per entry W^l[j, k], in the order of W^l.ravel(): from unit k of
         # layer l - 1 to unit j of layer l.
@@ -102,7 +116,7 @@ class NetworkDiagram:
         last = len(layer_sizes) - 1
         labels = ["input", *[str(l) for l in range(1, last)], "output"]
         self.ax.set_xticks(range(last + 1), labels)
-        self.ax.set_xlim(-0.4, last + 0.4)
+        self.ax.set_xlim(-INPUT_NAMES_WIDTH, last + 0.4)
 
     def update(self, weights):
         """Show the weights [W^1, ..., W^L] (shapes as laid out by :meth:`set_architecture`)."""
@@ -127,7 +141,8 @@ class PlaygroundView:
         + DecisionBoundary.WHAT.removesuffix(", with a black line where it is 0.5.")
         + ". Top right: the network, units in columns joined by one line "
         "per weight, purple for a positive weight and orange for a negative one, thicker for "
-        "a larger one. Bottom left: the training and test cost per epoch, solid and dashed, on "
+        "a larger one, the input units named by their features. Bottom left: the training "
+        "and test cost per epoch, solid and dashed, on "
         "a log scale. Bottom right: the size of each layer's weight gradient per epoch, one "
         "line per layer, from dark green next to the input to light green at the output."
     )
@@ -169,11 +184,11 @@ class PlaygroundView:
         if self._shown is not session:  # a new run: new data and maybe a new network
             self._shown = session
             self.boundary.set_data(session.X_train, session.Y_train, session.X_test, session.Y_test)
-            self.network.set_architecture(session.model.layer_sizes)
+            self.network.set_architecture(session.model.layer_sizes, session.settings.features)
             colours = layer_colours(len(session.model.weights))
             for line, colour in zip(self.gradients.lines, colours, strict=False):
                 line.set_color(colour)  # before update() draws the legend from the lines
-        self.boundary.update(session.model.predict_proba)
+        self.boundary.update(session.predict_proba)
         self.network.update(session.model.weights)
         self.costs.update([session.train_costs, session.test_costs], session.epochs)
         s = session.settings
@@ -202,11 +217,12 @@ class PlaygroundView:
 
     def layout(self):
         """Everything the still part of the figure depends on: the limits of the axes that
-        have tick labels, and the number of layers. A new value means that the whole figure
-        must be drawn again. (The boundary's axes have no ticks: their limits change nothing
-        but the moving artists.)"""
+        have tick labels, the number of layers and the input units' names. A new value means
+        that the whole figure must be drawn again. (The boundary's axes have no ticks: their
+        limits change nothing but the moving artists.)"""
         axes = (self.network.ax, self.costs.ax, self.gradients.ax)
-        return (self.gradients.labels, *[(ax.get_xlim(), ax.get_ylim()) for ax in axes])
+        names = tuple(text.get_text() for text in self.network.input_names)
+        return (self.gradients.labels, names, *[(ax.get_xlim(), ax.get_ylim()) for ax in axes])
 
 
 def optimizer_text(settings):
@@ -220,8 +236,8 @@ def optimizer_text(settings):
 
 
 def status(session):
-    """One line about a run: epoch, accuracies, cross-entropies (without the λ term) and the
-    training settings.
+    """One line about a run: epoch, accuracies, cross-entropies (without the λ term), the
+    training settings and the input features.
 
     Parameters
     ----------
@@ -239,7 +255,7 @@ def status(session):
         f" · cross-entropy: train {session.train_costs[-1]:.3f},"
         f" test {session.test_costs[-1]:.3f}"
         f" · {optimizer_text(s)}learning rate {s.learning_rate:.3g}, λ {s.l2_lambda:g},"
-        f" batch {min(s.batch_size, session.X_train.shape[1])}"
+        f" batch {min(s.batch_size, session.X_train.shape[1])} · features {', '.join(s.features)}"
     )
 
 
