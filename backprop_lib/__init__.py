@@ -46,6 +46,8 @@ from .autodiff import Value
 from .backprop import (
     bias_gradient,
     hidden_delta,
+    l1_gradient,
+    l1_penalty,
     l2_gradient,
     l2_penalty,
     linear_forward,
@@ -138,6 +140,8 @@ __all__ = [
     "hidden_delta",
     "identity",
     "identity_prime",
+    "l1_gradient",
+    "l1_penalty",
     "l2_gradient",
     "l2_penalty",
     "leaky_relu",

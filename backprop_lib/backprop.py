@@ -45,3 +45,15 @@ def l2_penalty(weights, l2_lambda, m):
 def l2_gradient(W, l2_lambda, m):
     r""":math:`\frac{\lambda}{m} W^l`, the gradient of :func:`l2_penalty` in W^l, shaped like W."""
     return (l2_lambda / m) * W
+
+
+def l1_penalty(weights, l1_lambda, m):
+    r""":math:`\frac{\lambda_1}{m} \sum_l \sum_{j,k} |W^l_{jk}|` for the list W^1 ... W^L (the
+    biases are not regularised), a float."""
+    return float(l1_lambda / m * sum(np.sum(np.abs(W)) for W in weights))
+
+
+def l1_gradient(W, l1_lambda, m):
+    r""":math:`\frac{\lambda_1}{m} \operatorname{sign}(W^l)`, the gradient of :func:`l1_penalty` in
+    W^l, shaped like W; at an entry of exactly 0, where |w| has no slope, 0 (a subgradient)."""
+    return (l1_lambda / m) * np.sign(W)

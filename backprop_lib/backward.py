@@ -12,7 +12,14 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from .backprop import bias_gradient, hidden_delta, l2_gradient, output_delta, weight_gradient
+from .backprop import (
+    bias_gradient,
+    hidden_delta,
+    l1_gradient,
+    l2_gradient,
+    output_delta,
+    weight_gradient,
+)
 
 
 def loss_prime_of_model(model, a, y):
@@ -108,6 +115,8 @@ def backward_pass(model, X, Y, steps=RIGHT_STEPS):
             dW = dW + steps.weight_penalty(W, model.l2_lambda, m)
             if steps.bias_penalty is not None:
                 db = db + steps.bias_penalty(b, model.l2_lambda, m)
+        if model.l1_lambda > 0:
+            dW = dW + l1_gradient(W, model.l1_lambda, m)
         dWs[l - 1], dbs[l - 1] = dW, db
         if l > 1:
             g_prime = steps.activation_prime(model.g_prime, Zs[l - 2], As[l - 1])

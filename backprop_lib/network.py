@@ -58,6 +58,9 @@ class MLP:
         sigma^2 (PyTorch's ``momentum`` is 1 - d). sigma^2 is the biased batch variance, the one
         training mode normalises with (as in Keras; PyTorch averages the unbiased one, m/(m - 1)
         times larger): after steps on one fixed batch, both modes normalise it alike.
+    l1_lambda : float
+        The strength lambda_1 >= 0 of the L1 penalty on the weights (:func:`l1_penalty`),
+        which pulls every weight toward 0 by the same amount a step.
 
     Training mode (each batch's statistics, seeded dropout masks): :meth:`fit`, :meth:`step`,
     :meth:`cost`, :meth:`gradients`, :meth:`gradient_norms`. Prediction mode (the running
@@ -90,6 +93,7 @@ class MLP:
         batchnorm=False,
         keep_prob=1.0,
         running_decay=0.9,
+        l1_lambda=0.0,
     ):
         sizes = list(layer_sizes)
         if len(sizes) < 2 or not all(is_whole(n) and n >= 1 for n in sizes):
@@ -98,6 +102,7 @@ class MLP:
                 f"(input size, ..., output size); got {layer_sizes!r}"
             )
         self.l2_lambda = check_real("l2_lambda", l2_lambda, low=0.0)
+        self.l1_lambda = check_real("l1_lambda", l1_lambda, low=0.0)
         if not isinstance(batchnorm, bool):
             raise ValueError(f"batchnorm must be True or False; got {batchnorm!r}")
         self.batchnorm = batchnorm
@@ -137,6 +142,8 @@ class MLP:
                 f", batchnorm={self.batchnorm}, keep_prob={self.keep_prob}, "
                 f"running_decay={self.running_decay}"
             )
+        if self.l1_lambda > 0:
+            options += f", l1_lambda={self.l1_lambda}"
         return (
             f"MLP({list(self.layer_sizes)}, hidden_activation={self.hidden_activation!r}, "
             f"output_activation={self.output_activation!r}, loss={self.loss_name!r}, "
@@ -245,8 +252,8 @@ class MLP:
     # ----- the public interface: training mode ---------------------------------------------
 
     def cost(self, X, Y):
-        r"""The cost :math:`J = \frac1m \sum_i C^{(i)}` (+ the L2 term when l2_lambda > 0), in
-        training mode.
+        r"""The cost :math:`J = \frac1m \sum_i C^{(i)}` (+ the L2 and L1 terms when their lambdas
+        are > 0), in training mode.
 
         Its dropout masks are fixed: drawn on each call from the start of the masks' stream
         (see ``seed``), they are those of :meth:`gradients` and of the first training step, so

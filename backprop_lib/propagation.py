@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from .backprop import (
     bias_gradient,
     hidden_delta,
+    l1_gradient,
+    l1_penalty,
     l2_gradient,
     l2_penalty,
     linear_forward,
@@ -108,10 +110,12 @@ def data_cost(net, passed, Y):
 
 
 def cost(net, passed, Y, m):
-    """The cost J of a :class:`Pass`: its data term, plus the L2 term of m examples."""
+    """The cost J of a :class:`Pass`: its data term, plus the L2 and L1 terms of m examples."""
     J = data_cost(net, passed, Y)
     if net.l2_lambda > 0:
         J += l2_penalty(net.weights, net.l2_lambda, m)
+    if net.l1_lambda > 0:
+        J += l1_penalty(net.weights, net.l1_lambda, m)
     return J
 
 
@@ -150,6 +154,8 @@ def back_propagate(net, Zs, As, Y, m, normalised=None, masks=()):
         dW = weight_gradient(delta, As[l - 1])
         if net.l2_lambda > 0:
             dW = dW + l2_gradient(net.weights[l - 1], net.l2_lambda, m)
+        if net.l1_lambda > 0:
+            dW = dW + l1_gradient(net.weights[l - 1], net.l1_lambda, m)
         dWs[l - 1], dbs[l - 1] = dW, bias_gradient(delta)
         if l > 1:  # the input layer needs no delta
             slope = _activation_slope(net, normalised, masks, l - 1)

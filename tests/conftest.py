@@ -46,7 +46,8 @@ def _targets(rng, output_activation, shape):
 
 @pytest.fixture
 def gradient_check_case():
-    """Factory ``(hidden, output, loss, l2_lambda) -> case`` with case.model, case.X, case.Y.
+    """Factory ``(hidden, output, loss, l2_lambda, l1_lambda=0) -> case`` with case.model,
+    case.X, case.Y.
 
     Seed s gives the initial weights (MLP(..., seed=s), the default "scaled_normal" init),
     inputs X ~ N(0, 1) of shape (3, 6) and targets from ``_targets``. With a single seed
@@ -60,7 +61,7 @@ def gradient_check_case():
     # Imported here, so that a broken network module fails only the tests that use it.
     from backprop_lib.network import MLP
 
-    def make(hidden, output, loss, l2_lambda):
+    def make(hidden, output, loss, l2_lambda, l1_lambda=0.0):
         for seed in range(MAX_SEED):
             rng = np.random.default_rng(seed)
             model = MLP(
@@ -70,6 +71,7 @@ def gradient_check_case():
                 loss=loss,
                 l2_lambda=l2_lambda,
                 seed=seed,
+                l1_lambda=l1_lambda,
             )
             X = rng.standard_normal((LAYER_SIZES[0], N_EXAMPLES))
             Y = _targets(rng, output, (LAYER_SIZES[-1], N_EXAMPLES))
@@ -87,6 +89,7 @@ def gradient_check_case():
                     seed=seed,
                     min_abs_z=min_abs_z,
                     min_abs_gradient=min_abs_gradient,
+                    min_abs_weight=min(np.abs(W).min() for W in model.weights),
                 )
         raise AssertionError(
             f"no seed below {MAX_SEED} gives hidden |z| > {MIN_ABS_HIDDEN_Z} and non-zero gradient "

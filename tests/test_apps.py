@@ -215,12 +215,14 @@ def figure_src(page, explorer):
 
 def wait_for_new_figure(page, explorer, old, after, or_message=False):
     """Wait until explorer ``explorer``'s figure is no longer ``old`` (or, ``or_message``, the
-    playground's message line says why it stays); return the new src."""
+    playground's message line, where there is one, says why it stays); return the new src."""
     try:
         page.wait_for_function(
-            """([figure, k, old, message]) =>
-                document.querySelectorAll(figure)[k].getAttribute('src') !== old
-                || (message !== null && document.querySelector(message).innerText.trim() !== '')""",
+            """([figure, k, old, message]) => {
+                const said = message === null ? null : document.querySelector(message);
+                return document.querySelectorAll(figure)[k].getAttribute('src') !== old
+                    || (said !== null && said.innerText.trim() !== '');
+            }""",
             arg=[EXPLORER_FIGURE, explorer, old, MESSAGE if or_message else None],
             timeout=WIDGET_TIMEOUT_MS,
         )

@@ -227,3 +227,11 @@ def test_an_unknown_output_is_a_clear_error(build):
     model.output_activation = "softmax"  # as a network of another notebook could have
     with pytest.raises(ValueError, match=r"notebook 07's graphs know the activations.*softmax"):
         build(model, X_03, Y_03)
+
+
+@pytest.mark.parametrize("build", [ag.scalar_cost, ag.matrix_graph, forward_mode_gradients])
+def test_an_l1_term_which_the_graphs_leave_out_is_a_clear_error(build):
+    model = network_03()
+    model.l1_lambda = 0.1
+    with pytest.raises(ValueError, match=r"not an L1 term; got l1_lambda=0.1: set it to 0"):
+        build(model, X_03, Y_03)

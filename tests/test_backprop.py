@@ -10,6 +10,8 @@ from hypothesis.extra.numpy import arrays
 from backprop_lib.backprop import (
     bias_gradient,
     hidden_delta,
+    l1_gradient,
+    l1_penalty,
     l2_gradient,
     l2_penalty,
     linear_forward,
@@ -165,3 +167,32 @@ def test_l2_gradient_matches_central_differences():
         analytic = l2_gradient(W, l2_lambda, m)
         assert analytic.shape == W.shape
         np.testing.assert_allclose(analytic, numerical, rtol=1e-7, atol=1e-10)
+
+
+def test_l1_penalty_is_lambda_over_m_times_sum_of_absolute_values():
+    weights, l1_lambda, m = weights_for_l2(seed=3), 0.7, 5
+    total = 0.0
+    for W in weights:
+        for value in W.ravel():
+            total += abs(value)
+    penalty = l1_penalty(weights, l1_lambda, m)
+    assert isinstance(penalty, float)
+    assert penalty == pytest.approx(l1_lambda / m * total, rel=1e-14)
+    assert l1_penalty(weights, 0.0, m) == 0.0
+
+
+def test_l1_gradient_matches_central_differences_and_is_zero_at_zero():
+    weights, l1_lambda, m, epsilon = weights_for_l2(seed=4), 0.7, 5, 1e-6
+    assert min(np.abs(W).min() for W in weights) > 10 * epsilon  # no entry at |w|'s kink
+    for l, W in enumerate(weights):
+        numerical = np.empty_like(W)
+        for index in np.ndindex(W.shape):
+            plus, minus = W.copy(), W.copy()
+            plus[index] += epsilon
+            minus[index] -= epsilon
+            J_plus = l1_penalty([*weights[:l], plus, *weights[l + 1 :]], l1_lambda, m)
+            J_minus = l1_penalty([*weights[:l], minus, *weights[l + 1 :]], l1_lambda, m)
+            numerical[index] = (J_plus - J_minus) / (2 * epsilon)
+        np.testing.assert_allclose(l1_gradient(W, l1_lambda, m), numerical, rtol=1e-7)
+    at_zero = l1_gradient(np.array([[0.0, -2.0, 3.0]]), 0.5, 2)
+    np.testing.assert_array_equal(at_zero, [[0.0, -0.25, 0.25]])

@@ -42,6 +42,17 @@ def test_the_right_steps_give_the_models_own_gradients(hidden, output, loss):
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
 
 
+def test_with_an_l1_term_too_the_right_steps_give_the_models_own_gradients():
+    model, X, Y = network("tanh", "sigmoid", "cross_entropy")
+    model.l1_lambda = 0.2
+    mine, theirs = backward_pass(model, X, Y), model.gradients(X, Y)
+    for got, expected in zip([*mine[0], *mine[1]], [*theirs[0], *theirs[1]], strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+    model.l1_lambda = 0.0
+    without = backward_pass(model, X, Y)[0]
+    assert not np.allclose(without[0], mine[0][0])  # the term counted
+
+
 def test_a_classic_mistake_changes_exactly_what_it_should():
     model, X, Y = network("tanh", "sigmoid", "half_squared_error", sizes=(3, 3, 3, 3))
     right = backward_pass(model, X, Y)

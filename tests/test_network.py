@@ -114,13 +114,16 @@ OUTPUT_AND_LOSS = [
 ]
 
 
-@pytest.mark.parametrize("l2_lambda", [0.0, 0.5])
+@pytest.mark.parametrize(("l2_lambda", "l1_lambda"), [(0.0, 0.0), (0.5, 0.0), (0.5, 0.3)])
 @pytest.mark.parametrize(("output", "loss"), OUTPUT_AND_LOSS)
 @pytest.mark.parametrize("hidden", HIDDEN)
-def test_gradients_match_central_differences(gradient_check_case, hidden, output, loss, l2_lambda):
+def test_gradients_match_central_differences(
+    gradient_check_case, hidden, output, loss, l2_lambda, l1_lambda
+):
     # A [3, 4, 5, 2] network on m = 6 examples; see conftest.py for how the case is chosen.
-    case = gradient_check_case(hidden, output, loss, l2_lambda)
+    case = gradient_check_case(hidden, output, loss, l2_lambda, l1_lambda)
     assert case.min_abs_z > 1e-3  # no hidden z near ReLU's kink
+    assert case.min_abs_weight > 1e-3  # nor a weight near |w|'s
     assert case.min_abs_gradient >= 5e-4  # no gradient entry lost in round-off
     errors = check_network_gradients(case.model, case.X, case.Y)
     assert len(errors) == 3
@@ -275,6 +278,27 @@ def test_l2_adds_lambda_over_2m_sum_of_squared_weights():
         np.testing.assert_allclose(b, a + l2_lambda / 5 * W, rtol=1e-13, atol=1e-16)
     for a, b in zip(db_plain, db_reg, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_l1_adds_lambda_over_m_sum_of_absolute_weights_and_its_sign_to_the_gradients():
+    X, Y = data(seed=7, m=5)
+    l1_lambda = 0.4
+    plain = MLP([3, 4, 2], hidden_activation="tanh", seed=4)
+    both = MLP([3, 4, 2], hidden_activation="tanh", l2_lambda=0.3, l1_lambda=l1_lambda, seed=4)
+    l2_only = MLP([3, 4, 2], hidden_activation="tanh", l2_lambda=0.3, seed=4)
+    absolute = sum(abs(w) for W in plain.weights for w in W.ravel())
+    assert both.cost(X, Y) == pytest.approx(
+        l2_only.cost(X, Y) + l1_lambda / 5 * absolute, rel=1e-13
+    )
+    assert both.data_cost(X, Y) == plain.cost(X, Y)
+    (dW_l2, db_l2), (dW_both, db_both) = l2_only.gradients(X, Y), both.gradients(X, Y)
+    for W, a, b in zip(plain.weights, dW_l2, dW_both, strict=True):
+        np.testing.assert_allclose(b, a + l1_lambda / 5 * np.sign(W), rtol=1e-13, atol=1e-16)
+    for a, b in zip(db_l2, db_both, strict=True):
+        np.testing.assert_array_equal(a, b)  # the biases are not regularised
+    assert "l1_lambda=0.4" in repr(both) and "l1_lambda" not in repr(plain)
+    with pytest.raises(ValueError, match="l1_lambda"):
+        MLP([3, 4, 2], l1_lambda=-0.1)
 
 
 def test_data_cost_leaves_out_the_l2_term():

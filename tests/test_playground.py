@@ -28,6 +28,8 @@ BAD_SETTINGS = [
     ("activation", "softmax"),
     ("l2_lambda", 0.05),  # not one of the offered strengths
     ("l2_lambda", True),
+    ("l1_lambda", 0.2),
+    ("l1_lambda", -0.1),
     ("noise", -0.01),
     ("noise", 0.51),
     ("noise", float("nan")),
@@ -512,6 +514,26 @@ def test_the_status_names_the_optimizer_unless_plain():
     assert view.costs.ax.get_title() == "Cross-entropy: Adam, lr 0.1, λ 0, batch 10"
     view.show(momentum)
     assert view.costs.ax.get_title() == "Cross-entropy: momentum 0.8, lr 0.1, λ 0, batch 10"
+
+
+def test_l1_takes_the_same_road_as_l2_and_leaves_most_weights_near_zero():
+    run = Playground(PRESETS["overfitting"])
+    run.run(2)
+    same = run.update(run.settings.replace(l1_lambda=0.1))
+    assert same is run and run.epoch == 2  # a training setting: the run goes on
+    assert (run.model.l1_lambda, run.model.l2_lambda) == (0.1, 0.0)
+    assert "λ 0, λ₁ 0.1, batch 5" in pv.status(run)
+    view = pv.PlaygroundView(pv.playground_figure()[1])
+    view.show(run)
+    assert view.costs.ax.get_title() == "Cross-entropy: SGD, lr 0.1, λ 0, λ₁ 0.1, batch 5"
+    plain, sparse = Playground(PRESETS["overfitting"]), run.reset()
+    for trained in (plain, sparse):
+        trained.run(200)
+    small = [
+        np.mean(np.abs(np.concatenate([W.ravel() for W in trained.model.weights])) < 0.01)
+        for trained in (plain, sparse)
+    ]
+    assert small[0] < 0.05 < 0.3 < small[1]  # measured: 1 % and 44 % of the 152 weights
 
 
 # ----- the views -----------------------------------------------------------------------------

@@ -39,7 +39,13 @@ LOSS_EXPRESSIONS = {
 
 def network_expressions(model):
     """(g, g_out, loss): ``model``'s hidden and output activations and its loss in the methods
-    that Value and Dual share, or a ValueError (softmax)."""
+    that Value and Dual share, or a ValueError (softmax; an L1 term, which the graphs leave
+    out)."""
+    if model.l1_lambda > 0:
+        raise ValueError(
+            "notebook 07's graphs build the data term of J and its L2 term, not an L1 term; "
+            f"got l1_lambda={model.l1_lambda:g}: set it to 0, or use model.gradients(X, Y)"
+        )
     names = (model.hidden_activation, model.output_activation, model.loss_name)
     known = (ACTIVATION_METHODS, ACTIVATION_METHODS, LOSS_EXPRESSIONS)
     if any(name not in table for name, table in zip(names, known, strict=True)):

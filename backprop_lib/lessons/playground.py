@@ -35,7 +35,7 @@ STRUCTURE = (
     "activation",
 )
 """Settings that change the data or the network: changing one starts a new run. The others
-(learning rate, optimizer, l2_lambda, batch size) apply from the next epoch on."""
+(learning rate, optimizer, l2_lambda, l1_lambda, batch size) apply from the next epoch on."""
 
 OPTIMIZER_SETTINGS = ("optimizer", "momentum", "beta1", "beta2")
 """Settings that make a new optimizer (its state from zero) when they change; a new learning
@@ -128,10 +128,11 @@ class Playground:
         self._record(self.model.data_cost(self.F_train, self.Y_train))
 
     def _configure(self, settings, previous=None):
-        """The one road from the controls to the update: lambda into the model's cost J, the
-        learning rate and the optimizer's settings into the optimizer, both for the next step."""
+        """The one road from the controls to the update: the lambdas into the model's cost J,
+        the learning rate and the optimizer's settings into the optimizer, all for the next
+        step."""
         self.settings = settings
-        self.model.l2_lambda = settings.l2_lambda
+        self.model.l2_lambda, self.model.l1_lambda = settings.l2_lambda, settings.l1_lambda
         if previous is None or any(
             getattr(settings, name) != getattr(previous, name) for name in OPTIMIZER_SETTINGS
         ):

@@ -56,7 +56,7 @@ CONTROL_GROUPS = {
     "data": ("dataset", "noise", "train_fraction", "seed"),
     "features": ("features",),
     "network": ("hidden_layers", "units", "activation"),
-    "training": ("learning_rate", "l2_lambda", "batch_size"),
+    "training": ("learning_rate", "l2_lambda", "l1_lambda", "batch_size"),
     "optimizer": ("optimizer", "momentum", "beta1", "beta2"),
 }
 """How the controls are arranged: one row per group."""
@@ -117,6 +117,7 @@ def playground_controls(settings):
         "activation": dropdown("activation", list(ACTIVATIONS), settings.activation),
         "learning_rate": _dom(learning_rate, "bp-learning-rate"),
         "l2_lambda": choices("L2 λ", playground_settings.L2_CHOICES, settings.l2_lambda),
+        "l1_lambda": choices("L1 λ₁", playground_settings.L1_CHOICES, settings.l1_lambda),
         "optimizer": dropdown(
             "optimizer",
             [(OPTIMIZER_LABELS[name], name) for name in playground_settings.OPTIMIZERS],

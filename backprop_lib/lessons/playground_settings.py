@@ -25,6 +25,9 @@ DATASETS = tuple(TOY_DATASETS)
 L2_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 """The regularisation strengths offered: lambda matters by its order of magnitude."""
 
+L1_CHOICES = L2_CHOICES
+"""The L1 strengths offered, lambda_1: the same steps as L2's."""
+
 OPTIMIZERS = ("sgd", "momentum", "adam")
 """The optimizers offered (:mod:`backprop_lib.optimizers`): plain gradient descent, SGD with
 momentum, Adam."""
@@ -94,6 +97,9 @@ class Settings:
         One of :data:`BETA2_CHOICES`.
     l2_lambda : float
         The regularisation strength lambda, one of :data:`L2_CHOICES`.
+    l1_lambda : float
+        The strength lambda_1 of the L1 term (lambda_1 / m) sum |w|, one of
+        :data:`L1_CHOICES`.
     batch_size : int
         Examples per step, b (at most the training set): the data term of dJ/dW^l averaged
         over the batch, the L2 term (lambda / m) W^l with the m of the training set.
@@ -120,6 +126,7 @@ class Settings:
     beta1: float = 0.9
     beta2: float = 0.999
     l2_lambda: float = 0.0
+    l1_lambda: float = 0.0
     batch_size: int = 10
     seed: int = 0
     features: tuple = ("x1", "x2")
@@ -129,6 +136,7 @@ class Settings:
         _check_choice("dataset", self.dataset, DATASETS)
         _check_choice("activation", self.activation, tuple(ACTIVATIONS))
         _check_choice("l2_lambda", self.l2_lambda, L2_CHOICES)
+        _check_choice("l1_lambda", self.l1_lambda, L1_CHOICES)
         _check_choice("optimizer", self.optimizer, OPTIMIZERS)
         _check_choice("beta2", self.beta2, BETA2_CHOICES)
         for name, (low, high) in RANGES.items():

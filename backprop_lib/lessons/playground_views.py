@@ -195,8 +195,8 @@ class PlaygroundView:
         batch = min(s.batch_size, session.X_train.shape[1])
         method = {"sgd": "SGD", "momentum": f"momentum {s.momentum:g}", "adam": "Adam"}
         self.costs.ax.set_title(
-            f"{COST_TITLE}: {method[s.optimizer]}, lr {s.learning_rate:.2g}, λ {s.l2_lambda:g}, "
-            f"batch {batch}"
+            f"{COST_TITLE}: {method[s.optimizer]}, lr {s.learning_rate:.2g}, "
+            f"{penalty_text(s)}, batch {batch}"
         )
         norms = np.array(session.gradient_norms).T  # (L, epochs): row l - 1 is layer l
         labels = [f"$W^{l}$" for l in range(1, len(norms) + 1)]
@@ -235,6 +235,13 @@ def optimizer_text(settings):
     return ""
 
 
+def penalty_text(settings):
+    """The regularisation, as the title and the status line show it: "λ 0.1" (L2), and
+    ", λ₁ 0.01" (L1) after it when there is an L1 term."""
+    l1 = f", λ₁ {settings.l1_lambda:g}" if settings.l1_lambda > 0 else ""
+    return f"λ {settings.l2_lambda:g}{l1}"
+
+
 def status(session):
     """One line about a run: epoch, accuracies, cross-entropies (without the λ term), the
     training settings and the input features.
@@ -254,7 +261,7 @@ def status(session):
         f"epoch {session.epoch} · accuracy: train {train_accuracy:.0%}, test {test_accuracy:.0%}"
         f" · cross-entropy: train {session.train_costs[-1]:.3f},"
         f" test {session.test_costs[-1]:.3f}"
-        f" · {optimizer_text(s)}learning rate {s.learning_rate:.3g}, λ {s.l2_lambda:g},"
+        f" · {optimizer_text(s)}learning rate {s.learning_rate:.3g}, {penalty_text(s)},"
         f" batch {min(s.batch_size, session.X_train.shape[1])} · features {', '.join(s.features)}"
     )
 
