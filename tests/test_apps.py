@@ -11,8 +11,10 @@
   on the app page of any notebook, with its explorers drawn, except those listed in
   :data:`NOT_OURS`, which come from ipywidgets itself.
 - Every control of every explorer is reached with Tab and works from the keyboard (arrows
-  on sliders and menus, Enter on buttons, Space on the play button and on checkboxes), and
-  the figure changes (or, for a checkbox, a message says why it stays).
+  on sliders and menus, Enter on buttons, Space on the play button and on checkboxes, a
+  shared setting typed into the playground's share box), and the figure changes (or, for a
+  checkbox, a message says why it stays). The playground's app opens with a shared setting
+  in its address, which its share box shows.
 
 The session fixtures (tests/conftest.py) install Chromium when it is missing and start one
 JupyterLab and one Chromium; the standalone app gets a Voila server of its own.
@@ -79,6 +81,7 @@ TAG_CONTROLS = """([figure, focusable]) => {
                 : element.classList.contains('widget-toggle-button') ? 'toggle'
                 : element.tagName === 'BUTTON' ? 'button'
                 : element.type === 'checkbox' ? 'checkbox'
+                : element.type === 'number' ? 'number'
                 : 'text';
             const label = element.closest('.widget-inline-hbox, .widget-hbox, .jupyter-widgets');
             controls.push({key, explorer, kind, label: (label || element).innerText.trim()});
@@ -172,6 +175,13 @@ def assert_no_errors(page):
     assert "Error displaying widget" not in page.locator("body").inner_text()
 
 
+SHARED = {"06_playground.ipynb": "units=5&features=x1,x2,x1*x2"}
+"""Apps opened with a shared setting after the "?" of their address (the playground reads it
+from Voila's QUERY_STRING), which their share box must then show."""
+
+TYPED_SETTING = "units=2"
+"""What the keyboard test types into a text box: a shared setting unlike :data:`SHARED`'s."""
+
 STANDALONE = INSTRUCTOR[0]
 """The app served by ``voila NOTEBOOK`` on its own, as README's table starts them."""
 
@@ -183,7 +193,8 @@ def app(request, page, served, screenshots, lab):
     Binder; yields (page, path, image failures)."""
     path = request.param
     if path != STANDALONE:
-        yield page, path, open_app(page, f"{lab.url}/voila/render/{name(path)}", path)
+        query = f"?{SHARED[path.name]}" if path.name in SHARED else ""
+        yield page, path, open_app(page, f"{lab.url}/voila/render/{name(path)}{query}", path)
         return
     server = start_voila(served, name(path), screenshots / f"voila_{path.stem}.log")
     try:
@@ -246,7 +257,8 @@ def tab_through(page, keys):
 
 def keys_for(page, control):
     """The keys that change ``control``: arrows away from the end a slider or menu is at,
-    Enter on a button, Space on a checkbox, ArrowUp then Enter in a number box."""
+    Enter on a button, Space on a checkbox, ArrowUp then Enter in a number box, and in a text
+    box (the playground's share box) :data:`TYPED_SETTING` replacing its text, then Enter."""
     selector = f"[data-bp-key='{control['key']}']"
     if control["kind"] == "slider":
         at_max = page.eval_on_selector(
@@ -256,9 +268,10 @@ def keys_for(page, control):
     if control["kind"] == "menu":
         at_end = page.eval_on_selector(selector, "e => e.selectedIndex === e.options.length - 1")
         return ["ArrowUp" if at_end else "ArrowDown"]
-    return {"button": ["Enter"], "checkbox": ["Space"], "text": ["ArrowUp", "Enter"]}[
-        control["kind"]
-    ]
+    typed = ["Control+A", *TYPED_SETTING, "Enter"]
+    return {"button": ["Enter"], "checkbox": ["Space"], "number": ["ArrowUp", "Enter"]}.get(
+        control["kind"], typed
+    )
 
 
 def play_and_pause(page, control):
@@ -278,6 +291,8 @@ def test_the_app_shows_every_image_passes_axe_and_works_from_the_keyboard(app):
     """One Voila server and one run per notebook: the images and their alt text, axe, then
     every control of every explorer from the keyboard."""
     page, path, failures = app
+    if path.name in SHARED:
+        assert page.locator(".bp-share input").input_value() == SHARED[path.name]
     check_images(page, path, failures)
     assert_no_errors(page)
     check_axe(page)

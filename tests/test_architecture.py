@@ -14,8 +14,12 @@ CORE = sorted(PACKAGE.glob("*.py"))
 DISPLAY = sorted((PACKAGE / "display").glob("*.py"))
 LESSONS = sorted((PACKAGE / "lessons").glob("*.py"))
 COMPUTATIONS = [
-    path for path in LESSONS if not path.stem.endswith(("_views", "_explorer", "__init__"))
+    path
+    for path in LESSONS
+    if not path.stem.endswith(("_views", "_controls", "_explorer", "__init__"))
 ]
+"""The lessons' computations; the others draw (views), hold widgets (controls) or both
+(explorers)."""
 EXERCISES = sorted((PACKAGE / "exercises").glob("*.py"))
 """The checks."""
 GRADING = sorted((PACKAGE / "grading").glob("*.py"))

@@ -5,6 +5,7 @@ clicking the buttons, ticking play)."""
 
 import copy
 import json
+import re
 
 import ipywidgets as widgets
 import numpy as np
@@ -106,6 +107,46 @@ def test_a_bad_preset_file_is_named_in_the_error(tmp_path, text, reason):
     with pytest.raises(ValueError, match=r"broken\.json") as error:
         playground_settings.load_preset(path)
     assert reason in str(error.value)
+
+
+def test_a_shared_setting_names_what_differs_from_the_defaults_and_reads_back_exactly():
+    assert playground_settings.to_query(Settings()) == ""
+    assert playground_settings.to_query(PRESETS["circle-from-squares"]) == (
+        "hidden_layers=0&learning_rate=0.3&features=x1^2,x2^2"
+    )
+    rng = np.random.default_rng(0)
+    drawn = [
+        Settings(
+            dataset=str(rng.choice(playground_settings.DATASETS)),
+            noise=float(rng.uniform(*playground_settings.RANGES["noise"])),
+            learning_rate=float(10 ** rng.uniform(-4, 1)),  # a log slider's value
+            l1_lambda=float(rng.choice(playground_settings.L1_CHOICES)),
+            features=tuple(rng.choice(list(FEATURES), size=3, replace=False)),
+            seed=int(rng.integers(10_000)),
+        )
+        for _ in range(20)
+    ]
+    for settings in [*PRESETS.values(), *drawn]:
+        query = playground_settings.to_query(settings)
+        assert playground_settings.from_query(query) == settings
+        assert playground_settings.from_query(f"?{query}") == settings  # as after an address
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("units", "name=value pairs joined by &"),
+        ("hidden=2", "unknown setting 'hidden'; valid names are dataset, "),
+        ("units=3&units=4", "units is given twice"),
+        ("units=2.5", "units must be a whole number; got '2.5'"),
+        ("learning_rate=fast", "learning_rate must be a number; got 'fast'"),
+        ("units=9", "units must be a whole number from 1 to 8"),
+        ("features=", "choose at least one input feature"),
+    ],
+)
+def test_a_bad_shared_setting_says_what_is_wrong(query, reason):
+    with pytest.raises(ValueError, match=re.escape(reason)):
+        playground_settings.from_query(query)
 
 
 def test_the_xor_preset_fails_without_a_hidden_layer_and_learns_with_one():
@@ -727,6 +768,31 @@ def test_a_preset_ticks_its_features(explorer):
     boxes = explorer.controls["features"].boxes
     assert [name for name, box in boxes.items() if box.value] == ["x1^2", "x2^2"]
     assert explorer.settings() == explorer.session.settings == PRESETS["circle-from-squares"]
+
+
+def test_the_share_box_shows_the_run_and_loads_what_is_typed_in(explorer):
+    assert explorer.share.value == ""  # the defaults
+    explorer.controls["units"].value = 6
+    assert explorer.share.value == "units=6"
+    explorer.share.value = "dataset=xor&hidden_layers=0"
+    assert (
+        explorer.settings() == explorer.session.settings == Settings(dataset="xor", hidden_layers=0)
+    )
+    assert explorer.share.value == "dataset=xor&hidden_layers=0" and explorer.message.value == ""
+    kept = explorer.session
+    explorer.share.value = "hidden_layers=9"
+    assert explorer.session is kept
+    assert "The shared setting could not be read: hidden_layers must be" in explorer.message.value
+
+
+def test_an_explorer_starts_from_a_shared_setting_or_says_why_not(slow_clock):
+    shared = pe.playground_explorer(share="?dataset=moons&features=x1,x1*x2")
+    assert shared.session.settings == Settings(dataset="moons", features=("x1", "x1*x2"))
+    assert shared.share.value == "dataset=moons&features=x1,x1*x2"
+    broken = pe.playground_explorer(Settings(units=3), share="dataset=swiss")
+    assert broken.session.settings == Settings(units=3)
+    assert "The shared setting could not be read (dataset must be one of" in broken.message.value
+    assert broken.share not in shown_widgets(pe.playground_explorer(hide=("share",)).widget)
 
 
 def test_the_browser_tests_hooks_are_on_the_right_widgets(explorer):

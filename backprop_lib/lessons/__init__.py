@@ -15,7 +15,8 @@ notebook                       computations                 figures and explorer
                                ``planted_mistakes``,
                                ``gradient_cost``
 06_playground                  ``playground_settings``,     ``playground_views``,
-                               ``playground``               ``playground_explorer``
+                               ``playground``               ``playground_controls``,
+                                                            ``playground_explorer``
 07_autodiff                    ``autodiff_graph``,          ``autodiff_graph_views``
                                ``forward_mode``
 08_softmax_digits              ``softmax_digits``           ``softmax_digits_views``

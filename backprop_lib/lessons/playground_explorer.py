@@ -18,11 +18,18 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
-from ..activations import ACTIVATIONS
-from ..display.explorer import Checkboxes, DescribedImage, message_html, slider
+from ..display.explorer import DescribedImage, message_html
 from ..display.figures import FrameRenderer, describe
 from . import playground_settings
 from .playground import Playground
+from .playground_controls import (
+    CONTROL_GROUPS,
+    CONTROL_NAMES,
+    USED_BY,
+    dom_hook,
+    playground_controls,
+    share_box,
+)
 from .playground_settings import Settings
 from .playground_views import FIGURE_SIZE, PlaygroundView, playground_figure, status
 
@@ -49,91 +56,8 @@ _now = time.perf_counter
 """The clock used to bound and space the ticks' work (replaced by a fake one in tests)."""
 
 
-LEARNING_RATE_STEP = 0.1
-"""Step of the learning-rate slider, in decades (about 26 % a step)."""
-
-CONTROL_GROUPS = {
-    "data": ("dataset", "noise", "train_fraction", "seed"),
-    "features": ("features",),
-    "network": ("hidden_layers", "units", "activation"),
-    "training": ("learning_rate", "l2_lambda", "l1_lambda", "batch_size"),
-    "optimizer": ("optimizer", "momentum", "beta1", "beta2"),
-}
-"""How the controls are arranged: one row per group."""
-
-CONTROL_NAMES = tuple(name for group in CONTROL_GROUPS.values() for name in group)
-"""Every control's name: the fields of
-:class:`~backprop_lib.lessons.playground_settings.Settings`."""
-
-
-OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "momentum", "adam": "Adam"}
-"""The optimizer menu's entries, for
-:data:`backprop_lib.lessons.playground_settings.OPTIMIZERS`."""
-
-USED_BY = {"momentum": ("momentum",), "beta1": ("adam",), "beta2": ("adam",)}
-"""The optimizers each hyperparameter's control belongs to: it is disabled for the others."""
-
 PLAY_TICKS = 10**9
 """The play counter's end: never reached in practice (a tick every 80 ms for two years)."""
-
-
-def _dom(widget, name):
-    """Give ``widget`` a DOM class (a stable hook for browser tests) and return it."""
-    widget.add_class(name)
-    return widget
-
-
-def playground_controls(settings):
-    """One control per field of :class:`Settings`, set to ``settings``, by field name.
-
-    Sliders report on release (``continuous_update=False``): each change retrains.
-    """
-    ranges = playground_settings.RANGES
-
-    def ranged(name, description, step, log=False):
-        low, high = ranges[name]
-        return slider(description, getattr(settings, name), low, high, step, log=log)
-
-    def dropdown(description, options, value):
-        return widgets.Dropdown(description=description, options=options, value=value)
-
-    def choices(description, options, value):
-        labelled = [(f"{choice:g}", choice) for choice in options]
-        return widgets.SelectionSlider(
-            description=description, options=labelled, value=value, continuous_update=False
-        )
-
-    learning_rate = ranged("learning_rate", "learning rate", LEARNING_RATE_STEP, log=True)
-    learning_rate.readout_format = ".2g"
-    return {
-        "dataset": dropdown("data set", playground_settings.DATASETS, settings.dataset),
-        "noise": ranged("noise", "noise", 0.01),
-        "train_fraction": ranged("train_fraction", "train share", 0.05),
-        "features": Checkboxes(
-            "input features", tuple(playground_settings.FEATURES), settings.features
-        ),
-        "hidden_layers": ranged("hidden_layers", "hidden layers", 1),
-        "units": ranged("units", "units per layer", 1),
-        "activation": dropdown("activation", list(ACTIVATIONS), settings.activation),
-        "learning_rate": _dom(learning_rate, "bp-learning-rate"),
-        "l2_lambda": choices("L2 λ", playground_settings.L2_CHOICES, settings.l2_lambda),
-        "l1_lambda": choices("L1 λ₁", playground_settings.L1_CHOICES, settings.l1_lambda),
-        "optimizer": dropdown(
-            "optimizer",
-            [(OPTIMIZER_LABELS[name], name) for name in playground_settings.OPTIMIZERS],
-            settings.optimizer,
-        ),
-        "momentum": ranged("momentum", "momentum μ", 0.01),
-        "beta1": ranged("beta1", "Adam β1", 0.01),
-        "beta2": choices("Adam β2", playground_settings.BETA2_CHOICES, settings.beta2),
-        "batch_size": ranged("batch_size", "batch size", 1),
-        "seed": widgets.BoundedIntText(
-            description="seed",
-            value=settings.seed,
-            min=ranges["seed"][0],
-            max=ranges["seed"][1],
-        ),
-    }
 
 
 class PlaygroundExplorer:
@@ -158,6 +82,10 @@ class PlaygroundExplorer:
     presets : ipywidgets.Dropdown
         Loads a named preset of :data:`backprop_lib.lessons.playground_settings.PRESETS` into
         the controls.
+    share : ipywidgets.Text
+        The current settings as a shared setting
+        (:func:`~backprop_lib.lessons.playground_settings.to_query`); a shared setting typed
+        or pasted in (then Enter) loads it.
     epoch : ipywidgets.HTML
         "epoch N", the accuracies, the costs and the training settings.
     message : ipywidgets.HTML
@@ -168,7 +96,7 @@ class PlaygroundExplorer:
         What a notebook displays.
     """
 
-    def __init__(self, settings, hide):
+    def __init__(self, settings, hide, note=""):
         self.session = Playground(settings)
         self.figure, axes = playground_figure()
         self.view = PlaygroundView(axes)
@@ -181,21 +109,42 @@ class PlaygroundExplorer:
         self.play = widgets.Play(
             value=0, min=0, max=PLAY_TICKS, interval=PLAY_INTERVAL_MS, layout=hidden
         )
-        self.play_button = _dom(widgets.ToggleButton(description="play", icon="play"), "bp-play")
+        self.play_button = dom_hook(
+            widgets.ToggleButton(description="play", icon="play"), "bp-play"
+        )
         widgets.link((self.play_button, "value"), (self.play, "playing"))
-        self.step = _dom(widgets.Button(description="step one epoch"), "bp-step")
-        self.reset = _dom(widgets.Button(description="reset"), "bp-reset")
+        self.step = dom_hook(widgets.Button(description="step one epoch"), "bp-step")
+        self.reset = dom_hook(widgets.Button(description="reset"), "bp-reset")
         self.presets = widgets.Dropdown(
             description="preset", options=list(playground_settings.PRESETS), value=None
         )
-        self.epoch = _dom(widgets.HTML(), "bp-epoch")
-        self.message = _dom(widgets.HTML(), "bp-message")
+        self.share = share_box()
+        self._shown_query = None  # the share box's text for the run shown
+        self.epoch = dom_hook(widgets.HTML(), "bp-epoch")
+        self.message = dom_hook(widgets.HTML(), "bp-message")
         width = round(FIGURE_SIZE[0] * self.figure.dpi)  # never wider: a blurred figure
         image_layout = widgets.Layout(max_width=f"{width}px")
-        self.image = _dom(DescribedImage(format="png", layout=image_layout), "bp-figure")
+        self.image = dom_hook(DescribedImage(format="png", layout=image_layout), "bp-figure")
         self._frame_end = -np.inf  # when the last frame was finished (see _on_tick)
         self._loading = False  # True while load() sets the controls one by one
-        wrap = widgets.Layout(flex_flow="row wrap")  # narrow windows: controls go on a new line
+        self.widget = self._arranged(hide)
+        for control in self.controls.values():
+            control.observe(self._on_control, names="value")
+        self.play.observe(self._on_tick, names="value")
+        self.play.observe(self._on_playing, names="playing")
+        self.step.on_click(self._on_step)
+        self.reset.on_click(self._on_reset)
+        self.presets.observe(self._on_preset, names="value")
+        self.share.observe(self._on_share, names="value")
+        self._enable_used_controls()
+        self.draw()
+        if note:
+            self.message.value = message_html(note)
+
+    def _arranged(self, hide):
+        """Everything but what ``hide`` names, in a box: a row per group of controls (wrapped
+        in narrow windows), the buttons, the share box, the lines of text and the figure."""
+        wrap = widgets.Layout(flex_flow="row wrap")
         groups = [[name for name in group if name not in hide] for group in CONTROL_GROUPS.values()]
         rows = [
             widgets.HBox([self.controls[name] for name in group], layout=wrap)
@@ -205,18 +154,10 @@ class PlaygroundExplorer:
         buttons = [self.play_button, self.step, self.reset]
         if "presets" not in hide:
             buttons.append(self.presets)
-        self.widget = widgets.VBox(
-            [*rows, widgets.HBox(buttons), self.play, self.epoch, self.message, self.image]
+        shared = [] if "share" in hide else [self.share]
+        return widgets.VBox(
+            [*rows, widgets.HBox(buttons), *shared, self.play, self.epoch, self.message, self.image]
         )
-        for control in self.controls.values():
-            control.observe(self._on_control, names="value")
-        self.play.observe(self._on_tick, names="value")
-        self.play.observe(self._on_playing, names="playing")
-        self.step.on_click(self._on_step)
-        self.reset.on_click(self._on_reset)
-        self.presets.observe(self._on_preset, names="value")
-        self._enable_used_controls()
-        self.draw()
 
     def settings(self):
         """The controls' values as :class:`Settings` (for example to save as a preset)."""
@@ -236,6 +177,8 @@ class PlaygroundExplorer:
         """Show the current run: figure and epoch line."""
         self.view.show(self.session)
         self.epoch.value = html.escape(status(self.session))
+        self._shown_query = playground_settings.to_query(self.session.settings)
+        self.share.value = self._shown_query
         self.image.value = self.renderer.png(self.view.moving, self.view.layout())
         self.image.tooltip = describe(self.figure, PlaygroundView.WHAT)
         self._frame_end = _now()
@@ -305,6 +248,16 @@ class PlaygroundExplorer:
     def _on_reset(self, button=None):
         self._act(self._new_run)
 
+    def _on_share(self, change):
+        if change["new"] == self._shown_query:  # the run's own setting, just shown
+            return
+        try:
+            settings = playground_settings.from_query(change["new"])
+        except ValueError as error:
+            self.message.value = message_html(f"The shared setting could not be read: {error}.")
+            return
+        self.load(settings)
+
     def _on_preset(self, change):
         if change["new"] is not None:
             self.load(playground_settings.PRESETS[change["new"]])
@@ -313,7 +266,7 @@ class PlaygroundExplorer:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def playground_explorer(settings=None, hide=(), show=None):
+def playground_explorer(settings=None, hide=(), show=None, share=""):
     """The playground explorer of notebook 06, optionally with some controls hidden.
 
     Parameters
@@ -323,10 +276,15 @@ def playground_explorer(settings=None, hide=(), show=None):
         :func:`backprop_lib.lessons.playground_settings.load_preset` or an entry of
         :data:`backprop_lib.lessons.playground_settings.PRESETS`); default ``Settings()``.
     hide : sequence of str
-        Names in :data:`CONTROL_NAMES` (and "presets") not to show; hidden controls keep
+        Names in :data:`CONTROL_NAMES` (and "presets", "share") not to show; hidden controls keep
         the value of ``settings``.
     show : sequence of str, optional
         The other way round: show only these names (``hide`` must then be empty).
+    share : str
+        A shared setting (:func:`~backprop_lib.lessons.playground_settings.to_query`), such as
+        the query of the Voila page's address (``os.environ["QUERY_STRING"]`` in Voila's
+        kernel): where it is not empty it replaces ``settings``; one that cannot be read leaves
+        ``settings`` and says why in the message line.
 
     Returns
     -------
@@ -337,7 +295,7 @@ def playground_explorer(settings=None, hide=(), show=None):
     ValueError
         For an unknown control name, or both ``hide`` and ``show``.
     """
-    names = (*CONTROL_NAMES, "presets")
+    names = (*CONTROL_NAMES, "presets", "share")
     if show is not None:
         if hide:
             raise ValueError("give either hide or show, not both")
@@ -347,4 +305,10 @@ def playground_explorer(settings=None, hide=(), show=None):
         unknown = sorted(set(hide) - set(names))
     if unknown:
         raise ValueError(f"unknown control {unknown[0]!r}; valid names are {', '.join(names)}")
-    return PlaygroundExplorer(Settings() if settings is None else settings, tuple(hide))
+    settings, note = Settings() if settings is None else settings, ""
+    if share:
+        try:
+            settings = playground_settings.from_query(share)
+        except ValueError as error:
+            note = f"The shared setting could not be read ({error}); these are the usual ones."
+    return PlaygroundExplorer(settings, tuple(hide), note)

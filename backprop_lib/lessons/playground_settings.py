@@ -2,12 +2,15 @@
 set, network, training), checked when it is made.
 
 Presets are small JSON files of settings, so a teacher can prepare a lecture's starting point;
-:data:`PRESETS` holds a few named ones.
+:data:`PRESETS` holds a few named ones. A setting is shared as a short text,
+:func:`to_query` ("dataset=xor&hidden_layers=0"), which :func:`from_query` reads back exactly:
+pasted into the playground, or after the "?" of its Voila page's address.
 """
 
 import dataclasses
 import json
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
 
@@ -242,3 +245,67 @@ def load_preset(path):
         return Settings.from_dict(values)
     except (ValueError, TypeError) as error:  # json.JSONDecodeError is a ValueError
         raise ValueError(f"{path}: not a valid playground preset: {error}") from error
+
+
+SHARE_SAFE = ",^*()"
+"""Characters a shared setting keeps as they are (the features' names), for a readable text."""
+
+
+def to_query(settings):
+    """The settings that differ from the defaults, as a URL query ("" for the defaults):
+    floats written so that they read back to the same number, features joined by commas.
+
+    >>> to_query(Settings(dataset="xor", hidden_layers=0))
+    'dataset=xor&hidden_layers=0'
+    """
+    default = Settings()
+    pairs = []
+    for name, value in settings.as_dict().items():
+        if value != getattr(default, name):
+            if isinstance(value, tuple):
+                text = ",".join(value)
+            else:
+                text = repr(value) if isinstance(value, float) else str(value)
+            pairs.append((name, text))
+    return urlencode(pairs, safe=SHARE_SAFE)
+
+
+def _read(name, text, default):
+    """The value of setting ``name`` written as ``text``, of the kind of its ``default``."""
+    if isinstance(default, tuple):
+        return tuple(text.split(",")) if text else ()
+    if isinstance(default, str):
+        return text
+    kind = "a whole number" if isinstance(default, int) else "a number"
+    try:
+        return type(default)(text)
+    except ValueError:
+        raise ValueError(f"{name} must be {kind}; got {text!r}") from None
+
+
+def from_query(query):
+    """The :class:`Settings` of a query written by :func:`to_query` (or by hand, a leading "?"
+    allowed); settings it leaves out keep their defaults.
+
+    Raises
+    ------
+    ValueError
+        Saying what is wrong: no name=value pairs, an unknown or repeated name, a value of the
+        wrong kind or out of range.
+    """
+    query = query.strip().removeprefix("?")
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=True) if query else []
+    except ValueError:
+        raise ValueError(
+            f"a shared setting is name=value pairs joined by &, such as "
+            f"dataset=xor&hidden_layers=0; got {query!r}"
+        ) from None
+    default, values = Settings().as_dict(), {}
+    for name, text in pairs:
+        if name in values:
+            raise ValueError(f"{name} is given twice in the shared setting")
+        if name not in default:
+            raise ValueError(f"unknown setting {name!r}; valid names are {', '.join(default)}")
+        values[name] = _read(name, text, default[name])
+    return Settings(**values)
