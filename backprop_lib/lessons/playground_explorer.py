@@ -180,7 +180,9 @@ class PlaygroundExplorer:
         self._shown_query = playground_settings.to_query(self.session.settings)
         self.share.value = self._shown_query
         self.image.value = self.renderer.png(self.view.moving, self.view.layout())
-        self.image.tooltip = describe(self.figure, PlaygroundView.WHAT)
+        classes = self.session.settings.classes
+        what = PlaygroundView.WHAT_CLASSES if classes else PlaygroundView.WHAT
+        self.image.tooltip = describe(self.figure, what)
         self._frame_end = _now()
 
     def _act(self, action):

@@ -110,6 +110,9 @@ class Settings:
         Seeds the data, the split, the initial weights and the batch order.
     features : tuple of str
         The network's inputs, names in :data:`FEATURES` (at least one), kept in that order.
+    classes : bool
+        Show the class the network predicts (a^L >= 0.5) on the map instead of its
+        probability: a display choice, which changes nothing in the training.
 
     Raises
     ------
@@ -133,6 +136,7 @@ class Settings:
     batch_size: int = 10
     seed: int = 0
     features: tuple = ("x1", "x2")
+    classes: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "features", _check_features(self.features))
@@ -140,6 +144,8 @@ class Settings:
         _check_choice("activation", self.activation, tuple(ACTIVATIONS))
         _check_choice("l2_lambda", self.l2_lambda, L2_CHOICES)
         _check_choice("l1_lambda", self.l1_lambda, L1_CHOICES)
+        if not isinstance(self.classes, bool):
+            raise ValueError(f"classes must be True or False; got {self.classes!r}")
         _check_choice("optimizer", self.optimizer, OPTIMIZERS)
         _check_choice("beta2", self.beta2, BETA2_CHOICES)
         for name, (low, high) in RANGES.items():
@@ -274,6 +280,10 @@ def _read(name, text, default):
     """The value of setting ``name`` written as ``text``, of the kind of its ``default``."""
     if isinstance(default, tuple):
         return tuple(text.split(",")) if text else ()
+    if isinstance(default, bool):
+        if text not in ("True", "False"):
+            raise ValueError(f"{name} must be True or False; got {text!r}")
+        return text == "True"
     if isinstance(default, str):
         return text
     kind = "a whole number" if isinstance(default, int) else "a number"

@@ -127,6 +127,13 @@ class NetworkDiagram:
         self.edges.set_colors(np.where(w >= 0, WEIGHT_COLOURS[1], WEIGHT_COLOURS[0]))
 
 
+BOUNDARY_TITLES = {
+    False: "Probability of class 1 (▲); test edged black",
+    True: "Predicted class, a ≥ 0.5: ▲; test edged black",
+}
+"""The map's title, when it shows the probability and when the predicted class."""
+
+
 class PlaygroundView:
     """The four views of a playground run, updated in place by :meth:`show`.
 
@@ -148,11 +155,19 @@ class PlaygroundView:
     )
     """What the view shows, for readers who cannot see it (alt text)."""
 
+    WHAT_CLASSES = WHAT.replace(
+        "over the model's probability of class 1, shaded from blue at 0 through white to "
+        "vermillion at 1",
+        "over the class the model predicts, blue where its probability of class 1 is below "
+        "0.5 and vermillion where it is 0.5 or more",
+    )
+    """The same when the map shows the predicted class (``Settings.classes``)."""
+
     def __init__(self, axes):
         (ax_boundary, ax_network), (ax_costs, ax_gradients) = axes
         self.boundary = DecisionBoundary(
             ax_boundary,
-            title="Probability of class 1 (▲); test edged black",
+            title=BOUNDARY_TITLES[False],
             grid_points=GRID_POINTS,
             contour=False,
         )
@@ -188,7 +203,11 @@ class PlaygroundView:
             colours = layer_colours(len(session.model.weights))
             for line, colour in zip(self.gradients.lines, colours, strict=False):
                 line.set_color(colour)  # before update() draws the legend from the lines
-        self.boundary.update(session.predict_proba)
+        if session.settings.classes:  # 0 or 1: the map's two ends
+            self.boundary.update(lambda points: 1.0 * (session.predict_proba(points) >= 0.5))
+        else:
+            self.boundary.update(session.predict_proba)
+        self.boundary.ax.set_title(BOUNDARY_TITLES[session.settings.classes])
         self.network.update(session.model.weights)
         self.costs.update([session.train_costs, session.test_costs], session.epochs)
         s = session.settings
@@ -217,12 +236,15 @@ class PlaygroundView:
 
     def layout(self):
         """Everything the still part of the figure depends on: the limits of the axes that
-        have tick labels, the number of layers and the input units' names. A new value means
+        have tick labels, the number of layers, the input units' names and the map's title
+        (probability or class). A new value means
         that the whole figure must be drawn again. (The boundary's axes have no ticks: their
         limits change nothing but the moving artists.)"""
         axes = (self.network.ax, self.costs.ax, self.gradients.ax)
         names = tuple(text.get_text() for text in self.network.input_names)
-        return (self.gradients.labels, names, *[(ax.get_xlim(), ax.get_ylim()) for ax in axes])
+        titles = self.boundary.ax.get_title()
+        limits = [(ax.get_xlim(), ax.get_ylim()) for ax in axes]
+        return (self.gradients.labels, names, titles, *limits)
 
 
 def optimizer_text(settings):
