@@ -153,17 +153,23 @@ def test_l2_penalty_is_lambda_over_2m_times_sum_of_squares():
     assert l2_penalty(weights, 0.0, m) == 0.0
 
 
+def penalty_slopes(penalty, weights, l, epsilon):
+    """Central differences of ``penalty(weights)`` in each entry of W^{l+1} = weights[l]."""
+    W, numerical = weights[l], np.empty_like(weights[l])
+    for index in np.ndindex(W.shape):
+        plus, minus = W.copy(), W.copy()
+        plus[index] += epsilon
+        minus[index] -= epsilon
+        J_plus = penalty([*weights[:l], plus, *weights[l + 1 :]])
+        J_minus = penalty([*weights[:l], minus, *weights[l + 1 :]])
+        numerical[index] = (J_plus - J_minus) / (2 * epsilon)
+    return numerical
+
+
 def test_l2_gradient_matches_central_differences():
     weights, l2_lambda, m, epsilon = weights_for_l2(seed=2), 0.7, 5, 1e-5
     for l, W in enumerate(weights):
-        numerical = np.empty_like(W)
-        for index in np.ndindex(W.shape):
-            plus, minus = W.copy(), W.copy()
-            plus[index] += epsilon
-            minus[index] -= epsilon
-            J_plus = l2_penalty([*weights[:l], plus, *weights[l + 1 :]], l2_lambda, m)
-            J_minus = l2_penalty([*weights[:l], minus, *weights[l + 1 :]], l2_lambda, m)
-            numerical[index] = (J_plus - J_minus) / (2 * epsilon)
+        numerical = penalty_slopes(lambda Ws: l2_penalty(Ws, l2_lambda, m), weights, l, epsilon)
         analytic = l2_gradient(W, l2_lambda, m)
         assert analytic.shape == W.shape
         np.testing.assert_allclose(analytic, numerical, rtol=1e-7, atol=1e-10)
@@ -185,14 +191,7 @@ def test_l1_gradient_matches_central_differences_and_is_zero_at_zero():
     weights, l1_lambda, m, epsilon = weights_for_l2(seed=4), 0.7, 5, 1e-6
     assert min(np.abs(W).min() for W in weights) > 10 * epsilon  # no entry at |w|'s kink
     for l, W in enumerate(weights):
-        numerical = np.empty_like(W)
-        for index in np.ndindex(W.shape):
-            plus, minus = W.copy(), W.copy()
-            plus[index] += epsilon
-            minus[index] -= epsilon
-            J_plus = l1_penalty([*weights[:l], plus, *weights[l + 1 :]], l1_lambda, m)
-            J_minus = l1_penalty([*weights[:l], minus, *weights[l + 1 :]], l1_lambda, m)
-            numerical[index] = (J_plus - J_minus) / (2 * epsilon)
+        numerical = penalty_slopes(lambda Ws: l1_penalty(Ws, l1_lambda, m), weights, l, epsilon)
         np.testing.assert_allclose(l1_gradient(W, l1_lambda, m), numerical, rtol=1e-7)
     at_zero = l1_gradient(np.array([[0.0, -2.0, 3.0]]), 0.5, 2)
     np.testing.assert_array_equal(at_zero, [[0.0, -0.25, 0.25]])

@@ -30,7 +30,7 @@ BAD_SETTINGS = [
     ("l2_lambda", 0.05),  # not one of the offered strengths
     ("l2_lambda", True),
     ("l1_lambda", 0.2),
-    ("classes", 1),
+    ("thresholded", 1),
     ("l1_lambda", -0.1),
     ("noise", -0.01),
     ("noise", 0.51),
@@ -124,7 +124,7 @@ def test_a_shared_setting_names_what_differs_from_the_defaults_and_reads_back_ex
             l1_lambda=float(rng.choice(playground_settings.L1_CHOICES)),
             features=tuple(rng.choice(list(FEATURES), size=3, replace=False)),
             seed=int(rng.integers(10_000)),
-            classes=bool(rng.integers(2)),
+            thresholded=bool(rng.integers(2)),
         )
         for _ in range(20)
     ]
@@ -144,7 +144,7 @@ def test_a_shared_setting_names_what_differs_from_the_defaults_and_reads_back_ex
         ("learning_rate=fast", "learning_rate must be a number; got 'fast'"),
         ("units=9", "units must be a whole number from 1 to 8"),
         ("features=", "choose at least one input feature"),
-        ("classes=yes", "classes must be True or False; got 'yes'"),
+        ("thresholded=yes", "thresholded must be True or False; got 'yes'"),
     ],
 )
 def test_a_bad_shared_setting_says_what_is_wrong(query, reason):
@@ -801,14 +801,14 @@ def test_an_explorer_starts_from_a_shared_setting_or_says_why_not(slow_clock):
 def test_the_map_shows_the_predicted_class_on_request_and_says_so(explorer):
     explorer.step.click()
     run, probabilities = explorer.session, explorer.view.boundary.image.get_array().copy()
-    explorer.controls["classes"].value = True
+    explorer.controls["thresholded"].value = True
     assert explorer.session is run and run.epoch == 1  # a display choice: the run goes on
     shown = explorer.view.boundary.image.get_array()
     np.testing.assert_array_equal(shown, 1.0 * (probabilities >= 0.5))
     assert explorer.view.boundary.ax.get_title().startswith("Predicted class")
     assert "over the class the model predicts" in explorer.image.tooltip
-    assert explorer.share.value == "classes=True"
-    explorer.controls["classes"].value = False
+    assert explorer.share.value == "thresholded=True"
+    explorer.controls["thresholded"].value = False
     np.testing.assert_array_equal(explorer.view.boundary.image.get_array(), probabilities)
     assert "probability of class 1, shaded" in explorer.image.tooltip
 

@@ -14,7 +14,7 @@ LEARNING_RATE_STEP = 0.1
 
 CONTROL_GROUPS = {
     "data": ("dataset", "noise", "train_fraction", "seed"),
-    "features": ("features", "classes"),
+    "features": ("features", "thresholded"),
     "network": ("hidden_layers", "units", "activation"),
     "training": ("learning_rate", "l2_lambda", "l1_lambda", "batch_size"),
     "optimizer": ("optimizer", "momentum", "beta1", "beta2"),
@@ -66,8 +66,8 @@ def playground_controls(settings):
         "dataset": dropdown("data set", playground_settings.DATASETS, settings.dataset),
         "noise": ranged("noise", "noise", 0.01),
         "train_fraction": ranged("train_fraction", "train share", 0.05),
-        "classes": widgets.Checkbox(
-            description="show the predicted class", value=settings.classes, indent=False
+        "thresholded": widgets.Checkbox(
+            description="show the predicted class", value=settings.thresholded, indent=False
         ),
         "features": Checkboxes(
             "input features", tuple(playground_settings.FEATURES), settings.features

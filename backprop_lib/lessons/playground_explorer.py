@@ -180,8 +180,8 @@ class PlaygroundExplorer:
         self._shown_query = playground_settings.to_query(self.session.settings)
         self.share.value = self._shown_query
         self.image.value = self.renderer.png(self.view.moving, self.view.layout())
-        classes = self.session.settings.classes
-        what = PlaygroundView.WHAT_CLASSES if classes else PlaygroundView.WHAT
+        thresholded = self.session.settings.thresholded
+        what = PlaygroundView.WHAT_THRESHOLDED if thresholded else PlaygroundView.WHAT
         self.image.tooltip = describe(self.figure, what)
         self._frame_end = _now()
 

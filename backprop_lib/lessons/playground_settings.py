@@ -110,7 +110,7 @@ class Settings:
         Seeds the data, the split, the initial weights and the batch order.
     features : tuple of str
         The network's inputs, names in :data:`FEATURES` (at least one), kept in that order.
-    classes : bool
+    thresholded : bool
         Show the class the network predicts (a^L >= 0.5) on the map instead of its
         probability: a display choice, which changes nothing in the training.
 
@@ -136,7 +136,7 @@ class Settings:
     batch_size: int = 10
     seed: int = 0
     features: tuple = ("x1", "x2")
-    classes: bool = False
+    thresholded: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "features", _check_features(self.features))
@@ -144,8 +144,8 @@ class Settings:
         _check_choice("activation", self.activation, tuple(ACTIVATIONS))
         _check_choice("l2_lambda", self.l2_lambda, L2_CHOICES)
         _check_choice("l1_lambda", self.l1_lambda, L1_CHOICES)
-        if not isinstance(self.classes, bool):
-            raise ValueError(f"classes must be True or False; got {self.classes!r}")
+        if not isinstance(self.thresholded, bool):
+            raise ValueError(f"thresholded must be True or False; got {self.thresholded!r}")
         _check_choice("optimizer", self.optimizer, OPTIMIZERS)
         _check_choice("beta2", self.beta2, BETA2_CHOICES)
         for name, (low, high) in RANGES.items():

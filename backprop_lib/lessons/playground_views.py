@@ -155,13 +155,13 @@ class PlaygroundView:
     )
     """What the view shows, for readers who cannot see it (alt text)."""
 
-    WHAT_CLASSES = WHAT.replace(
+    WHAT_THRESHOLDED = WHAT.replace(
         "over the model's probability of class 1, shaded from blue at 0 through white to "
         "vermillion at 1",
         "over the class the model predicts, blue where its probability of class 1 is below "
         "0.5 and vermillion where it is 0.5 or more",
     )
-    """The same when the map shows the predicted class (``Settings.classes``)."""
+    """The same when the map shows the predicted class (``Settings.thresholded``)."""
 
     def __init__(self, axes):
         (ax_boundary, ax_network), (ax_costs, ax_gradients) = axes
@@ -203,11 +203,11 @@ class PlaygroundView:
             colours = layer_colours(len(session.model.weights))
             for line, colour in zip(self.gradients.lines, colours, strict=False):
                 line.set_color(colour)  # before update() draws the legend from the lines
-        if session.settings.classes:  # 0 or 1: the map's two ends
+        if session.settings.thresholded:  # 0 or 1: the map's two ends
             self.boundary.update(lambda points: 1.0 * (session.predict_proba(points) >= 0.5))
         else:
             self.boundary.update(session.predict_proba)
-        self.boundary.ax.set_title(BOUNDARY_TITLES[session.settings.classes])
+        self.boundary.ax.set_title(BOUNDARY_TITLES[session.settings.thresholded])
         self.network.update(session.model.weights)
         self.costs.update([session.train_costs, session.test_costs], session.epochs)
         s = session.settings
