@@ -792,6 +792,12 @@ def test_an_explorer_starts_from_a_shared_setting_or_says_why_not(slow_clock):
     shared = pe.playground_explorer(share="?dataset=moons&features=x1,x1*x2")
     assert shared.session.settings == Settings(dataset="moons", features=("x1", "x1*x2"))
     assert shared.share.value == "dataset=moons&features=x1,x1*x2"
+    themed = pe.playground_explorer(share="theme=dark&units=5")  # Voila's own argument
+    assert themed.session.settings == Settings(units=5) and themed.message.value == ""
+    only_voila = pe.playground_explorer(Settings(units=3), share="?theme=dark")
+    assert only_voila.session.settings == Settings(units=3)  # no setting named: none shared
+    with pytest.raises(ValueError, match="unknown setting 'theme'"):
+        playground_settings.from_query("theme=dark")  # the share box takes settings only
     broken = pe.playground_explorer(Settings(units=3), share="dataset=swiss")
     assert broken.session.settings == Settings(units=3)
     assert "The shared setting could not be read (dataset must be one of" in broken.message.value

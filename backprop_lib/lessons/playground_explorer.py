@@ -285,7 +285,8 @@ def playground_explorer(settings=None, hide=(), show=None, share=""):
     share : str
         A shared setting (:func:`~backprop_lib.lessons.playground_settings.to_query`), such as
         the query of the Voila page's address (``os.environ["QUERY_STRING"]`` in Voila's
-        kernel): where it is not empty it replaces ``settings``; one that cannot be read leaves
+        kernel; Voila's own ``template`` and ``theme`` are passed over): where it names a
+        setting it replaces ``settings``; one that cannot be read leaves
         ``settings`` and says why in the message line.
 
     Returns
@@ -308,9 +309,10 @@ def playground_explorer(settings=None, hide=(), show=None, share=""):
     if unknown:
         raise ValueError(f"unknown control {unknown[0]!r}; valid names are {', '.join(names)}")
     settings, note = Settings() if settings is None else settings, ""
-    if share:
-        try:
-            settings = playground_settings.from_query(share)
-        except ValueError as error:
-            note = f"The shared setting could not be read ({error}); these are the usual ones."
+    voila = playground_settings.VOILA_ARGUMENTS
+    try:  # a shared setting that names no setting (Voila's arguments alone) is none
+        if any(name not in voila for name, _ in playground_settings.query_pairs(share)):
+            settings = playground_settings.from_query(share, voila)
+    except ValueError as error:
+        note = f"The shared setting could not be read ({error}); these are the usual ones."
     return PlaygroundExplorer(settings, tuple(hide), note)

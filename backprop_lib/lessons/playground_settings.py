@@ -253,6 +253,9 @@ def load_preset(path):
         raise ValueError(f"{path}: not a valid playground preset: {error}") from error
 
 
+VOILA_ARGUMENTS = ("template", "theme")
+"""The arguments Voila itself reads from a page's address (``?theme=dark``): not settings."""
+
 SHARE_SAFE = ",^*()"
 """Characters a shared setting keeps as they are (the features' names), for a readable text."""
 
@@ -293,9 +296,23 @@ def _read(name, text, default):
         raise ValueError(f"{name} must be {kind}; got {text!r}") from None
 
 
-def from_query(query):
+def query_pairs(query):
+    """The (name, value) texts of a query, a leading "?" allowed; a ValueError if it is not
+    name=value pairs joined by &."""
+    query = query.strip().removeprefix("?")
+    try:
+        return parse_qsl(query, keep_blank_values=True, strict_parsing=True) if query else []
+    except ValueError:
+        raise ValueError(
+            f"a shared setting is name=value pairs joined by &, such as "
+            f"dataset=xor&hidden_layers=0; got {query!r}"
+        ) from None
+
+
+def from_query(query, ignore=()):
     """The :class:`Settings` of a query written by :func:`to_query` (or by hand, a leading "?"
-    allowed); settings it leaves out keep their defaults.
+    allowed); settings it leaves out keep their defaults, and names in ``ignore`` (another
+    program's, such as :data:`VOILA_ARGUMENTS` in a page's address) are passed over.
 
     Raises
     ------
@@ -303,16 +320,11 @@ def from_query(query):
         Saying what is wrong: no name=value pairs, an unknown or repeated name, a value of the
         wrong kind or out of range.
     """
-    query = query.strip().removeprefix("?")
-    try:
-        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=True) if query else []
-    except ValueError:
-        raise ValueError(
-            f"a shared setting is name=value pairs joined by &, such as "
-            f"dataset=xor&hidden_layers=0; got {query!r}"
-        ) from None
+    pairs = query_pairs(query)
     default, values = Settings().as_dict(), {}
     for name, text in pairs:
+        if name in ignore:
+            continue
         if name in values:
             raise ValueError(f"{name} is given twice in the shared setting")
         if name not in default:
