@@ -15,7 +15,7 @@ The package has layers, and imports point inward only::
         |                |         and a *_views module with its figures and explorer
     backprop_lib.display |         the drawing kit: figures, charts, tables, the Explorer
         |                |
-    backprop_lib (core)            activations, losses, backprop, backward, initialisation,
+    backprop_lib (core)            activations, losses, backprop, backward, slips, initialisation,
                                    network, propagation, network_checks, optimizers,
                                    normalisation, gradcheck, data, autodiff, validation
                                    (numpy, h5py)

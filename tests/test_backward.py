@@ -6,13 +6,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from backprop_lib.backward import (
-    RIGHT_STEPS,
-    activation_prime_at_a,
-    backward_pass,
-    hidden_delta_untransposed,
-)
+from backprop_lib.backward import RIGHT_STEPS, backward_pass
 from backprop_lib.network import MLP
+from backprop_lib.slips import activation_prime_at_a, hidden_delta_untransposed
 
 NETWORKS = [
     ("sigmoid", "sigmoid", "cross_entropy"),  # MLP fuses this output delta

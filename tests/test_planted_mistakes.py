@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import backprop_lib as bp
-from backprop_lib import backward as bw
+from backprop_lib import slips as bw
 from backprop_lib.lessons import planted_mistakes as pm
 
 UNIT_ROUNDOFF = np.finfo(float).eps / 2

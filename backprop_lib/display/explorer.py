@@ -70,13 +70,14 @@ class Checkboxes(widgets.HBox):
     Parameters
     ----------
     description : str
-        The group's name, shown before the boxes and given to the group as its ARIA label.
+        The group's name, shown before the boxes.
     options : sequence of str
         Each box's name.
     value : sequence of str
         The options ticked at first.
 
-    ``disabled``, like any control's, disables every box.
+    ``description`` names the group, as any control's names it (a screen reader reads each
+    box by its option); ``disabled``, like any control's, disables every box.
     """
 
     value = Tuple()

@@ -17,7 +17,7 @@ of J entry by entry.
 
 import numpy as np
 
-from ..lessons.capstone import ORDER, engine_gradients, forward_steps, slope_along
+from ..lessons.capstone import ORDER, engine_gradients, forward_steps, slope_along, value_of
 from .capstone_mistakes import MISTAKES, so_far
 from .checking import TOLERANCE, Case, Step, sizes, wrong
 from .diagnosis import gap
@@ -69,7 +69,7 @@ def _case(rng, n_0, n_1, K, m):
     }
     expected = tuple(grads[name] for name in ORDER)
     towards = np.random.default_rng(DIRECTIONS_SEED)
-    at = [params[name] if name in params else cache[name] for name in ORDER]
+    at = [value_of(name, cache, params) for name in ORDER]
     directions = [towards.standard_normal(x.shape) * np.abs(x) for x in at]
     context["slopes"] = tuple(
         (d, slope_along(name, d, cache, params, Y, SLOPE_EPSILON))

@@ -27,13 +27,15 @@ ALWAYS = (
     "backprop_lib.lessons.autodiff_graph",
     "backprop_lib.lessons.forward_mode",
     "backprop_lib.backward",
+    "backprop_lib.slips",
     "backprop_lib.lessons.planted_mistakes",
     "backprop_lib.exercises",
 )
 """Out of reach in every exercise: central differences, automatic differentiation (the
 engine's backward pass, notebook 07's graphs and its forward mode), the backward pass with
-swappable steps, and the checks themselves (their right answers). A name
-``module:qualname`` is one function; a bare module (or package) is all of its code."""
+swappable steps and its table of wrong steps, and the checks themselves (their right
+answers). A name ``module:qualname`` is one function; a bare module (or package) is all of
+its code."""
 
 GRADIENT_ROUTES = (
     "backprop_lib.network:MLP.gradients",

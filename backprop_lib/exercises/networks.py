@@ -10,7 +10,7 @@ depth, and notebook 06's mini-batch estimate.
 ``dWs[l - 1]`` is dJ/dW^l, of shape (n_l, n_{l-1}), ``dbs[l - 1]`` is dJ/db^l, (n_l, 1). The
 right answers are central differences of the model's cost (for a batch, of the cost with
 strength :math:`\lambda b/m`, which :meth:`MLP.cost` divides by b); the mistakes are the core's
-slips (:data:`backprop_lib.backward.SLIPS`), the backward pass with one step done wrong.
+slips (:data:`backprop_lib.slips.SLIPS`), the backward pass with one step done wrong.
 """
 
 from dataclasses import replace
@@ -18,9 +18,10 @@ from dataclasses import replace
 import numpy as np
 
 from ..backprop import l2_gradient
-from ..backward import RIGHT_STEPS, SLIPS, backward_pass, l2_gradient_left_out
+from ..backward import RIGHT_STEPS, backward_pass
 from ..gradcheck import cost_of_parameter, numerical_gradient
 from ..network import MLP
+from ..slips import SLIPS, l2_gradient_left_out
 from .checking import Case, Mistake, Step, sizes, wrong
 from .reading import described, read_array
 

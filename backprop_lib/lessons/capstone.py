@@ -131,6 +131,12 @@ def engine_gradients(params, X, Y):
     return {name: np.vectorize(lambda v: v.grad, otypes=[float])(nodes[name]) for name in ORDER}
 
 
+def value_of(name, cache, params):
+    """The node or parameter ``name``'s value: from ``params`` for a parameter, else from
+    ``cache`` (the nodes of :func:`forward_steps`)."""
+    return params[name] if name in PARAMETERS else cache[name]
+
+
 def cost_from(name, value, cache, params, Y):
     """J with the node ``name`` set to ``value`` and the forward pass recomputed from there on
     (``cache`` holds the nodes of :func:`forward_steps`; a parameter's name moves it)."""
@@ -144,7 +150,7 @@ def slope_along(name, direction, cache, params, Y, epsilon=1e-5):
     """The slope of J along ``direction`` at the node or parameter ``name``, by central
     differences of :func:`cost_from`: (J(x + epsilon d) - J(x - epsilon d)) / (2 epsilon), which
     is sum(dJ/dx * d) up to O(epsilon^2)."""
-    x = params[name] if name in PARAMETERS else cache[name]
+    x = value_of(name, cache, params)
     above = cost_from(name, x + epsilon * direction, cache, params, Y)
     below = cost_from(name, x - epsilon * direction, cache, params, Y)
     return (above - below) / (2 * epsilon)
@@ -156,7 +162,7 @@ def numerical_gradients(params, X, Y, epsilon=1e-5):
     cache = forward_steps(params, X, Y)
     grads = {}
     for name in ORDER:
-        shape = np.shape(params[name] if name in PARAMETERS else cache[name])
+        shape = np.shape(value_of(name, cache, params))
         grads[name] = np.zeros(shape)
         for index in np.ndindex(shape):
             unit = np.zeros(shape)

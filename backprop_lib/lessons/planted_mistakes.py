@@ -1,6 +1,6 @@
 r"""Notebook 05, computed: backward passes with one planted mistake each.
 
-Each mistake is a slip of the core's one table (:data:`backprop_lib.backward.SLIPS`): the
+Each mistake is a slip of the core's one table (:data:`backprop_lib.slips.SLIPS`): the
 backpropagation of :class:`backprop_lib.MLP` with one step replaced, which
 :func:`backprop_lib.check_network_gradients` must catch. The planted ones are the course
 notes' slips in gradient formulas, in the order of the notes, then three classic mistakes that
@@ -11,17 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..backward import (
-    CLASSIC,
-    RIGHT_STEPS,
-    SLIPS,
-    BackwardSteps,
-    activation_prime_at_a,
-    backward_pass,
-    replaced_steps,
-)
+from ..backward import RIGHT_STEPS, BackwardSteps, backward_pass, replaced_steps
 from ..gradcheck import check_network_gradients
 from ..network import MLP
+from ..slips import CLASSIC, SLIPS, activation_prime_at_a
 
 __all__ = [
     "CHECK_NETWORKS",
@@ -46,7 +39,7 @@ def activation_prime_as_integers(g_prime, z, a):
 
 @dataclass(frozen=True)
 class PlantedBug:
-    """A slip of :data:`~backprop_lib.backward.SLIPS` and the network it is checked on."""
+    """A slip of :data:`~backprop_lib.slips.SLIPS` and the network it is checked on."""
 
     slip: str
     network: str

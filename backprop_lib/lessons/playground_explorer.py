@@ -286,8 +286,8 @@ def playground_explorer(settings=None, hide=(), show=None, share=""):
         A shared setting (:func:`~backprop_lib.lessons.playground_settings.to_query`), such as
         the query of the Voila page's address (``os.environ["QUERY_STRING"]`` in Voila's
         kernel; Voila's own ``template`` and ``theme`` are passed over): where it names a
-        setting it replaces ``settings``; one that cannot be read leaves
-        ``settings`` and says why in the message line.
+        setting it replaces ``settings``; one that cannot be read leaves ``settings`` and says
+        why in the message line.
 
     Returns
     -------

@@ -320,14 +320,12 @@ def from_query(query, ignore=()):
         Saying what is wrong: no name=value pairs, an unknown or repeated name, a value of the
         wrong kind or out of range.
     """
-    pairs = query_pairs(query)
     default, values = Settings().as_dict(), {}
-    for name, text in pairs:
+    for name, text in query_pairs(query):
         if name in ignore:
             continue
         if name in values:
             raise ValueError(f"{name} is given twice in the shared setting")
-        if name not in default:
-            raise ValueError(f"unknown setting {name!r}; valid names are {', '.join(default)}")
-        values[name] = _read(name, text, default[name])
-    return Settings(**values)
+        # an unknown name's text is kept as it is, for from_dict to name it
+        values[name] = _read(name, text, default.get(name, ""))
+    return Settings.from_dict(values)

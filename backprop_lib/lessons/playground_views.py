@@ -237,9 +237,9 @@ class PlaygroundView:
     def layout(self):
         """Everything the still part of the figure depends on: the limits of the axes that
         have tick labels, the number of layers, the input units' names and the map's title
-        (probability or class). A new value means
-        that the whole figure must be drawn again. (The boundary's axes have no ticks: their
-        limits change nothing but the moving artists.)"""
+        (probability or class). A new value means that the whole figure must be drawn again.
+        (The boundary's axes have no ticks: their limits change nothing but the moving
+        artists.)"""
         axes = (self.network.ax, self.costs.ax, self.gradients.ax)
         names = tuple(text.get_text() for text in self.network.input_names)
         titles = self.boundary.ax.get_title()
