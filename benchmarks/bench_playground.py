@@ -2,10 +2,10 @@
 
 Run: python benchmarks/bench_playground.py. Prints, as medians of repeated timings:
 
-- the time from setting a control's value to new PNG bytes in the figure's Image widget,
-  per control and over all of them (what a student waits for after releasing a slider,
-  leaving out the trip to the browser);
-- the time of one play tick (training a chunk of epochs and drawing a frame), for the
+- the time from setting a control's value to a new frame sent to the canvas, per control and
+  over all of them (what a student waits for after releasing a slider, leaving out the trip
+  to the browser and its drawing);
+- the time of one frame of play (training a frame's epochs and sending the frame), for the
   default network and for the largest one trained one example at a time.
 
 It never fails on a missed target (it is a benchmark, not a test); the browser side is
@@ -21,8 +21,8 @@ from backprop_lib.lessons import playground_settings
 CHANGES = 30
 """Control changes timed per control (alternating between two values)."""
 
-TICKS = 50
-"""Play ticks timed per network."""
+FRAMES = 100
+"""Frames of play timed per network."""
 
 TWO_VALUES = {
     "dataset": ("xor", "spirals"),
@@ -43,7 +43,7 @@ def milliseconds(seconds):
 
 
 def control_latencies(explorer):
-    """Seconds from setting each control's value to new figure bytes, by control name."""
+    """Seconds from setting each control's value to a new frame sent, by control name."""
     latencies = {}
     for name, values in TWO_VALUES.items():
         explorer.load(playground_settings.Settings())
@@ -56,35 +56,35 @@ def control_latencies(explorer):
     return latencies
 
 
-def tick_times(explorer, settings):
-    """Seconds per play tick, ticking every play interval as the browser would."""
+def frame_times(explorer, settings):
+    """Seconds per frame of play, one after the other (as the play task runs them, without
+    its waits)."""
     explorer.load(settings)
-    explorer.play.playing = True
+    explorer.play_button.value = True  # no event loop runs here: frames are called directly
     times = []
-    for _ in range(TICKS):
+    for _ in range(FRAMES):
         start = time.perf_counter()
-        explorer.play.value += 1
+        explorer.frame()
         times.append(time.perf_counter() - start)
-        time.sleep(max(0.0, pw.PLAY_INTERVAL_MS / 1e3 - times[-1]))
-    explorer.play.playing = False
+    explorer.play_button.value = False
     return times, explorer.session.epoch
 
 
 def main():
     explorer = pw.playground_explorer()
     latencies = control_latencies(explorer)
-    print("control change -> new PNG bytes (median):")
+    print("control change -> new frame sent (median):")
     for name, times in latencies.items():
         print(f"  {name:15s} {milliseconds(times)}")
     every = [t for times in latencies.values() for t in times]
     print(f"  {'all controls':15s} {milliseconds(every)}")
-    print(f"play ticks, every {pw.PLAY_INTERVAL_MS} ms (median tick time, epochs trained):")
+    print(f"frames of play (median frame time, epochs trained in {FRAMES} frames):")
     runs = {
         "default": playground_settings.Settings(),
         "6 x 8, batch 1": playground_settings.Settings(hidden_layers=6, units=8, batch_size=1),
     }
     for label, settings in runs.items():
-        times, epochs = tick_times(explorer, settings)
+        times, epochs = frame_times(explorer, settings)
         slowest = f"max {1e3 * max(times):.0f} ms"
         print(f"  {label:15s} {milliseconds(times)}, {slowest}, {epochs} epochs")
 

@@ -33,7 +33,7 @@ STUDENT_EDITION = "notebooks/student"
 # The playground's controls and figure, by the CSS classes its widgets carry.
 LEARNING_RATE = ".bp-learning-rate"
 PLAY_BUTTON = ".bp-play"  # a toggle button: "play", and while playing "pause"
-FIGURE = ".bp-figure"  # an <img> whose src becomes a new blob: URL with each new PNG
+FIGURE = ".bp-canvas"  # the canvas the browser draws; data-drawn counts its drawings
 EPOCH = ".bp-epoch"
 
 SCREENSHOTS = ROOT / "tests" / "screenshots"

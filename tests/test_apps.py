@@ -55,12 +55,17 @@ NOT_OURS = {
 }
 """Violations that come from ipywidgets itself: rule -> (a class the element carries, why)."""
 
-EXPLORER_FIGURE = ".widget-image"
+EXPLORER_FIGURE = ".widget-image, .bp-canvas"
 
 MESSAGE = ".bp-message"
 """The playground's message line: unticking its last input feature leaves the figure as it
 was and says there why (the only explorer with checkboxes)."""
-"""Every explorer shows its figure as an ipywidgets Image, the last child of its box."""
+"""Every explorer shows its figure as an ipywidgets Image, the last child of its box; the
+playground's is a canvas the browser draws on (backprop_lib.display.canvas)."""
+
+VERSION = """e => e.tagName === 'CANVAS' ? e.dataset.drawn : e.getAttribute('src')"""
+"""What changes when an explorer's figure changes: an image's src (a new blob: URL for every
+new PNG), a canvas's count of drawings."""
 
 FOCUSABLE = (
     "button, select, input, textarea, [contenteditable='true'], [tabindex]:not([tabindex='-1'])"
@@ -71,7 +76,7 @@ TAG_CONTROLS = """([figure, focusable]) => {
     const shown = e => !e.disabled && !e.closest('[disabled]') && e.getClientRects().length > 0;
     const controls = [];
     document.querySelectorAll(figure).forEach((image, explorer) => {
-        image.parentElement.querySelectorAll(focusable).forEach(element => {
+        image.closest('.widget-vbox').querySelectorAll(focusable).forEach(element => {
             if (!shown(element)) return;
             const key = `${explorer}-${controls.length}`;
             element.dataset.bpKey = key;
@@ -116,10 +121,12 @@ def open_app(page, url, path):
     page.goto(url, timeout=RUN_ALL_TIMEOUT_MS)
     total, explorers = expected_images(path)
     page.wait_for_function(
-        """([figure, total, explorers]) => {
-            const drawn = [...document.querySelectorAll(figure)].filter(i => i.getAttribute('src'));
-            return document.images.length >= total && drawn.length >= explorers;
-        }""",
+        f"""([figure, total, explorers]) => {{
+            const version = {VERSION};
+            const drawn = [...document.querySelectorAll(figure)].filter(version);
+            const canvases = document.querySelectorAll('.bp-canvas').length;
+            return document.images.length + canvases >= total && drawn.length >= explorers;
+        }}""",
         arg=[EXPLORER_FIGURE, total, explorers],
         timeout=RUN_ALL_TIMEOUT_MS,
     )
@@ -153,12 +160,16 @@ def expected_images(path):
 
 
 def check_images(page, path, failures):
-    """Every image on the page decoded (so it arrived, non-empty), as many as the notebook
-    has, each with a text alternative; no image request failed."""
+    """Every image on the page decoded (so it arrived, non-empty) and the playground's canvas
+    was drawn on, as many as the notebook has, each with a text alternative; no image request
+    failed."""
     images = page.eval_on_selector_all(
-        "img",
-        """images => images.map(i => ({ok: i.complete && i.naturalWidth > 0,
-            text: i.alt || i.title, src: i.src.slice(0, 60)}))""",
+        "img, canvas.bp-canvas",
+        """images => images.map(i => i.tagName === 'CANVAS'
+            ? {ok: Number(i.dataset.drawn) > 0, text: i.getAttribute('aria-label'),
+               src: 'canvas'}
+            : {ok: i.complete && i.naturalWidth > 0, text: i.alt || i.title,
+               src: i.src.slice(0, 60)})""",
     )
     broken = [image["src"] for image in images if not image["ok"]]
     assert not broken, f"images that did not load: {broken}"
@@ -218,8 +229,9 @@ def check_axe(page):
 
 
 def figure_src(page, explorer):
+    """What changes when explorer ``explorer``'s figure changes (:data:`VERSION`)."""
     return page.evaluate(
-        "([figure, k]) => document.querySelectorAll(figure)[k].getAttribute('src')",
+        f"([figure, k]) => ({VERSION})(document.querySelectorAll(figure)[k])",
         [EXPLORER_FIGURE, explorer],
     )
 
@@ -229,11 +241,11 @@ def wait_for_new_figure(page, explorer, old, after, or_message=False):
     playground's message line, where there is one, says why it stays); return the new src."""
     try:
         page.wait_for_function(
-            """([figure, k, old, message]) => {
+            f"""([figure, k, old, message]) => {{
                 const said = message === null ? null : document.querySelector(message);
-                return document.querySelectorAll(figure)[k].getAttribute('src') !== old
+                return ({VERSION})(document.querySelectorAll(figure)[k]) !== old
                     || (said !== null && said.innerText.trim() !== '');
-            }""",
+            }}""",
             arg=[EXPLORER_FIGURE, explorer, old, MESSAGE if or_message else None],
             timeout=WIDGET_TIMEOUT_MS,
         )

@@ -131,15 +131,15 @@ def assert_no_errors(page):
 
 
 def figure_src(page):
-    """The address of the playground's figure (a new blob: URL for every new PNG)."""
-    return page.locator(FIGURE).get_attribute("src")
+    """How many drawings the playground's canvas has had."""
+    return page.locator(FIGURE).get_attribute("data-drawn")
 
 
 def wait_for_new_figure(page, old_src, after):
     """Wait until the figure differs from ``old_src``; return its new address."""
     try:
         page.wait_for_function(
-            "([figure, old]) => document.querySelector(figure).getAttribute('src') !== old",
+            "([figure, old]) => document.querySelector(figure).dataset.drawn !== old",
             arg=[FIGURE, old_src],
         )
     except PlaywrightTimeoutError:
@@ -149,7 +149,7 @@ def wait_for_new_figure(page, old_src, after):
 
 def check_playground(page):
     """The playground redraws after a learning-rate step, and keeps redrawing while playing."""
-    page.wait_for_selector(f"{FIGURE}[src]", timeout=WIDGET_TIMEOUT_MS)
+    page.wait_for_selector(f"{FIGURE}[data-drawn]", timeout=WIDGET_TIMEOUT_MS)
     src = figure_src(page)
     before, after = step_slider(page, LEARNING_RATE)
     assert after != before, f"the learning-rate slider did not move from {before}"
@@ -161,8 +161,13 @@ def check_playground(page):
     while len(frames) < PLAY_FRAMES:
         src = wait_for_new_figure(page, src, f"{len(frames)} figures while playing")
         frames.add(src)
-    play.click()
-    assert page.locator(EPOCH).inner_text() != epoch, "playing did not train"
+    play.click()  # pause: the epoch line catches up with the last frame
+    try:
+        page.wait_for_function(
+            "([line, old]) => document.querySelector(line).innerText !== old", arg=[EPOCH, epoch]
+        )
+    except PlaywrightTimeoutError:
+        pytest.fail(f"playing did not train: the epoch line still says {epoch!r}")
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

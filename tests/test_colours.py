@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from colorspacious import cspace_convert
 from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
 from PIL import Image
 
 import backprop_lib
@@ -197,7 +198,8 @@ def test_a_training_view_draws_the_classes_apart_and_in_two_shapes():
 
 
 def test_the_playground_draws_the_classes_apart_and_in_two_shapes():
-    figure, axes = playground_views.playground_figure()
+    figure = Figure(figsize=playground_views.FIGURE_SIZE)
+    axes = figure.subplots(2, 2)
     view = playground_views.PlaygroundView(axes)
     run = Playground(Settings(dataset="xor", hidden_layers=1, units=3, seed=0))
     run.run(5)

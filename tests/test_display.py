@@ -190,24 +190,6 @@ def test_figure_png_draws_once_the_pixels_savefig_draws_twice(dpi):
     assert np.array_equal(np.asarray(Image.open(io.BytesIO(png))), np.asarray(Image.open(buffer)))
 
 
-def test_frame_renderer_pastes_the_background_and_draws_all_for_a_new_layout():
-    margins = {"left": 0.1, "right": 0.95, "bottom": 0.1, "top": 0.9}
-    figure, axes = figures.animation_figure((3.0, 2.0), 1, 1, margins)
-    ax = axes[0, 0]
-    (line,) = ax.plot([0, 1], [0, 1])
-    renderer = figures.FrameRenderer(figure)
-    first = renderer.png([line], layout=ax.get_xlim())
-    assert first[:8] == PNG_SIGNATURE
-    line.set_data([0, 1], [1, 0])  # only the moving artist changes: the background is pasted
-    second = renderer.png([line], layout=ax.get_xlim())
-    assert second != first
-    assert second == figures.FrameRenderer(figure).png([line], layout=ax.get_xlim())
-    ax.set_xlim(-1, 2)  # the still part changes too: a new layout draws everything again
-    third = renderer.png([line], layout=ax.get_xlim())
-    assert third == figures.FrameRenderer(figure).png([line], layout=ax.get_xlim())
-    assert third != second
-
-
 # ----- curves -----------------------------------------------------------------------------
 
 

@@ -1,7 +1,9 @@
 """The explorer and view kit: what every lesson uses to draw and to make widgets.
 
 - :mod:`~backprop_lib.display.figures`: off-screen figures, PNG rendering, a figure shown
-  with its alt text, and :class:`~backprop_lib.display.figures.FrameRenderer` for animations;
+  with its alt text;
+- :mod:`~backprop_lib.display.canvas`: a canvas the browser draws from small arrays, for a
+  live view (anywidget, with its JavaScript in ``canvas.js``);
 - :mod:`~backprop_lib.display.palette`: the course's colour-blind-safe colours, the class
   colours and markers;
 - :mod:`~backprop_lib.display.charts`: views shared by several notebooks (curves per epoch,

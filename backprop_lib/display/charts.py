@@ -2,8 +2,7 @@
 
 Each view takes the axes to draw on, so a static figure (``plt.subplots``) and an
 explorer's reused figure (:func:`backprop_lib.display.figures.new_figure`) use the same
-code. Each lists in ``moving`` the artists that change from update to update, for
-:class:`backprop_lib.display.figures.FrameRenderer`.
+code.
 """
 
 import itertools
@@ -124,11 +123,6 @@ class Curves:
         ax.set_title(title)
         ax.grid(alpha=0.3)
 
-    @property
-    def moving(self):
-        """The artists that change from update to update."""
-        return [*self.lines, *([self.legend] if self.legend is not None else [])]
-
     def _label(self, labels):
         self.labels = labels
         for line, label in zip(self.lines, labels, strict=False):
@@ -170,6 +164,27 @@ class Curves:
         else:
             self.ax.relim(visible_only=True)
             self.ax.autoscale_view(scaley=self.ylim is None)
+
+
+def map_grid(points, grid_points):
+    """The grid of a probability map over ``points`` (2, m) and :data:`BOUNDARY_MARGIN`
+    around them.
+
+    Returns
+    -------
+    u, v : ndarray of shape (grid_points,)
+        The grid's x1 and x2 values.
+    grid : ndarray of shape (2, grid_points**2)
+        Its points as columns, row after row of the map (x1 varies fastest).
+    extent : tuple of float
+        (x1 low, x1 high, x2 low, x2 high).
+    """
+    low = points.min(axis=1) - BOUNDARY_MARGIN
+    high = points.max(axis=1) + BOUNDARY_MARGIN
+    u = np.linspace(low[0], high[0], grid_points)
+    v = np.linspace(low[1], high[1], grid_points)
+    uu, vv = np.meshgrid(u, v)
+    return u, v, np.vstack([uu.ravel(), vv.ravel()]), (low[0], high[0], low[1], high[1])
 
 
 class DecisionBoundary:
@@ -230,7 +245,6 @@ class DecisionBoundary:
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
         ax.set_title(title)
-        self.moving = [self.image, *self.classes]
         if X is not None:
             self.set_data(X, Y)
 
@@ -246,13 +260,8 @@ class DecisionBoundary:
         if X_test is None:
             X_test, Y_test = np.empty((2, 0)), np.empty((1, 0))
         everything = np.hstack([X, X_test])
-        low = everything.min(axis=1) - BOUNDARY_MARGIN
-        high = everything.max(axis=1) + BOUNDARY_MARGIN
-        self.u = np.linspace(low[0], high[0], self.grid_points)
-        self.v = np.linspace(low[1], high[1], self.grid_points)
-        uu, vv = np.meshgrid(self.u, self.v)
-        self.grid = np.vstack([uu.ravel(), vv.ravel()])  # (2, points): columns are examples
-        self.image.set_extent((low[0], high[0], low[1], high[1]))
+        self.u, self.v, self.grid, extent = map_grid(everything, self.grid_points)
+        self.image.set_extent(extent)
         labels = np.concatenate([np.ravel(Y), np.ravel(Y_test)]) > 0.5
         split = np.repeat(["train", "test"], [X.shape[1], X_test.shape[1]])
         for label, points in enumerate(self.classes):
@@ -261,8 +270,8 @@ class DecisionBoundary:
             edges = [POINT_EDGES[part] for part in split[mine]]
             points.set_edgecolors([colour for colour, _ in edges])
             points.set_linewidths([width for _, width in edges])
-        self.ax.set_xlim(low[0], high[0])
-        self.ax.set_ylim(low[1], high[1])
+        self.ax.set_xlim(extent[:2])
+        self.ax.set_ylim(extent[2:])
 
     def update(self, predict_proba):
         """Redraw for a model, given as its ``predict_proba`` (X (2, k) -> (1, k))."""

@@ -2,8 +2,8 @@
 
 Every explorer draws on one reused :class:`matplotlib.figure.Figure` (never shown by the
 inline backend) and shows it as a PNG in an ``ipywidgets.Image``, which works the same in
-JupyterLab, Voila and pytest. :class:`FrameRenderer` makes such PNGs fast enough for an
-animation by drawing again only the artists that move.
+JupyterLab, Voila and pytest. (The playground's live view is drawn by the browser instead:
+:mod:`backprop_lib.display.canvas`.)
 
 Every figure a reader sees carries a text alternative for screen readers: :func:`show`
 stores a notebook's figure with its ``alt`` text, and an explorer's image carries the same
@@ -237,79 +237,3 @@ def _dither(lab, palette, closest, pixel_colour, shape):
     height, width = shape
     threshold = np.tile(BAYER, (height // 4 + 1, width // 4 + 1))[:height, :width].ravel()
     return np.where(share[pixel_colour] > threshold, second[pixel_colour], first[pixel_colour])
-
-
-def animation_figure(size, nrows, ncols, margins):
-    """A figure for :class:`FrameRenderer`: an Agg canvas and a layout fixed once.
-
-    A constrained layout would be worked out again for every frame, so the margins are
-    given instead.
-
-    Parameters
-    ----------
-    size : (float, float)
-        Width and height in inches.
-    nrows, ncols : int
-    margins : dict
-        Keyword arguments of ``Figure.subplots_adjust`` (left, right, bottom, top, wspace,
-        hspace).
-
-    Returns
-    -------
-    figure : matplotlib.figure.Figure
-    axes : array of Axes, shape (nrows, ncols)
-    """
-    figure = Figure(figsize=size, dpi=FIGURE_DPI)
-    FigureCanvasAgg(figure)
-    axes = figure.subplots(nrows, ncols, squeeze=False)
-    figure.subplots_adjust(**margins)
-    return figure, axes
-
-
-class FrameRenderer:
-    """PNG frames of one reused figure, drawing again only the artists that move.
-
-    The still part (axes, ticks, labels, titles) is drawn once and kept as a bitmap; each
-    frame pastes it back and draws the moving artists over it (matplotlib's blitting). The
-    still part is drawn again when ``layout`` changes.
-
-    Parameters
-    ----------
-    figure : matplotlib.figure.Figure
-        With an Agg canvas (see :func:`animation_figure`).
-    """
-
-    def __init__(self, figure):
-        self.figure = figure
-        self._background = None
-        self._layout = None
-
-    def png(self, moving, layout):
-        """Render to PNG bytes.
-
-        Parameters
-        ----------
-        moving : list of Artist
-            Drawn in this order over the still part, every frame.
-        layout : hashable
-            What the still part depends on (for example the axes' limits).
-
-        Returns
-        -------
-        bytes
-        """
-        canvas = self.figure.canvas
-        for artist in moving:
-            artist.set_animated(True)  # left out of the still part
-        if layout != self._layout or self._background is None:
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
-            self._layout = layout
-        else:
-            canvas.restore_region(self._background)
-        for artist in moving:
-            self.figure.draw_artist(artist)
-        rgba = np.asarray(canvas.buffer_rgba())
-        buffer = io.BytesIO()
-        Image.fromarray(rgba).save(buffer, format="png", compress_level=PNG_COMPRESS_LEVEL)
-        return buffer.getvalue()

@@ -1,27 +1,29 @@
 """Notebook 06's explorer: controls, play / step / reset, and the playground's views live.
 
-:func:`playground_explorer` joins controls, a play button and the figure of
-:class:`~backprop_lib.lessons.playground_views.PlaygroundView`, shown as a PNG in an
-``ipywidgets.Image`` like the other notebooks' explorers. To draw ten frames a second on a
-small machine, a :class:`~backprop_lib.display.figures.FrameRenderer` keeps the still part
-of the figure as a bitmap and draws only the moving artists over it.
+:func:`playground_explorer` joins controls, a play button and a
+:class:`~backprop_lib.display.canvas.FrameCanvas`, on which the browser draws the four
+panels of :class:`~backprop_lib.lessons.playground_canvas_views.CanvasView` from a few
+kilobytes of arrays a frame (the kernel draws no figure while playing).
 
-Playing uses an ``ipywidgets.Play``: a timer in the browser whose value ticks every
-:data:`PLAY_INTERVAL_MS`. Each tick trains a bounded chunk of epochs and redraws once, and
-the kernel handles any control change between two ticks, so training never blocks the
-controls.
+Playing is an asyncio task on the kernel's event loop: it trains a frame's worth of epochs,
+sends the frame, and awaits the next frame's time, so the kernel handles every control, the
+pause and the step between two frames. It sends a frame only when the browser has drawn all
+but one of those sent (:meth:`FrameCanvas.ready`), so frames never queue up behind a slow
+browser and a control's change shows in the next frame.
 """
 
+import asyncio
 import html
+import math
 import time
 
 import ipywidgets as widgets
-import numpy as np
 
-from ..display.explorer import DescribedImage, message_html
-from ..display.figures import FrameRenderer, describe
+from ..display.canvas import FrameCanvas
+from ..display.explorer import message_html
 from . import playground_settings
 from .playground import Playground
+from .playground_canvas_views import CANVAS_SIZE, CanvasView
 from .playground_controls import (
     CONTROL_GROUPS,
     CONTROL_NAMES,
@@ -31,33 +33,29 @@ from .playground_controls import (
     share_box,
 )
 from .playground_settings import Settings
-from .playground_views import FIGURE_SIZE, PlaygroundView, playground_figure, status
+from .playground_views import PlaygroundView, status
 
-PLAY_INTERVAL_MS = 80
-"""Time between two ticks of the play button. The browser's timer waits this long after
-handling a tick, so ticks come a little slower (measured in Voila: 9.4 a second at 100 ms);
-80 ms gives at least ten frames a second."""
+FRAME_SECONDS = 1 / 60
+"""Time between two frames while playing: the display rate of most screens."""
 
-TICK_SECONDS = 0.03
-"""Training time per tick, at most (after the first epoch). A frame's drawing and PNG
-encoding took 25 to 30 ms here (65 ms when the axes' ticks change) and the slowest epoch
-(six layers of eight, batch size 1) 8 ms, so a tick stays under the interval."""
+EPOCHS_PER_FRAME = 2
+"""Epochs trained per frame at most: 120 epochs a second at 60 frames a second, slow enough
+to watch a boundary form."""
 
-MAX_EPOCHS_PER_TICK = 10
-"""Epochs per tick at most: about 120 epochs a second, slow enough to watch a boundary form."""
+TRAIN_SECONDS = 0.008
+"""Training time per frame at most, after the first epoch: the slowest network (six layers
+of eight, batch size 1) takes about 8 ms an epoch here."""
 
-STALE_TICK_SECONDS = 0.007
-"""A tick that arrives sooner than this after the last frame was finished had been
-waiting in the queue while that frame was computed: it is skipped, so ticks never pile up.
-(Measured in Voila: queued ticks came 3 to 5 ms after the frame before them; at 15 ms,
-ticks that came on time after a slow frame, 9 ms later, were skipped too.)"""
+WAIT_SECONDS = 0.002
+"""While the browser has frames to draw, how often the task looks whether it drew one."""
+
+LABEL_SECONDS = 2.0
+"""While playing, the canvas's text alternative (what a screen reader reads) changes at most
+this often: a calm rate, not every frame."""
 
 _now = time.perf_counter
-"""The clock used to bound and space the ticks' work (replaced by a fake one in tests)."""
-
-
-PLAY_TICKS = 10**9
-"""The play counter's end: never reached in practice (a tick every 80 ms for two years)."""
+"""The clock used to bound the training per frame and pace the frames (replaced by a fake
+one in tests)."""
 
 
 class PlaygroundExplorer:
@@ -72,11 +70,9 @@ class PlaygroundExplorer:
     controls : dict of str to ipywidgets.ValueWidget
         One per field of :class:`Settings`, shown or not.
     play_button : ipywidgets.ToggleButton
-        "play" / "pause": starts and pauses ``play`` (its ``value`` is linked to ``playing``).
-    play : ipywidgets.Play
-        Hidden; the clock. Each tick trains a few epochs (at most
-        :data:`MAX_EPOCHS_PER_TICK`, and after the first epoch at most :data:`TICK_SECONDS`)
-        and redraws.
+        "play" / "pause": starts and pauses the training task (:meth:`play`). Each frame
+        trains at most :data:`EPOCHS_PER_FRAME` epochs (after the first, at most
+        :data:`TRAIN_SECONDS`).
     step, reset : ipywidgets.Button
         One epoch; a new run from the same settings.
     presets : ipywidgets.Dropdown
@@ -87,32 +83,24 @@ class PlaygroundExplorer:
         (:func:`~backprop_lib.lessons.playground_settings.to_query`); a shared setting typed
         or pasted in (then Enter) loads it.
     epoch : ipywidgets.HTML
-        "epoch N", the accuracies, the costs and the training settings.
+        "epoch N", the accuracies, the costs and the training settings (while playing, every
+        :data:`LABEL_SECONDS`; the canvas shows the same line every frame).
     message : ipywidgets.HTML
         Empty, or what went wrong and how to fix it.
-    image : DescribedImage
-        The figure, as PNG, described in its ``tooltip`` for screen readers.
+    canvas : backprop_lib.display.canvas.FrameCanvas
+        The four panels, drawn by the browser; its ``label`` describes them for screen
+        readers.
     widget : ipywidgets.VBox
         What a notebook displays.
     """
 
     def __init__(self, settings, hide, note=""):
         self.session = Playground(settings)
-        self.figure, axes = playground_figure()
-        self.view = PlaygroundView(axes)
-        self.renderer = FrameRenderer(self.figure)
         self.controls = playground_controls(settings)
-        # The Play widget is the clock (its ticks come from the browser) but its buttons are
-        # icons without names, which a screen reader cannot announce: it is hidden, and a
-        # named toggle button starts and pauses it.
-        hidden = widgets.Layout(display="none")
-        self.play = widgets.Play(
-            value=0, min=0, max=PLAY_TICKS, interval=PLAY_INTERVAL_MS, layout=hidden
-        )
         self.play_button = dom_hook(
             widgets.ToggleButton(description="play", icon="play"), "bp-play"
         )
-        widgets.link((self.play_button, "value"), (self.play, "playing"))
+        self._task = None  # the training task while playing
         self.step = dom_hook(widgets.Button(description="step one epoch"), "bp-step")
         self.reset = dom_hook(widgets.Button(description="reset"), "bp-reset")
         self.presets = widgets.Dropdown(
@@ -122,16 +110,15 @@ class PlaygroundExplorer:
         self._shown_query = None  # the share box's text for the run shown
         self.epoch = dom_hook(widgets.HTML(), "bp-epoch")
         self.message = dom_hook(widgets.HTML(), "bp-message")
-        width = round(FIGURE_SIZE[0] * self.figure.dpi)  # never wider: a blurred figure
-        image_layout = widgets.Layout(max_width=f"{width}px")
-        self.image = dom_hook(DescribedImage(format="png", layout=image_layout), "bp-figure")
-        self._frame_end = -np.inf  # when the last frame was finished (see _on_tick)
+        canvas_layout = widgets.Layout(max_width=f"{CANVAS_SIZE[0]}px")
+        self.canvas = dom_hook(FrameCanvas(layout=canvas_layout), "bp-figure")
+        self.view = CanvasView(self.canvas)
+        self._labelled = -LABEL_SECONDS  # when the canvas's label last changed
         self._loading = False  # True while load() sets the controls one by one
         self.widget = self._arranged(hide)
         for control in self.controls.values():
             control.observe(self._on_control, names="value")
-        self.play.observe(self._on_tick, names="value")
-        self.play.observe(self._on_playing, names="playing")
+        self.play_button.observe(self._on_playing, names="value")
         self.step.on_click(self._on_step)
         self.reset.on_click(self._on_reset)
         self.presets.observe(self._on_preset, names="value")
@@ -156,7 +143,7 @@ class PlaygroundExplorer:
             buttons.append(self.presets)
         shared = [] if "share" in hide else [self.share]
         return widgets.VBox(
-            [*rows, widgets.HBox(buttons), *shared, self.play, self.epoch, self.message, self.image]
+            [*rows, widgets.HBox(buttons), *shared, self.epoch, self.message, self.canvas]
         )
 
     def settings(self):
@@ -173,19 +160,27 @@ class PlaygroundExplorer:
             self._loading = False
         self._act(self._new_run)
 
-    def draw(self):
-        """Show the current run: figure and epoch line."""
-        self.view.show(self.session)
-        self.epoch.value = html.escape(status(self.session))
+    def draw(self, playing=False):
+        """Show the current run: a frame (with the status line on the canvas) and the epoch
+        line and the canvas's text alternative; for a frame while ``playing``, those two only
+        :data:`LABEL_SECONDS` after the last time (a page's text changing every frame costs
+        the browser a layout of the page, and a screen reader would read it all the time)."""
+        self.view.show(self.session, status(self.session))
         self._shown_query = playground_settings.to_query(self.session.settings)
         self.share.value = self._shown_query
-        self.image.value = self.renderer.png(self.view.moving, self.view.layout())
+        if not playing or _now() - self._labelled >= LABEL_SECONDS:
+            self._describe()
+
+    def _describe(self):
+        """Put the run's status line in the epoch line and the canvas's text alternative."""
+        line = status(self.session)
         thresholded = self.session.settings.thresholded
         what = PlaygroundView.WHAT_THRESHOLDED if thresholded else PlaygroundView.WHAT
-        self.image.tooltip = describe(self.figure, what)
-        self._frame_end = _now()
+        self.canvas.label = f"{what} Now: {line}."
+        self.epoch.value = html.escape(line)
+        self._labelled = _now()
 
-    def _act(self, action):
+    def _act(self, action, playing=False):
         """Do ``action``, then draw; if either fails, pause and say why in ``message``.
 
         A divergence (:class:`backprop_lib.TrainingDiverged`) leaves the run at its last
@@ -196,16 +191,16 @@ class PlaygroundExplorer:
         try:
             action()
         except Exception as error:
-            self.play.playing = False
+            self.play_button.value = False
             note = message_html(str(error))
         try:
-            self.draw()
+            self.draw(playing)
         except Exception as error:
-            self.play.playing = False
+            self.play_button.value = False
             note = message_html(f"The figure could not be drawn: {error}. Try reset.")
         self.message.value = note
 
-    def _train(self, max_epochs, seconds=np.inf):
+    def _train(self, max_epochs, seconds=math.inf):
         """Train up to ``max_epochs`` epochs, stopping early once ``seconds`` have passed."""
         start = _now()
         for _ in range(max_epochs):
@@ -231,18 +226,34 @@ class PlaygroundExplorer:
         if not self._loading:
             self._act(self._apply_controls)
 
+    async def play(self):
+        """Train and draw a frame every :data:`FRAME_SECONDS` while the play button is down;
+        a frame the browser could not yet take waits, and so does the training."""
+        while self.play_button.value:
+            if not self.canvas.ready():
+                await asyncio.sleep(WAIT_SECONDS)
+                continue
+            start = _now()
+            self.frame()
+            await asyncio.sleep(max(0.0, FRAME_SECONDS - (_now() - start)))
+
+    def frame(self):
+        """One frame of :meth:`play`: train at most :data:`EPOCHS_PER_FRAME` epochs (after
+        the first, at most :data:`TRAIN_SECONDS`) and draw."""
+        self._act(lambda: self._train(EPOCHS_PER_FRAME, TRAIN_SECONDS), playing=True)
+
     def _on_playing(self, change):
         word = "pause" if change["new"] else "play"
         self.play_button.description, self.play_button.icon = word, word
-
-    def _on_tick(self, change):
-        # A counter that goes back is not a tick. A tick that comes right after the last
-        # frame was waiting while that frame was computed: skip it.
-        if not self.play.playing or change["new"] <= change["old"]:
+        if not change["new"]:
+            self._describe()  # the text caught up with the last frame
             return
-        if _now() - self._frame_end < STALE_TICK_SECONDS:
-            return
-        self._act(lambda: self._train(MAX_EPOCHS_PER_TICK, TICK_SECONDS))
+        if self._task is None or self._task.done():
+            try:
+                loop = asyncio.get_running_loop()  # the kernel's
+            except RuntimeError:  # none (a script): await play() to play
+                return
+            self._task = loop.create_task(self.play())
 
     def _on_step(self, button=None):
         self._act(lambda: self._train(1))

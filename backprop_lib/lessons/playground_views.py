@@ -2,10 +2,9 @@
 
 :class:`PlaygroundView` draws a :class:`~backprop_lib.lessons.playground.Playground` on four
 axes (decision boundary, the network's weights, cost curves, the weight-gradient norms) and
-updates its artists in place, so a static figure and the explorer
-(:mod:`backprop_lib.lessons.playground_explorer`) share the drawing code. It lists its
-moving artists and what its still part depends on, for
-:class:`~backprop_lib.display.figures.FrameRenderer`.
+updates its artists in place: the figure notebook 06 stores. The explorer's live view
+(:mod:`backprop_lib.lessons.playground_canvas_views`, drawn by the browser) shows the same
+panels with the same titles, colours and network layout, which this module defines.
 """
 
 import numpy as np
@@ -13,7 +12,6 @@ from matplotlib import colormaps
 from matplotlib.collections import LineCollection
 
 from ..display.charts import Curves, DecisionBoundary
-from ..display.figures import animation_figure
 from ..display.palette import ORANGE, distinct
 from .playground_settings import RANGES
 
@@ -66,6 +64,40 @@ INPUT_NAME_GAP, INPUT_NAMES_WIDTH = 0.12, 1.0
 diagram's axes begin (in columns: room for the longest name, "sin(x1)")."""
 
 
+def diagram_layout(layer_sizes):
+    """Where the network diagram puts the units of a network with ``layer_sizes``
+    [n_0, ..., n_L]: layer l in column l, its units one apart and centred on 0.
+
+    Returns
+    -------
+    heights : list of ndarray
+        The units' heights, layer by layer.
+    segments : list of ((x, y), (x, y))
+        One per weight W^l[j, k], in the order of [W^1.ravel(), ..., W^L.ravel()]: from unit
+        k of layer l - 1 to unit j of layer l.
+    """
+    heights = [np.arange(n) - (n - 1) / 2 for n in layer_sizes]
+    segments = [
+        ((l - 1, heights[l - 1][k]), (l, heights[l][j]))
+        for l in range(1, len(layer_sizes))
+        for j in range(layer_sizes[l])
+        for k in range(layer_sizes[l - 1])
+    ]
+    return heights, segments
+
+
+def column_names(last):
+    """The diagram's names of layers 0 to ``last``: "input", 1, 2, ..., "output"."""
+    return ["input", *[str(l) for l in range(1, last)], "output"]
+
+
+DIAGRAM_TITLE = "Weights: {1} > 0, {0} < 0, width ∝ |w|".format(*WEIGHT_COLOUR_NAMES)
+"""The network diagram's title: what its colours and widths mean."""
+
+GRADIENT_TITLE = "Backward pass: size of each layer's gradient"
+"""The gradient panel's title."""
+
+
 class NetworkDiagram:
     """The network as units in columns joined by one line per weight: the colour is the
     weight's sign (:data:`WEIGHT_COLOURS`, purple positive, orange negative), the width
@@ -87,15 +119,14 @@ class NetworkDiagram:
         ax.set_yticks([])
         for side in ("left", "right", "top"):
             ax.spines[side].set_visible(False)
-        negative, positive = WEIGHT_COLOUR_NAMES
-        ax.set_title(f"Weights: {positive} > 0, {negative} < 0, width ∝ |w|")
+        ax.set_title(DIAGRAM_TITLE)
         self.moving = [self.edges, self.units]
 
     def set_architecture(self, layer_sizes, inputs):
         """Lay out the units of a network with ``layer_sizes`` [n_0, ..., n_L], the input
         units named by ``inputs`` (n_0 names, as in
         :data:`~backprop_lib.lessons.playground_settings.FEATURES`)."""
-        heights = [np.arange(n) - (n - 1) / 2 for n in layer_sizes]  # units centred on 0
+        heights, segments = diagram_layout(layer_sizes)
         for text in self.input_names:
             text.remove()
         self.input_names = [
@@ -103,19 +134,9 @@ class NetworkDiagram:
             for name, y in zip(inputs, heights[0], strict=True)
         ]
         self.units.set_offsets([(l, y) for l, column in enumerate(heights) for y in column])
-        # One segment per entry W^l[j, k], in the order of W^l.ravel(): from unit k of
-        # layer l - 1 to unit j of layer l.
-        self.edges.set_segments(
-            [
-                [(l - 1, heights[l - 1][k]), (l, heights[l][j])]
-                for l in range(1, len(layer_sizes))
-                for j in range(layer_sizes[l])
-                for k in range(layer_sizes[l - 1])
-            ]
-        )
+        self.edges.set_segments(segments)
         last = len(layer_sizes) - 1
-        labels = ["input", *[str(l) for l in range(1, last)], "output"]
-        self.ax.set_xticks(range(last + 1), labels)
+        self.ax.set_xticks(range(last + 1), column_names(last))
         self.ax.set_xlim(-INPUT_NAMES_WIDTH, last + 0.4)
 
     def update(self, weights):
@@ -186,7 +207,7 @@ class PlaygroundView:
         self.gradients = Curves(
             ax_gradients,
             r"$\Vert\partial J/\partial W^l\Vert$ (J with its λ term)",
-            "Backward pass: size of each layer's gradient",
+            GRADIENT_TITLE,
             [f"$W^{l}$" for l in range(1, MAX_LAYERS + 1)],
             log=True,
             steady=True,
@@ -210,41 +231,21 @@ class PlaygroundView:
         self.boundary.ax.set_title(BOUNDARY_TITLES[session.settings.thresholded])
         self.network.update(session.model.weights)
         self.costs.update([session.train_costs, session.test_costs], session.epochs)
-        s = session.settings
-        batch = min(s.batch_size, session.X_train.shape[1])
-        method = {"sgd": "SGD", "momentum": f"momentum {s.momentum:g}", "adam": "Adam"}
-        self.costs.ax.set_title(
-            f"{COST_TITLE}: {method[s.optimizer]}, lr {s.learning_rate:.2g}, "
-            f"{penalty_text(s)}, batch {batch}"
-        )
+        self.costs.ax.set_title(cost_title(session))
         norms = np.array(session.gradient_norms).T  # (L, epochs): row l - 1 is layer l
         labels = [f"$W^{l}$" for l in range(1, len(norms) + 1)]
         self.gradients.update(norms, session.epochs, labels)
 
-    @property
-    def moving(self):
-        """The artists that change from epoch to epoch, and the cost panel's title, which
-        shows the training settings (all others change only with the axes' limits, the data
-        or the network's shape)."""
-        return [
-            *self.boundary.moving,
-            *self.network.moving,
-            *self.costs.moving,
-            self.costs.ax.title,
-            *self.gradients.moving,
-        ]
 
-    def layout(self):
-        """Everything the still part of the figure depends on: the limits of the axes that
-        have tick labels, the number of layers, the input units' names and the map's title
-        (probability or class). A new value means that the whole figure must be drawn again.
-        (The boundary's axes have no ticks: their limits change nothing but the moving
-        artists.)"""
-        axes = (self.network.ax, self.costs.ax, self.gradients.ax)
-        names = tuple(text.get_text() for text in self.network.input_names)
-        titles = self.boundary.ax.get_title()
-        limits = [(ax.get_xlim(), ax.get_ylim()) for ax in axes]
-        return (self.gradients.labels, names, titles, *limits)
+def cost_title(session):
+    """The cost panel's title: :data:`COST_TITLE` and the training settings of ``session``."""
+    s = session.settings
+    batch = min(s.batch_size, session.X_train.shape[1])
+    method = {"sgd": "SGD", "momentum": f"momentum {s.momentum:g}", "adam": "Adam"}
+    return (
+        f"{COST_TITLE}: {method[s.optimizer]}, lr {s.learning_rate:.2g}, "
+        f"{penalty_text(s)}, batch {batch}"
+    )
 
 
 def optimizer_text(settings):
@@ -289,23 +290,4 @@ def status(session):
 
 
 FIGURE_SIZE = (9.0, 6.4)
-"""Width and height (inches) of the playground's figure: 900 x 640 pixels at the explorers'
-100 dpi. (Frames at 72 dpi were no faster here: the ticks' text, not the pixels, costs the
-time; and they blurred when the browser widened them.)"""
-
-FIGURE_MARGINS = {
-    "left": 0.08,
-    "right": 0.98,
-    "bottom": 0.08,
-    "top": 0.95,
-    "wspace": 0.25,
-    "hspace": 0.3,
-}
-"""Where the four panels sit in the figure (fractions of its width and height)."""
-
-
-def playground_figure():
-    """A figure with 2 x 2 axes laid out for :class:`PlaygroundView`, and the axes; drawn
-    off screen, its layout fixed once (see
-    :func:`backprop_lib.display.figures.animation_figure`)."""
-    return animation_figure(FIGURE_SIZE, 2, 2, FIGURE_MARGINS)
+"""Width and height (inches) of the playground's figure: 900 x 640 pixels at 100 dpi."""

@@ -1,0 +1,286 @@
+// The browser's half of FrameCanvas (canvas.py): draws the panels of the newest frame the
+// kernel sent, once per display refresh at most, and tells the kernel which frame it drew.
+// Plain ES module, no build step and nothing fetched: anywidget loads it as it is.
+
+const FONT = "12px sans-serif";
+const CAPTION = 24; // the height of the caption line above the panels
+const MARGIN = { left: 56, right: 12, top: 26, bottom: 34 }; // inside each panel's cell
+
+function array(view, type) {
+  // A binary buffer of the model (a DataView) as a typed array.
+  return new type(view.buffer, view.byteOffset, view.byteLength / type.BYTES_PER_ELEMENT);
+}
+
+function box(cell) {
+  // The plotting area of a panel's cell {x, y, width, height}.
+  return {
+    x: cell.x + MARGIN.left,
+    y: cell.y + MARGIN.top,
+    width: cell.width - MARGIN.left - MARGIN.right,
+    height: cell.height - MARGIN.top - MARGIN.bottom,
+  };
+}
+
+function scale(low, high, start, length) {
+  return (value) => start + ((value - low) / (high - low || 1)) * length;
+}
+
+function title(ctx, cell, text) {
+  ctx.fillStyle = "#000";
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  ctx.fillText(text, cell.x + cell.width / 2, cell.y + 6, cell.width - 8);
+}
+
+function frameBox(ctx, area) {
+  ctx.strokeStyle = "#000";
+  ctx.lineWidth = 1;
+  ctx.strokeRect(area.x + 0.5, area.y + 0.5, area.width - 1, area.height - 1);
+}
+
+function drawMap(ctx, cell, panel, frame) {
+  const area = box(cell);
+  const n = panel.grid;
+  const values = array(frame[panel.name], Uint8Array);
+  const lut = array(panel.lut, Uint8Array);
+  const pixels = new ImageData(n, n);
+  for (let row = 0; row < n; row++) {
+    for (let col = 0; col < n; col++) {
+      const v = values[row * n + col] * 4;
+      const at = ((n - 1 - row) * n + col) * 4; // row 0 is the lowest x2: the image's bottom
+      pixels.data.set(lut.subarray(v, v + 4), at);
+    }
+  }
+  const small = new OffscreenCanvas(n, n);
+  small.getContext("2d").putImageData(pixels, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(small, area.x, area.y, area.width, area.height);
+  const [x0, x1, y0, y1] = panel.extent;
+  const sx = scale(x0, x1, area.x, area.width);
+  const sy = scale(y0, y1, area.y + area.height, -area.height);
+  const points = array(panel.points, Float32Array); // rows x, y, class, test
+  const m = points.length / 4;
+  // One path per class and split: circles for class 0, triangles for class 1; training
+  // points edged in white, test points in thicker black.
+  for (const cls of [0, 1]) {
+    for (const test of [0, 1]) {
+      ctx.beginPath();
+      for (let i = 0; i < m; i++) {
+        if ((points[2 * m + i] > 0.5) !== (cls === 1) || (points[3 * m + i] > 0.5) !== (test === 1)) continue;
+        const x = sx(points[i]);
+        const y = sy(points[m + i]);
+        if (cls === 1) {
+          ctx.moveTo(x, y - 5);
+          ctx.lineTo(x + 4.5, y + 3.5);
+          ctx.lineTo(x - 4.5, y + 3.5);
+          ctx.closePath();
+        } else {
+          ctx.moveTo(x + 3.5, y);
+          ctx.arc(x, y, 3.5, 0, 2 * Math.PI);
+        }
+      }
+      ctx.fillStyle = panel.colours[cls];
+      ctx.fill();
+      ctx.strokeStyle = test ? "#000" : "#fff";
+      ctx.lineWidth = test ? 1.2 : 0.6;
+      ctx.stroke();
+    }
+  }
+  frameBox(ctx, area);
+  axisNames(ctx, area, panel.xlabel, panel.ylabel);
+}
+
+function axisNames(ctx, area, xlabel, ylabel) {
+  ctx.fillStyle = "#000";
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  ctx.fillText(xlabel, area.x + area.width / 2, area.y + area.height + 18);
+  ctx.save();
+  ctx.translate(area.x - 44, area.y + area.height / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.fillText(ylabel, 0, 0);
+  ctx.restore();
+}
+
+function drawNetwork(ctx, cell, panel, frame) {
+  const area = box(cell);
+  const [x0, x1, y0, y1] = panel.extent;
+  const sx = scale(x0, x1, area.x, area.width);
+  const sy = scale(y0, y1, area.y + area.height, -area.height);
+  const edges = array(panel.edges, Float32Array); // x0, y0, x1, y1: one row each
+  const k = edges.length / 4;
+  const weights = array(frame[panel.name], Float32Array);
+  let largest = 0;
+  for (const w of weights) largest = Math.max(largest, Math.abs(w));
+  ctx.lineCap = "round";
+  for (let i = 0; i < k; i++) {
+    const w = weights[i];
+    ctx.strokeStyle = panel.colours[w >= 0 ? 1 : 0];
+    ctx.lineWidth = largest > 0 ? (Math.abs(w) / largest) * panel.max_width : 0;
+    if (ctx.lineWidth < 0.05) continue;
+    ctx.beginPath();
+    ctx.moveTo(sx(edges[i]), sy(edges[k + i]));
+    ctx.lineTo(sx(edges[2 * k + i]), sy(edges[3 * k + i]));
+    ctx.stroke();
+  }
+  const units = array(panel.units, Float32Array);
+  const u = units.length / 2;
+  ctx.fillStyle = "#4d4d4d";
+  for (let i = 0; i < u; i++) {
+    ctx.beginPath();
+    ctx.arc(sx(units[i]), sy(units[u + i]), 4, 0, 2 * Math.PI);
+    ctx.fill();
+  }
+  ctx.fillStyle = "#000";
+  ctx.textBaseline = "middle";
+  ctx.textAlign = "right";
+  panel.inputs.forEach((name, i) => ctx.fillText(name, sx(-0.12), sy(units[u + i])));
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  panel.columns.forEach((name, i) => ctx.fillText(name, sx(i), area.y + area.height + 4));
+}
+
+function decades(values) {
+  // The powers of ten around the finite positive values: [low, high] exponents.
+  let low = Infinity;
+  let high = -Infinity;
+  for (const v of values) {
+    if (v > 0 && Number.isFinite(v)) {
+      low = Math.min(low, v);
+      high = Math.max(high, v);
+    }
+  }
+  if (!Number.isFinite(low)) return [-1, 0];
+  return [Math.floor(Math.log10(low)), Math.max(Math.ceil(Math.log10(high)), Math.floor(Math.log10(low)) + 1)];
+}
+
+function drawCurves(ctx, cell, panel, frame) {
+  const area = box(cell);
+  const data = frame[panel.name];
+  const epochs = array(data.epochs, Float32Array);
+  const values = array(data.values, Float32Array); // one row per line
+  const n = epochs.length;
+  const [low, high] = decades(values);
+  const last = n > 0 ? Math.max(epochs[n - 1], 1) : 1;
+  const sx = scale(0, last, area.x, area.width);
+  const sy = scale(low, high, area.y + area.height, -area.height);
+  ctx.fillStyle = "#000";
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  ctx.strokeStyle = "#ddd";
+  ctx.lineWidth = 1;
+  for (let e = low; e <= high; e++) {
+    const y = Math.round(sy(e)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(area.x, y);
+    ctx.lineTo(area.x + area.width, y);
+    ctx.stroke();
+    ctx.fillText(`1e${e}`, area.x - 4, y);
+  }
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  ctx.fillText("0", area.x, area.y + area.height + 4);
+  ctx.fillText(String(Math.round(last)), area.x + area.width, area.y + area.height + 4);
+  data.styles.forEach((style, line) => {
+    ctx.strokeStyle = style.colour;
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash(style.dashed ? [6, 4] : []);
+    ctx.beginPath();
+    for (let i = 0; i < n; i++) {
+      const v = values[line * n + i];
+      const y = sy(Math.log10(Math.max(v, 10 ** low)));
+      if (i === 0) ctx.moveTo(sx(epochs[i]), y);
+      else ctx.lineTo(sx(epochs[i]), y);
+    }
+    ctx.stroke();
+  });
+  ctx.setLineDash([]);
+  // the legend, top right: a short line in each style and the line's name
+  ctx.textAlign = "left";
+  ctx.textBaseline = "middle";
+  data.styles.forEach((style, line) => {
+    const y = area.y + 10 + 15 * line;
+    const x = area.x + area.width - 80;
+    ctx.strokeStyle = style.colour;
+    ctx.setLineDash(style.dashed ? [6, 4] : []);
+    ctx.beginPath();
+    ctx.moveTo(x, y);
+    ctx.lineTo(x + 22, y);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillText(style.name, x + 28, y);
+  });
+  frameBox(ctx, area);
+  axisNames(ctx, area, panel.xlabel, panel.ylabel);
+}
+
+const DRAW = { map: drawMap, network: drawNetwork, curves: drawCurves };
+
+function render({ model, el }) {
+  const canvas = document.createElement("canvas");
+  canvas.className = "bp-canvas";
+  canvas.setAttribute("role", "img");
+  el.appendChild(canvas);
+  let scheduled = false;
+  let drawn = 0;
+
+  function draw() {
+    scheduled = false;
+    const still = model.get("still");
+    const frame = model.get("frame");
+    if (!still.panels || frame.id === undefined) return;
+    const [width, height] = still.size;
+    const ratio = window.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(width * ratio)) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+      canvas.style.width = "100%";
+      canvas.style.maxWidth = `${width}px`;
+    }
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, width, height);
+    ctx.font = FONT;
+    ctx.fillStyle = "#000";
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    ctx.fillText(frame.caption, 8, CAPTION / 2, width - 16);
+    const cellWidth = width / still.columns;
+    const cellHeight = (height - CAPTION) / Math.ceil(still.panels.length / still.columns);
+    still.panels.forEach((panel, i) => {
+      const cell = {
+        x: (i % still.columns) * cellWidth,
+        y: CAPTION + Math.floor(i / still.columns) * cellHeight,
+        width: cellWidth,
+        height: cellHeight,
+      };
+      DRAW[panel.kind](ctx, cell, panel, frame);
+      title(ctx, cell, frame.titles[i]);
+    });
+    drawn += 1;
+    canvas.dataset.frame = String(frame.id);
+    canvas.dataset.drawn = String(drawn);
+    model.send({ drawn: frame.id });
+  }
+
+  function schedule() {
+    // The newest frame replaces any not yet drawn: one drawing per display refresh at most.
+    if (!scheduled) {
+      scheduled = true;
+      requestAnimationFrame(draw);
+    }
+  }
+
+  function label() {
+    canvas.setAttribute("aria-label", model.get("label"));
+  }
+
+  model.on("change:frame", schedule);
+  model.on("change:still", schedule);
+  model.on("change:label", label);
+  label();
+  schedule();
+}
+
+export default { render };

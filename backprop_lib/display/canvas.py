@@ -1,0 +1,92 @@
+"""Frames drawn by the browser: panels of a live view sent as small binary arrays.
+
+An explorer that animates (notebook 06's playground) cannot afford a matplotlib figure per
+frame: drawing and encoding one as a PNG took about 80 ms in the kernel. A
+:class:`FrameCanvas` sends instead what changes from frame to frame (a probability map as one
+byte per grid point, the weights, the curves) and the browser draws it on a ``<canvas>``
+with ``canvas.js``, an ES module that ships in this folder (anywidget loads it as it is: no
+build step, nothing fetched).
+
+The still part (the kinds of panel, the data points, where the network's units sit) is
+sent once per run as :attr:`FrameCanvas.still`; each frame is :attr:`FrameCanvas.frame`. The
+browser draws the newest frame at its next display refresh, skipping any it had no time for,
+and answers with the frame's number, so the kernel keeps at most :data:`MAX_IN_FLIGHT`
+frames on their way (:meth:`FrameCanvas.ready`). The canvas's text alternative is
+:attr:`FrameCanvas.label`, which an explorer updates at a calm rate, not every frame.
+
+Panel kinds (each a dict with ``kind`` and ``name``, the key of its data in a frame):
+
+``map``
+    ``grid`` (n), ``extent`` [x0, x1, y0, y1], ``lut`` (256 RGBA rows, bytes), ``points``
+    (float32 rows x, y, class, test), ``colours`` of the two classes, ``xlabel``,
+    ``ylabel``; a frame gives n x n bytes, row 0 the lowest y.
+``network``
+    ``extent``, ``edges`` (float32 rows x0, y0, x1, y1), ``units`` (float32 rows x, y),
+    ``inputs`` (the input units' names), ``columns`` (the layers' names), ``colours``
+    (negative, positive), ``max_width``; a frame gives one float32 weight per edge.
+``curves``
+    ``xlabel``, ``ylabel``; a frame gives ``epochs`` (float32), ``values`` (float32, one row
+    per line, drawn on a log scale) and ``styles`` (``name``, ``colour``, ``dashed``).
+"""
+
+from pathlib import Path
+
+import anywidget
+import numpy as np
+from traitlets import Dict, Unicode
+
+MAX_IN_FLIGHT = 4
+"""Frames sent and not yet drawn, at most. A frame's trip to the browser and the answer's way
+back take longer than a frame: measured in Chromium here (benchmarks/bench_browser.py), 2 in
+flight gave 31 frames a second in Voila, 3 gave 30 to 37 and 4 gave 33, in Voila and in
+JupyterLab. More would queue up behind a slow browser and delay the answer to a control."""
+
+
+def float32(*rows):
+    """``rows`` (equal-length sequences) as the bytes of a float32 array, one row after
+    another: the form the panels' arrays take."""
+    return np.asarray(rows, dtype=np.float32).tobytes()
+
+
+class FrameCanvas(anywidget.AnyWidget):
+    """A ``<canvas>`` the browser draws from :attr:`still` and the newest :attr:`frame`.
+
+    Attributes
+    ----------
+    still : dict
+        ``size`` [width, height] in CSS pixels, ``columns`` (panels per row) and ``panels``
+        (see the module's docstring).
+    frame : dict
+        ``id`` (counts up), ``caption`` (a line above the panels), ``titles`` (one per
+        panel) and each panel's data by its ``name``.
+    label : str
+        The text alternative a screen reader reads.
+    sent, drawn : int
+        The number of the last frame sent, and of the last the browser drew.
+    """
+
+    _esm = Path(__file__).with_name("canvas.js")
+    still = Dict().tag(sync=True)
+    frame = Dict().tag(sync=True)
+    label = Unicode("").tag(sync=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.sent = self.drawn = 0
+        self.on_msg(self._on_drawn)
+
+    def show(self, caption, titles, data):
+        """Send a new frame: a ``caption`` above the panels, ``titles`` (one per panel) and
+        each panel's data by name."""
+        self.sent += 1
+        self.frame = {"id": self.sent, "caption": caption, "titles": list(titles), **data}
+
+    def ready(self):
+        """True when a new frame would not queue behind :data:`MAX_IN_FLIGHT` others, or no
+        browser has drawn one yet (a canvas not shown anywhere answers nothing)."""
+        return self.drawn == 0 or self.sent - self.drawn < MAX_IN_FLIGHT
+
+    def _on_drawn(self, widget, content, buffers):
+        drawn = content.get("drawn") if isinstance(content, dict) else None
+        if isinstance(drawn, int):
+            self.drawn = max(self.drawn, drawn)

@@ -1,0 +1,160 @@
+"""Notebook 06's live view, drawn by the browser: the playground's four panels as arrays.
+
+:class:`CanvasView` sends a :class:`~backprop_lib.lessons.playground.Playground` to a
+:class:`~backprop_lib.display.canvas.FrameCanvas`: the same four panels, titles and colours
+as :class:`~backprop_lib.lessons.playground_views.PlaygroundView` (the matplotlib figure a
+notebook stores), as a few kilobytes a frame instead of a PNG. :func:`frame_arrays` computes
+a frame's arrays; the tests compare them with the model.
+"""
+
+import numpy as np
+from matplotlib.colors import to_hex
+
+from ..display.canvas import float32
+from ..display.charts import PROBABILITY_COLOURS, map_grid
+from ..display.palette import CLASS_COLOURS
+from .playground_settings import RANGES
+from .playground_views import (
+    BOUNDARY_TITLES,
+    COST_LINES,
+    DIAGRAM_TITLE,
+    GRADIENT_TITLE,
+    GRID_POINTS,
+    INPUT_NAMES_WIDTH,
+    MAX_LINE_WIDTH,
+    WEIGHT_COLOURS,
+    column_names,
+    cost_title,
+    diagram_layout,
+    layer_colours,
+)
+
+CANVAS_SIZE = (900, 664)
+"""Width and height of the canvas in CSS pixels: the matplotlib figure's size at 100 dpi and
+a line for the caption above it."""
+
+MAP_OPACITY = 0.5
+"""The map's colours over white, as the figure shows them (its ``alpha``)."""
+
+LUT = np.round(
+    255 * (MAP_OPACITY * PROBABILITY_COLOURS(np.linspace(0, 1, 256)) + (1 - MAP_OPACITY))
+).astype(np.uint8)
+"""The map's colour for each byte value 0..255 (probability byte / 255), RGBA."""
+
+
+def map_bytes(probability, thresholded):
+    """The map's grid of probabilities of class 1 as one byte a point (0 for 0, 255 for 1);
+    the predicted class (0 or 255) when ``thresholded``."""
+    if thresholded:
+        return np.where(probability >= 0.5, 255, 0).astype(np.uint8)
+    return np.round(255 * probability).astype(np.uint8)
+
+
+def frame_arrays(session, grid):
+    """The arrays of one frame of ``session`` on the map's ``grid`` (2, n*n).
+
+    Returns
+    -------
+    dict
+        ``map``: uint8 (n*n,), :func:`map_bytes` of the model's probability on the grid, row
+        after row; ``weights``: float32, [W^1.ravel(), ..., W^L.ravel()]; ``epochs``:
+        float32 (records,); ``costs``: float32 (2, records), train and test; ``norms``:
+        float32 (L, records), the gradient norms of W^1 ... W^L.
+    """
+    probability = session.predict_proba(grid).ravel()
+    return {
+        "map": map_bytes(probability, session.settings.thresholded),
+        "weights": np.concatenate([W.ravel() for W in session.model.weights]).astype(np.float32),
+        "epochs": np.asarray(session.epochs, dtype=np.float32),
+        "costs": np.asarray([session.train_costs, session.test_costs], dtype=np.float32),
+        "norms": np.asarray(session.gradient_norms, dtype=np.float32).T,
+    }
+
+
+class CanvasView:
+    """The four panels of a playground run on a :class:`FrameCanvas`, sent by :meth:`show`.
+
+    Parameters
+    ----------
+    canvas : backprop_lib.display.canvas.FrameCanvas
+    """
+
+    def __init__(self, canvas):
+        self.canvas = canvas
+        self._shown, self._grid = None, None
+
+    def show(self, session, caption):
+        """Send ``session``'s frame with ``caption`` (a line of text above the panels), and
+        its still part first for a new run."""
+        if self._shown is not session:
+            self._shown = session
+            self._send_still(session)
+        arrays = frame_arrays(session, self._grid)
+        styles = [
+            {"name": name, "colour": line["color"], "dashed": line["linestyle"] == "--"}
+            for name, line in zip(("train", "test"), COST_LINES, strict=True)
+        ]
+        colours = layer_colours(len(session.model.weights))
+        layers = [
+            {"name": f"W{l}", "colour": to_hex(colour), "dashed": False}
+            for l, colour in enumerate(colours, start=1)
+        ]
+        titles = [
+            BOUNDARY_TITLES[session.settings.thresholded],
+            DIAGRAM_TITLE,
+            cost_title(session),
+            GRADIENT_TITLE,
+        ]
+        epochs = arrays["epochs"].tobytes()
+        self.canvas.show(
+            caption,
+            titles,
+            {
+                "map": arrays["map"].tobytes(),
+                "weights": arrays["weights"].tobytes(),
+                "costs": {"epochs": epochs, "values": arrays["costs"].tobytes(), "styles": styles},
+                "norms": {"epochs": epochs, "values": arrays["norms"].tobytes(), "styles": layers},
+            },
+        )
+
+    def _send_still(self, session):
+        X = np.hstack([session.X_train, session.X_test])
+        Y = np.concatenate([np.ravel(session.Y_train), np.ravel(session.Y_test)])
+        test = np.repeat([0.0, 1.0], [session.X_train.shape[1], session.X_test.shape[1]])
+        _, _, self._grid, extent = map_grid(X, GRID_POINTS)
+        sizes = session.model.layer_sizes
+        heights, segments = diagram_layout(sizes)
+        units = [(l, y) for l, column in enumerate(heights) for y in column]
+        half_height = max(2, RANGES["units"][1]) / 2
+        last = len(sizes) - 1
+        ends = np.array(segments).reshape(-1, 4).T  # rows x0, y0, x1, y1
+        self.canvas.still = {
+            "size": list(CANVAS_SIZE),
+            "columns": 2,
+            "panels": [
+                {
+                    "kind": "map",
+                    "name": "map",
+                    "grid": GRID_POINTS,
+                    "extent": [float(e) for e in extent],
+                    "lut": LUT.tobytes(),
+                    "points": float32(X[0], X[1], Y, test),
+                    "colours": list(CLASS_COLOURS),
+                    "xlabel": "x1",
+                    "ylabel": "x2",
+                },
+                {
+                    "kind": "network",
+                    "name": "weights",
+                    "extent": [-INPUT_NAMES_WIDTH, last + 0.4, -half_height, half_height],
+                    "edges": float32(*ends),
+                    "units": float32(*np.array(units).T),
+                    "inputs": list(session.settings.features),
+                    "columns": column_names(last),
+                    "colours": list(WEIGHT_COLOURS),
+                    "max_width": MAX_LINE_WIDTH,
+                },
+                {"kind": "curves", "name": "costs", "xlabel": "epoch", "ylabel": "cross-entropy"},
+                {"kind": "curves", "name": "norms", "xlabel": "epoch", "ylabel": "‖∂J/∂W‖"},
+            ],
+        }
