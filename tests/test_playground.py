@@ -961,9 +961,15 @@ def test_while_playing_the_text_alternative_changes_at_a_calm_rate(monkeypatch, 
     assert f"Now: {said}" in explorer.canvas.label and said in explorer.epoch.value
 
 
-def test_while_the_browser_has_frames_to_draw_playing_waits(monkeypatch, explorer):
-    explorer.canvas.drawn = explorer.canvas.sent  # a browser drew every frame so far
-    explorer.canvas.sent += canvas.MAX_IN_FLIGHT  # and has this many still to draw
+def drawn_by_a_browser(explorer):
+    """As when a browser has drawn every frame ``explorer`` sent so far (and answered)."""
+    explorer.canvas._on_drawn(explorer.canvas, {"drawn": explorer.canvas.sent}, [])
+
+
+def test_while_the_browser_has_frames_to_draw_playing_waits(slow_clock):
+    explorer = pe.playground_explorer()  # its own: its canvas is told of a browser
+    drawn_by_a_browser(explorer)
+    explorer.canvas.sent += canvas.MAX_IN_FLIGHT  # as if this many were on their way
     epoch = explorer.session.epoch
 
     async def play_a_while():
@@ -974,8 +980,21 @@ def test_while_the_browser_has_frames_to_draw_playing_waits(monkeypatch, explore
 
     run_alone(play_a_while())
     assert explorer.session.epoch == epoch  # no training, no frame
-    explorer.canvas._on_drawn(explorer.canvas, {"drawn": explorer.canvas.sent}, [])
+    drawn_by_a_browser(explorer)
     assert explorer.canvas.ready()
+
+
+def test_the_text_around_the_canvas_changes_once_the_browser_drew_the_frame(slow_clock):
+    explorer = pe.playground_explorer()  # its own: its canvas is told of a browser
+    drawn_by_a_browser(explorer)
+    explorer.controls["learning_rate"].value = 0.5
+    assert "learning rate 0.5" in explorer.canvas.frame["caption"]  # the frame is on its way
+    assert "learning rate 0.5" not in explorer.epoch.value  # the text waits for it
+    assert "learning_rate" not in explorer.share.value
+    drawn_by_a_browser(explorer)
+    assert "learning rate 0.5" in explorer.epoch.value
+    assert "learning rate 0.5" in explorer.canvas.label
+    assert explorer.share.value == "learning_rate=0.5"
 
 
 def test_reset_goes_back_to_the_seeded_start(explorer):

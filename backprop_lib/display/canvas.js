@@ -195,7 +195,10 @@ function drawCurves(ctx, cell, panel, frame) {
     ctx.stroke();
   });
   ctx.setLineDash([]);
-  // the legend, top right: a short line in each style and the line's name
+  // the legend, top right, on white: a short line in each style and the line's name
+  ctx.fillStyle = "rgba(255, 255, 255, 0.85)";
+  ctx.fillRect(area.x + area.width - 86, area.y + 2, 84, 15 * data.styles.length + 2);
+  ctx.fillStyle = "#000";
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";
   data.styles.forEach((style, line) => {

@@ -161,24 +161,26 @@ class PlaygroundExplorer:
         self._act(self._new_run)
 
     def draw(self, playing=False):
-        """Show the current run: a frame (with the status line on the canvas) and the epoch
-        line and the canvas's text alternative; for a frame while ``playing``, those two only
-        :data:`LABEL_SECONDS` after the last time (a page's text changing every frame costs
-        the browser a layout of the page, and a screen reader would read it all the time)."""
+        """Show the current run: a frame (with the status line on the canvas), then, once the
+        browser has drawn it, the epoch line, the canvas's text alternative and the share box
+        (:meth:`_describe`); for a frame while ``playing``, those only :data:`LABEL_SECONDS`
+        after the last time (a page's text changing every frame costs the browser a layout of
+        the page, and a screen reader would read it all the time)."""
         self.view.show(self.session, status(self.session))
-        self._shown_query = playground_settings.to_query(self.session.settings)
-        self.share.value = self._shown_query
         if not playing or _now() - self._labelled >= LABEL_SECONDS:
-            self._describe()
+            self._labelled = _now()
+            self.canvas.after_drawn(self._describe)
 
     def _describe(self):
-        """Put the run's status line in the epoch line and the canvas's text alternative."""
+        """Put the run's status line in the epoch line and the canvas's text alternative, and
+        its settings in the share box."""
+        self._shown_query = playground_settings.to_query(self.session.settings)
+        self.share.value = self._shown_query
         line = status(self.session)
         thresholded = self.session.settings.thresholded
         what = PlaygroundView.WHAT_THRESHOLDED if thresholded else PlaygroundView.WHAT
         self.canvas.label = f"{what} Now: {line}."
         self.epoch.value = html.escape(line)
-        self._labelled = _now()
 
     def _act(self, action, playing=False):
         """Do ``action``, then draw; if either fails, pause and say why in ``message``.
