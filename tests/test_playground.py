@@ -925,6 +925,32 @@ def test_a_frame_holds_the_models_map_weights_costs_and_gradient_norms(explorer)
         assert frame["caption"] == pv.status(session)
 
 
+def test_each_hidden_units_map_is_its_output_over_the_plane(explorer):
+    explorer.controls["activation"].value = "tanh"
+    explorer.controls["features"].value = FEATURES_SHOWN
+    explorer.controls["hidden_layers"].value = 3
+    tick(explorer, 3)
+    session, frame, still = explorer.session, explorer.canvas.frame, explorer.canvas.still
+    n, g = still["panels"][0]["grid"], still["panels"][1]["unit_grid"]
+    maps = np.frombuffer(frame["units"], np.uint8).reshape(-1, g, g)
+    assert maps.shape[0] == 3 * session.settings.units
+    x0, x1, y0, y1 = still["panels"][0]["extent"]
+    shown = np.round(np.linspace(0, n - 1, g)).astype(int)  # every few rows of the big map
+    u, v = np.linspace(x0, x1, n)[shown], np.linspace(y0, y1, n)[shown]
+    row, column = 3, 15
+    a = playground_settings.input_features(np.array([[u[column]], [v[row]]]), FEATURES_SHOWN)
+    outputs = []
+    for W, b in zip(session.model.weights[:-1], session.model.biases[:-1], strict=True):
+        a = np.tanh(W @ a + b)  # each hidden layer in turn
+        outputs.extend(a[:, 0])
+    expected = np.round(127.5 * (np.clip(outputs, -1, 1) + 1))
+    np.testing.assert_array_equal(maps[:, row, column], expected)
+    assert maps.min() < 100 and maps.max() > 156  # outputs of both signs
+
+
+FEATURES_SHOWN = ("x1", "x2", "x1*x2")
+
+
 def test_playing_is_a_task_that_the_controls_and_pause_reach_while_it_runs(explorer):
     async def play_a_while():
         explorer.play_button.value = True  # starts the task on this event loop

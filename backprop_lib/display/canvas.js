@@ -123,13 +123,38 @@ function drawNetwork(ctx, cell, panel, frame) {
     ctx.lineTo(sx(edges[2 * k + i]), sy(edges[3 * k + i]));
     ctx.stroke();
   }
-  const units = array(panel.units, Float32Array);
+  const units = array(panel.units, Float32Array); // rows x, y
   const u = units.length / 2;
+  // units first..first+hidden-1 are drawn as small maps of their output, the others as dots
+  const [first, hidden] = panel.hidden;
+  const g = panel.unit_grid;
+  const maps = array(frame[panel.maps], Uint8Array);
+  const lut = array(panel.unit_lut, Uint8Array);
+  const side = Math.min(28, Math.abs(sy(1) - sy(0)) - 4);
+  const small = new OffscreenCanvas(g, g);
+  const pixels = new ImageData(g, g);
   ctx.fillStyle = "#4d4d4d";
+  ctx.strokeStyle = "#4d4d4d";
+  ctx.lineWidth = 1;
   for (let i = 0; i < u; i++) {
-    ctx.beginPath();
-    ctx.arc(sx(units[i]), sy(units[u + i]), 4, 0, 2 * Math.PI);
-    ctx.fill();
+    const x = sx(units[i]);
+    const y = sy(units[u + i]);
+    const k = i - first;
+    if (k >= 0 && k < hidden) {
+      for (let row = 0; row < g; row++) {
+        for (let col = 0; col < g; col++) {
+          const v = maps[(k * g + row) * g + col] * 4;
+          pixels.data.set(lut.subarray(v, v + 4), ((g - 1 - row) * g + col) * 4);
+        }
+      }
+      small.getContext("2d").putImageData(pixels, 0, 0);
+      ctx.drawImage(small, x - side / 2, y - side / 2, side, side);
+      ctx.strokeRect(x - side / 2, y - side / 2, side, side);
+    } else {
+      ctx.beginPath();
+      ctx.arc(x, y, 4, 0, 2 * Math.PI);
+      ctx.fill();
+    }
   }
   ctx.fillStyle = "#000";
   ctx.textBaseline = "middle";

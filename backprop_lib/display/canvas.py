@@ -23,7 +23,9 @@ Panel kinds (each a dict with ``kind`` and ``name``, the key of its data in a fr
 ``network``
     ``extent``, ``edges`` (float32 rows x0, y0, x1, y1), ``units`` (float32 rows x, y),
     ``inputs`` (the input units' names), ``columns`` (the layers' names), ``colours``
-    (negative, positive), ``max_width``; a frame gives one float32 weight per edge.
+    (negative, positive), ``max_width``; a frame gives one float32 weight per edge. Units
+    ``hidden`` [first, count] are drawn as small maps, ``unit_grid`` points a side, coloured
+    by ``unit_lut`` (256 RGBA rows): a frame gives their bytes under the key ``maps``.
 ``curves``
     ``xlabel``, ``ylabel``; a frame gives ``epochs`` (float32), ``values`` (float32, one row
     per line, drawn on a log scale) and ``styles`` (``name``, ``colour``, ``dashed``).

@@ -216,7 +216,12 @@ class Playground:
     def predict_proba(self, points):
         """The network's probability of class 1 at ``points`` (2, k), through the features:
         (1, k)."""
-        return self.model.predict_proba(input_features(points, self.settings.features))
+        return self.activations(points)[-1]
+
+    def activations(self, points):
+        """Every layer's output at ``points`` (2, k), through the features: [a^0, ..., a^L],
+        a^l of shape (n_l, k) (a^0 the features)."""
+        return self.model.forward(input_features(points, self.settings.features))[1]
 
     def accuracies(self):
         """Fraction of train and of test examples classified correctly, now."""

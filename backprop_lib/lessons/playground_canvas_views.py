@@ -8,7 +8,7 @@ a frame's arrays; the tests compare them with the model.
 """
 
 import numpy as np
-from matplotlib.colors import to_hex
+from matplotlib.colors import LinearSegmentedColormap, to_hex
 
 from ..display.canvas import float32
 from ..display.charts import PROBABILITY_COLOURS, map_grid
@@ -17,12 +17,12 @@ from .playground_settings import RANGES
 from .playground_views import (
     BOUNDARY_TITLES,
     COST_LINES,
-    DIAGRAM_TITLE,
     GRADIENT_TITLE,
     GRID_POINTS,
     INPUT_NAMES_WIDTH,
     MAX_LINE_WIDTH,
     WEIGHT_COLOURS,
+    PlaygroundView,
     column_names,
     cost_title,
     diagram_layout,
@@ -41,6 +41,34 @@ LUT = np.round(
 ).astype(np.uint8)
 """The map's colour for each byte value 0..255 (probability byte / 255), RGBA."""
 
+UNIT_COLOURS = LinearSegmentedColormap.from_list(
+    "unit_output", [WEIGHT_COLOURS[0], "white", WEIGHT_COLOURS[1]]
+)
+"""A hidden unit's output on its small map: orange at -1 through white at 0 to purple at 1,
+the colours of the signs of the weights beside it."""
+
+UNIT_LUT = np.round(255 * UNIT_COLOURS(np.linspace(0, 1, 256))).astype(np.uint8)
+"""The unit maps' colour for each byte value (see :func:`unit_bytes`), RGBA."""
+
+UNIT_GRID = 20
+"""Points per side of a hidden unit's map: drawn about 26 pixels wide, and 48 units (the
+most) are then 19 kB a frame."""
+
+UNITS_TITLE = "Weights, width ∝ |w|, and each unit's output: purple > 0, orange < 0"
+"""The network panel's title on the canvas, where each hidden unit is a small map."""
+
+WHAT = PlaygroundView.WHAT.replace(
+    "the input units named by their features.",
+    "the input units named by their features, each hidden unit a small map of its output "
+    "over the plane of x1 and x2, purple where it is positive and orange where negative.",
+)
+"""What the canvas shows, for readers who cannot see it (its text alternative)."""
+
+WHAT_THRESHOLDED = PlaygroundView.WHAT_THRESHOLDED.replace(
+    "the input units named by their features.", WHAT.split("the input units named by ")[1]
+)
+"""The same when the map shows the predicted class."""
+
 
 def map_bytes(probability, thresholded):
     """The map's grid of probabilities of class 1 as one byte a point (0 for 0, 255 for 1);
@@ -50,6 +78,11 @@ def map_bytes(probability, thresholded):
     return np.round(255 * probability).astype(np.uint8)
 
 
+def unit_bytes(outputs):
+    """Hidden units' outputs as one byte each: -1 (or less) is 0, 0 is 128, 1 (or more) 255."""
+    return np.round(127.5 * (np.clip(outputs, -1.0, 1.0) + 1.0)).astype(np.uint8)
+
+
 def frame_arrays(session, grid):
     """The arrays of one frame of ``session`` on the map's ``grid`` (2, n*n).
 
@@ -57,18 +90,31 @@ def frame_arrays(session, grid):
     -------
     dict
         ``map``: uint8 (n*n,), :func:`map_bytes` of the model's probability on the grid, row
-        after row; ``weights``: float32, [W^1.ravel(), ..., W^L.ravel()]; ``epochs``:
-        float32 (records,); ``costs``: float32 (2, records), train and test; ``norms``:
-        float32 (L, records), the gradient norms of W^1 ... W^L.
+        after row; ``units``: uint8 (hidden units, UNIT_GRID, UNIT_GRID), :func:`unit_bytes` of
+        each hidden unit's output on every few points of the grid (rows and columns
+        :func:`unit_rows`); ``weights``: float32, [W^1.ravel(), ..., W^L.ravel()];
+        ``epochs``: float32 (records,); ``costs``: float32 (2, records), train and test;
+        ``norms``: float32 (L, records), the gradient norms of W^1 ... W^L.
     """
-    probability = session.predict_proba(grid).ravel()
+    outputs = session.activations(grid)
+    n = round(np.sqrt(grid.shape[1]))
+    rows = unit_rows(n)
+    hidden = [a.reshape(-1, n, n)[:, rows][:, :, rows] for a in outputs[1:-1]]
+    empty = np.empty((0, len(rows), len(rows)))
     return {
-        "map": map_bytes(probability, session.settings.thresholded),
+        "map": map_bytes(outputs[-1].ravel(), session.settings.thresholded),
+        "units": unit_bytes(np.concatenate(hidden) if hidden else empty),
         "weights": np.concatenate([W.ravel() for W in session.model.weights]).astype(np.float32),
         "epochs": np.asarray(session.epochs, dtype=np.float32),
         "costs": np.asarray([session.train_costs, session.test_costs], dtype=np.float32),
         "norms": np.asarray(session.gradient_norms, dtype=np.float32).T,
     }
+
+
+def unit_rows(n):
+    """The rows (and columns) of an n x n grid that a unit's map shows: :data:`UNIT_GRID`,
+    evenly spread from the first to the last."""
+    return np.round(np.linspace(0, n - 1, UNIT_GRID)).astype(int)
 
 
 class CanvasView:
@@ -101,7 +147,7 @@ class CanvasView:
         ]
         titles = [
             BOUNDARY_TITLES[session.settings.thresholded],
-            DIAGRAM_TITLE,
+            UNITS_TITLE,
             cost_title(session),
             GRADIENT_TITLE,
         ]
@@ -111,6 +157,7 @@ class CanvasView:
             titles,
             {
                 "map": arrays["map"].tobytes(),
+                "units": arrays["units"].tobytes(),
                 "weights": arrays["weights"].tobytes(),
                 "costs": {"epochs": epochs, "values": arrays["costs"].tobytes(), "styles": styles},
                 "norms": {"epochs": epochs, "values": arrays["norms"].tobytes(), "styles": layers},
@@ -153,6 +200,10 @@ class CanvasView:
                     "columns": column_names(last),
                     "colours": list(WEIGHT_COLOURS),
                     "max_width": MAX_LINE_WIDTH,
+                    "maps": "units",
+                    "hidden": [sizes[0], sum(sizes[1:-1])],
+                    "unit_grid": UNIT_GRID,
+                    "unit_lut": UNIT_LUT.tobytes(),
                 },
                 {"kind": "curves", "name": "costs", "xlabel": "epoch", "ylabel": "cross-entropy"},
                 {"kind": "curves", "name": "norms", "xlabel": "epoch", "ylabel": "‖∂J/∂W‖"},

@@ -23,7 +23,7 @@ from ..display.canvas import FrameCanvas
 from ..display.explorer import message_html
 from . import playground_settings
 from .playground import Playground
-from .playground_canvas_views import CANVAS_SIZE, CanvasView
+from .playground_canvas_views import CANVAS_SIZE, WHAT, WHAT_THRESHOLDED, CanvasView
 from .playground_controls import (
     CONTROL_GROUPS,
     CONTROL_NAMES,
@@ -33,7 +33,7 @@ from .playground_controls import (
     share_box,
 )
 from .playground_settings import Settings
-from .playground_views import PlaygroundView, status
+from .playground_views import status
 
 FRAME_SECONDS = 1 / 60
 """Time between two frames while playing: the display rate of most screens."""
@@ -178,7 +178,7 @@ class PlaygroundExplorer:
         self.share.value = self._shown_query
         line = status(self.session)
         thresholded = self.session.settings.thresholded
-        what = PlaygroundView.WHAT_THRESHOLDED if thresholded else PlaygroundView.WHAT
+        what = WHAT_THRESHOLDED if thresholded else WHAT
         self.canvas.label = f"{what} Now: {line}."
         self.epoch.value = html.escape(line)
 
