@@ -70,14 +70,12 @@ the value's setter (its observer is synchronous), so the kernel's CPU time of th
 is the interaction's."""
 
 PLAY_FOR = """
-import time as _time
-explorer.play.playing = True
-_end = _time.perf_counter() + {seconds}
-while _time.perf_counter() < _end:
-    explorer.play.value += 1  # one tick of the Play widget's timer, as the browser sends
-    _time.sleep({interval} / 1000)
+import asyncio as _asyncio
+explorer.play_button.value = True  # the play task starts on the kernel's event loop
+await _asyncio.sleep({seconds})  # and runs while this cell waits
 """
-"""Plays notebook 06's explorer for a while: a tick every PLAY_INTERVAL_MS, as in a browser."""
+"""Plays notebook 06's explorer for a while, as the play button does in a browser (with no
+browser to answer, every frame is sent)."""
 
 
 def load_average():
@@ -219,14 +217,12 @@ def crowd(sizes):
 def playground_memory(minutes):
     """Part (d): notebook 06's explorer playing for ``minutes``: the kernel's RSS and its
     Python heap (blocks allocated, ``sys.getallocatedblocks``) every ~10 s."""
-    from backprop_lib.lessons.playground_explorer import PLAY_INTERVAL_MS
-
     print(f"(d) notebook 06 playing for {minutes:g} min; {load_average()}")
     kernel = LocalKernel()
     try:
         kernel.run_notebook("06_playground.ipynb")
         kernel.execute("import sys as _sys")
-        chunk = PLAY_FOR.format(seconds=SAMPLE_SECONDS, interval=PLAY_INTERVAL_MS)
+        chunk = PLAY_FOR.format(seconds=SAMPLE_SECONDS)
 
         def sample():
             blocks = int(kernel.execute("_sys.getallocatedblocks()"))

@@ -35,6 +35,7 @@ LEARNING_RATE = ".bp-learning-rate"
 PLAY_BUTTON = ".bp-play"  # a toggle button: "play", and while playing "pause"
 FIGURE = ".bp-canvas"  # the canvas the browser draws; data-drawn counts its drawings
 EPOCH = ".bp-epoch"
+SHARE = ".bp-share"  # the playground's share box (a text field inside)
 
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 """A screenshot of each browser test's page, and the servers' logs (git-ignored)."""

@@ -28,6 +28,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from tests.browser_session import (
     ROOT,
     RUN_ALL_TIMEOUT_MS,
+    SHARE,
     WIDGET_TIMEOUT_MS,
     start_voila,
 )
@@ -83,6 +84,7 @@ TAG_CONTROLS = """([figure, focusable]) => {
             const kind = element.classList.contains('noUi-handle') ? 'slider'
                 : element.isContentEditable ? 'readout'
                 : element.tagName === 'SELECT' ? 'menu'
+                : element.closest('.widget-toggle-buttons') ? 'choice'
                 : element.classList.contains('widget-toggle-button') ? 'toggle'
                 : element.tagName === 'BUTTON' ? 'button'
                 : element.type === 'checkbox' ? 'checkbox'
@@ -286,6 +288,20 @@ def keys_for(page, control):
     )
 
 
+def choose_with_space(page, control):
+    """Space on one of a row of toggle buttons chooses it (it shows as pressed); it changes
+    what a click on the map adds, not the figure."""
+    button = page.locator(f"[data-bp-key='{control['key']}']")
+    button.focus()
+    page.keyboard.press("Space")
+    try:
+        page.wait_for_function(
+            "e => e.classList.contains('mod-active')", arg=button.element_handle()
+        )
+    except PlaywrightTimeoutError:
+        pytest.fail(f"Space did not choose {control}")
+
+
 def play_and_pause(page, control):
     """Space starts the play button: the figure keeps changing; Space again pauses it."""
     button = page.locator(f"[data-bp-key='{control['key']}']")
@@ -304,7 +320,7 @@ def test_the_app_shows_every_image_passes_axe_and_works_from_the_keyboard(app):
     every control of every explorer from the keyboard."""
     page, path, failures = app
     if path.name in SHARED:
-        assert page.locator(".bp-share input").input_value() == SHARED[path.name]
+        assert page.locator(f"{SHARE} input").input_value() == SHARED[path.name]
     check_images(page, path, failures)
     assert_no_errors(page)
     check_axe(page)
@@ -319,6 +335,9 @@ def test_the_app_shows_every_image_passes_axe_and_works_from_the_keyboard(app):
             continue
         if control["kind"] == "toggle":
             play_and_pause(page, control)
+            continue
+        if control["kind"] == "choice":  # one of a row of buttons (the class a click adds)
+            choose_with_space(page, control)
             continue
         keys = keys_for(page, control)
         src = figure_src(page, control["explorer"])

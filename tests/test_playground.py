@@ -767,10 +767,47 @@ def test_a_used_explorer_started_again_is_a_new_one(slow_clock, shared_explorer)
     assert used.canvas.label == new.canvas.label
 
 
-def test_there_is_one_control_per_setting(explorer):
-    fields = set(Settings().as_dict())
+def test_there_is_one_control_per_setting_but_the_drawn_points(explorer):
+    fields = set(Settings().as_dict()) - {"points"}  # clicks on the map set those
     assert set(pe.CONTROL_NAMES) == fields
     assert set(explorer.controls) == fields
+
+
+def click(explorer, x1, x2):
+    """As when the reader clicks on the map at (x1, x2) (canvas.js sends that)."""
+    explorer.canvas._on_message(explorer.canvas, {"click": [x1, x2]}, [])
+
+
+def test_a_click_on_the_map_adds_a_point_of_the_chosen_class_and_clear_removes_them(explorer):
+    explorer.brush.value = 0
+    click(explorer, 0.123456, -1.5)
+    explorer.brush.value = 1
+    click(explorer, 1.2, 1.3)
+    settings = explorer.session.settings
+    assert settings.dataset == explorer.controls["dataset"].value == "drawn"
+    assert settings.points == ((0.12, -1.5, 0), (1.2, 1.3, 1))  # a hundredth is kept
+    assert explorer.session.epoch == 0  # a new run on the new data
+    X = np.hstack([explorer.session.X_train, explorer.session.X_test])
+    Y = np.hstack([explorer.session.Y_train, explorer.session.Y_test])
+    drawn = [*playground_settings.DRAWN_START, *settings.points]
+    assert sorted(zip(X[0], X[1], Y[0], strict=True)) == sorted(drawn)
+    assert explorer.share.value == "dataset=drawn&points=0.12,-1.5,0;1.2,1.3,1"
+    shared = pe.playground_explorer(share=explorer.share.value)
+    assert shared.session.settings == settings  # the shared setting restores the points
+    points = np.frombuffer(explorer.canvas.still["panels"][0]["points"], np.float32)
+    assert points.size == 4 * len(drawn)  # the map shows them
+    tick(explorer, 2)
+    explorer.clear.click()
+    assert explorer.session.settings.points == () and explorer.session.epoch == 0
+    assert explorer.session.settings.dataset == "drawn"  # its two starting points
+
+
+def test_a_click_too_far_out_says_why_and_changes_nothing(explorer):
+    before = explorer.session
+    click(explorer, 50.0, 0.0)
+    assert explorer.session is before
+    assert "The point could not be added: points must be" in explorer.message.value
+    assert "between -3 and 3" in explorer.message.value
 
 
 def test_ticking_a_feature_starts_a_run_with_that_input(explorer):
@@ -989,7 +1026,7 @@ def test_while_playing_the_text_alternative_changes_at_a_calm_rate(monkeypatch, 
 
 def drawn_by_a_browser(explorer):
     """As when a browser has drawn every frame ``explorer`` sent so far (and answered)."""
-    explorer.canvas._on_drawn(explorer.canvas, {"drawn": explorer.canvas.sent}, [])
+    explorer.canvas._on_message(explorer.canvas, {"drawn": explorer.canvas.sent}, [])
 
 
 def test_while_the_browser_has_frames_to_draw_playing_waits(slow_clock):

@@ -88,6 +88,7 @@ function drawMap(ctx, cell, panel, frame) {
   }
   frameBox(ctx, area);
   axisNames(ctx, area, panel.xlabel, panel.ylabel);
+  return { area, extent: panel.extent }; // where a click on the map lands
 }
 
 function axisNames(ctx, area, xlabel, ylabel) {
@@ -251,6 +252,7 @@ function render({ model, el }) {
   el.appendChild(canvas);
   let scheduled = false;
   let drawn = 0;
+  let maps = []; // each map panel's area and extent, for clicks
 
   function draw() {
     scheduled = false;
@@ -276,6 +278,7 @@ function render({ model, el }) {
     ctx.fillText(frame.caption, 8, CAPTION / 2, width - 16);
     const cellWidth = width / still.columns;
     const cellHeight = (height - CAPTION) / Math.ceil(still.panels.length / still.columns);
+    maps = [];
     still.panels.forEach((panel, i) => {
       const cell = {
         x: (i % still.columns) * cellWidth,
@@ -283,7 +286,8 @@ function render({ model, el }) {
         width: cellWidth,
         height: cellHeight,
       };
-      DRAW[panel.kind](ctx, cell, panel, frame);
+      const clickable = DRAW[panel.kind](ctx, cell, panel, frame);
+      if (clickable) maps.push(clickable);
       title(ctx, cell, frame.titles[i]);
     });
     drawn += 1;
@@ -304,6 +308,22 @@ function render({ model, el }) {
     canvas.setAttribute("aria-label", model.get("label"));
   }
 
+  canvas.addEventListener("click", (event) => {
+    // a click on a map: its point in the map's coordinates, to the kernel
+    const rect = canvas.getBoundingClientRect();
+    const scaleBy = model.get("still").size[0] / rect.width;
+    const x = (event.clientX - rect.left) * scaleBy;
+    const y = (event.clientY - rect.top) * scaleBy;
+    for (const { area, extent } of maps) {
+      const u = (x - area.x) / area.width;
+      const v = (y - area.y) / area.height;
+      if (u >= 0 && u <= 1 && v >= 0 && v <= 1) {
+        const [x0, x1, y0, y1] = extent;
+        model.send({ click: [x0 + u * (x1 - x0), y1 - v * (y1 - y0)] });
+      }
+    }
+  });
+  canvas.style.cursor = "crosshair";
   model.on("change:frame", schedule);
   model.on("change:still", schedule);
   model.on("change:label", label);

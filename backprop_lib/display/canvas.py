@@ -76,7 +76,8 @@ class FrameCanvas(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self.sent = self.drawn = 0
         self._after = []  # callables waiting for the browser to draw the last frame sent
-        self.on_msg(self._on_drawn)
+        self._clicked = None
+        self.on_msg(self._on_message)
 
     def show(self, caption, titles, data):
         """Send a new frame: a ``caption`` above the panels, ``titles`` (one per panel) and
@@ -103,9 +104,19 @@ class FrameCanvas(anywidget.AnyWidget):
         for action in waiting:
             action()
 
-    def _on_drawn(self, widget, content, buffers):
-        drawn = content.get("drawn") if isinstance(content, dict) else None
+    def on_click(self, callback):
+        """Call ``callback(x, y)`` when the reader clicks on a ``map`` panel, with the point's
+        coordinates in the panel's ``extent``."""
+        self._clicked = callback
+
+    def _on_message(self, widget, content, buffers):
+        """The browser's messages: {"drawn": frame number}, {"click": [x, y]}."""
+        content = content if isinstance(content, dict) else {}
+        drawn, click = content.get("drawn"), content.get("click")
         if isinstance(drawn, int):
             self.drawn = max(self.drawn, drawn)
             if self.drawn >= self.sent:
                 self._run_after()
+        numbers = isinstance(click, list) and all(isinstance(v, (int, float)) for v in click)
+        if self._clicked is not None and numbers and len(click) == 2:
+            self._clicked(*map(float, click))

@@ -9,10 +9,12 @@ epoch. Nothing here draws (``playground_views`` and ``playground_explorer`` do).
 
 import copy
 
+import numpy as np
+
 from ..data import make_toy_dataset
 from ..network import MLP, TrainingDiverged
 from ..optimizers import SGD, Adam
-from .playground_settings import N_SAMPLES, Settings, input_features
+from .playground_settings import DRAWN_START, N_SAMPLES, Settings, input_features
 
 MAX_RECORDS = 2000
 """Epochs whose history a run keeps at most. When it is full, every other record goes (the
@@ -30,6 +32,7 @@ STRUCTURE = (
     "train_fraction",
     "seed",
     "features",
+    "points",
     "hidden_layers",
     "units",
     "activation",
@@ -48,6 +51,24 @@ def make_optimizer(settings):
         return Adam(settings.learning_rate, beta1=settings.beta1, beta2=settings.beta2)
     momentum = settings.momentum if settings.optimizer == "momentum" else 0.0
     return SGD(settings.learning_rate, momentum=momentum)
+
+
+def playground_data(settings):
+    """The points of ``settings``'s data set and their labels, shuffled: a toy data set of
+    :data:`N_SAMPLES` points, or for "drawn" :data:`DRAWN_START` and ``settings.points`` in
+    an order drawn from the seed.
+
+    Returns
+    -------
+    X : ndarray of shape (2, N)
+    Y : ndarray of shape (1, N)
+    """
+    s = settings
+    if s.dataset != "drawn":
+        return make_toy_dataset(s.dataset, N_SAMPLES, s.noise, s.seed)
+    points = np.array([*DRAWN_START, *s.points], dtype=float).T  # rows x1, x2, class
+    order = np.random.default_rng(s.seed).permutation(points.shape[1])
+    return points[:2, order], points[2:, order]
 
 
 def split_data(X, Y, train_fraction):
@@ -111,7 +132,7 @@ class Playground:
                 f"got {type(settings).__name__}"
             )
         s = Settings() if settings is None else settings
-        X, Y = make_toy_dataset(s.dataset, N_SAMPLES, s.noise, s.seed)
+        X, Y = playground_data(s)
         self.X_train, self.Y_train, self.X_test, self.Y_test = split_data(X, Y, s.train_fraction)
         self.F_train = input_features(self.X_train, s.features)
         self.F_test = input_features(self.X_test, s.features)

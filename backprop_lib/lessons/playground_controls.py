@@ -23,7 +23,11 @@ CONTROL_GROUPS = {
 
 CONTROL_NAMES = tuple(name for group in CONTROL_GROUPS.values() for name in group)
 """Every control's name: the fields of
-:class:`~backprop_lib.lessons.playground_settings.Settings`."""
+:class:`~backprop_lib.lessons.playground_settings.Settings` but ``points``, which clicks on the
+map set (:func:`drawing_controls`)."""
+
+DATASET_LABELS = {"drawn": "your points (click the map)"}
+"""The data set menu's entries that are not the data set's name."""
 
 
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "momentum", "adam": "Adam"}
@@ -63,7 +67,11 @@ def playground_controls(settings):
     learning_rate = ranged("learning_rate", "learning rate", LEARNING_RATE_STEP, log=True)
     learning_rate.readout_format = ".2g"
     return {
-        "dataset": dropdown("data set", playground_settings.DATASETS, settings.dataset),
+        "dataset": dropdown(
+            "data set",
+            [(DATASET_LABELS.get(name, name), name) for name in playground_settings.DATASETS],
+            settings.dataset,
+        ),
         "noise": ranged("noise", "noise", 0.01),
         "train_fraction": ranged("train_fraction", "train share", 0.05),
         "thresholded": widgets.Checkbox(
@@ -94,6 +102,19 @@ def playground_controls(settings):
             max=ranges["seed"][1],
         ),
     }
+
+
+def drawing_controls():
+    """What a click on the map adds, a point of class 0 or 1, and a button that clears the
+    points added (the "drawn" data set keeps its two starting points)."""
+    brush = widgets.ToggleButtons(
+        description="a click adds",
+        options=[("class 0 (●)", 0), ("class 1 (▲)", 1)],
+        value=1,
+        style={"button_width": "auto"},
+    )
+    clear = widgets.Button(description="clear your points")
+    return dom_hook(brush, "bp-brush"), dom_hook(clear, "bp-clear")
 
 
 def share_box():

@@ -29,6 +29,7 @@ from .playground_controls import (
     CONTROL_NAMES,
     USED_BY,
     dom_hook,
+    drawing_controls,
     playground_controls,
     share_box,
 )
@@ -48,6 +49,10 @@ of eight, batch size 1) takes about 8 ms an epoch here."""
 
 WAIT_SECONDS = 0.002
 """While the browser has frames to draw, how often the task looks whether it drew one."""
+
+POINT_DECIMALS = 2
+"""Decimals a clicked point keeps: a hundredth of the plane's unit is finer than a pixel of
+the map, and the shared setting stays short."""
 
 LABEL_SECONDS = 2.0
 """While playing, the canvas's text alternative (what a screen reader reads) changes at most
@@ -97,6 +102,8 @@ class PlaygroundExplorer:
     def __init__(self, settings, hide, note=""):
         self.session = Playground(settings)
         self.controls = playground_controls(settings)
+        self.points = settings.points
+        self.brush, self.clear = drawing_controls()
         self.play_button = dom_hook(
             widgets.ToggleButton(description="play", icon="play"), "bp-play"
         )
@@ -113,6 +120,7 @@ class PlaygroundExplorer:
         canvas_layout = widgets.Layout(max_width=f"{CANVAS_SIZE[0]}px")
         self.canvas = dom_hook(FrameCanvas(layout=canvas_layout), "bp-figure")
         self.view = CanvasView(self.canvas)
+        self.canvas.on_click(self._on_click)
         self._labelled = -LABEL_SECONDS  # when the canvas's label last changed
         self._loading = False  # True while load() sets the controls one by one
         self.widget = self._arranged(hide)
@@ -121,6 +129,7 @@ class PlaygroundExplorer:
         self.play_button.observe(self._on_playing, names="value")
         self.step.on_click(self._on_step)
         self.reset.on_click(self._on_reset)
+        self.clear.on_click(self._on_clear)
         self.presets.observe(self._on_preset, names="value")
         self.share.observe(self._on_share, names="value")
         self._enable_used_controls()
@@ -142,22 +151,34 @@ class PlaygroundExplorer:
         if "presets" not in hide:
             buttons.append(self.presets)
         shared = [] if "share" in hide else [self.share]
+        drawing = [] if "draw" in hide else [widgets.HBox([self.brush, self.clear], layout=wrap)]
         return widgets.VBox(
-            [*rows, widgets.HBox(buttons), *shared, self.epoch, self.message, self.canvas]
+            [
+                *rows,
+                widgets.HBox(buttons),
+                *drawing,
+                *shared,
+                self.epoch,
+                self.message,
+                self.canvas,
+            ]
         )
 
     def settings(self):
-        """The controls' values as :class:`Settings` (for example to save as a preset)."""
-        return Settings(**{name: control.value for name, control in self.controls.items()})
+        """The controls' values and the drawn points as :class:`Settings` (for example to
+        save as a preset)."""
+        values = {name: control.value for name, control in self.controls.items()}
+        return Settings(**values, points=self.points)
 
     def load(self, settings):
         """Set every control to ``settings`` and start a new run from them (drawn once)."""
         self._loading = True
         try:
-            for name, value in settings.as_dict().items():
-                self.controls[name].value = value
+            for name, control in self.controls.items():
+                control.value = getattr(settings, name)
         finally:
             self._loading = False
+        self.points = settings.points
         self._act(self._new_run)
 
     def draw(self, playing=False):
@@ -263,6 +284,21 @@ class PlaygroundExplorer:
     def _on_reset(self, button=None):
         self._act(self._new_run)
 
+    def _on_click(self, x1, x2):
+        """A click on the map at (x1, x2): the point, of the class :attr:`brush` shows, joins
+        the drawn points, and a run on them starts."""
+        settings = self.settings()
+        point = (round(x1, POINT_DECIMALS), round(x2, POINT_DECIMALS), self.brush.value)
+        try:
+            settings = settings.replace(dataset="drawn", points=(*settings.points, point))
+        except ValueError as error:
+            self.message.value = message_html(f"The point could not be added: {error}.")
+            return
+        self.load(settings)
+
+    def _on_clear(self, button=None):
+        self.load(self.settings().replace(points=()))
+
     def _on_share(self, change):
         if change["new"] == self._shown_query:  # the run's own setting, just shown
             return
@@ -291,8 +327,9 @@ def playground_explorer(settings=None, hide=(), show=None, share=""):
         :func:`backprop_lib.lessons.playground_settings.load_preset` or an entry of
         :data:`backprop_lib.lessons.playground_settings.PRESETS`); default ``Settings()``.
     hide : sequence of str
-        Names in :data:`CONTROL_NAMES` (and "presets", "share") not to show; hidden controls keep
-        the value of ``settings``.
+        Names in :data:`CONTROL_NAMES` (and "presets", "share", "draw": the class a click on
+        the map adds and the button that clears the drawn points) not to show; hidden
+        controls keep the value of ``settings``.
     show : sequence of str, optional
         The other way round: show only these names (``hide`` must then be empty).
     share : str
@@ -311,7 +348,7 @@ def playground_explorer(settings=None, hide=(), show=None, share=""):
     ValueError
         For an unknown control name, or both ``hide`` and ``show``.
     """
-    names = (*CONTROL_NAMES, "presets", "share")
+    names = (*CONTROL_NAMES, "presets", "share", "draw")
     if show is not None:
         if hide:
             raise ValueError("give either hide or show, not both")

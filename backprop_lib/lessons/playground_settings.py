@@ -22,8 +22,17 @@ N_SAMPLES = 200
 """Points per data set, N, split into m for training and N - m for testing: enough to see
 a boundary's shape, few enough that an epoch of the largest network takes milliseconds."""
 
-DATASETS = tuple(TOY_DATASETS)
-"""The data sets offered: "xor", "circles", "moons", "spirals", "blobs" (gaussian blobs)."""
+DATASETS = (*TOY_DATASETS, "drawn")
+"""The data sets offered: "xor", "circles", "moons", "spirals", "blobs" (gaussian blobs), and
+"drawn", the points a student adds by clicking on the map (:data:`DRAWN_START` and
+``Settings.points``)."""
+
+DRAWN_START = ((-1.0, 0.0, 0), (1.0, 0.0, 1))
+"""The "drawn" data set's points before any click, (x1, x2, class): one of each class, so that
+there is always a run to show."""
+
+POINT_RANGE = 3.0
+"""How far from 0 a drawn point may lie, in x1 and in x2 (the toy data lie within about 1.5)."""
 
 L2_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 """The regularisation strengths offered: lambda matters by its order of magnitude."""
@@ -113,6 +122,9 @@ class Settings:
     thresholded : bool
         Show the class the network predicts (a^L >= 0.5) on the map instead of its
         probability: a display choice, which changes nothing in the training.
+    points : tuple of (float, float, int)
+        The points a student added, (x1, x2, class 0 or 1), at most :data:`N_SAMPLES`: the
+        "drawn" data set after :data:`DRAWN_START` (no noise is added to them).
 
     Raises
     ------
@@ -137,9 +149,11 @@ class Settings:
     seed: int = 0
     features: tuple = ("x1", "x2")
     thresholded: bool = False
+    points: tuple = ()
 
     def __post_init__(self):
         object.__setattr__(self, "features", _check_features(self.features))
+        object.__setattr__(self, "points", _check_points(self.points))
         _check_choice("dataset", self.dataset, DATASETS)
         _check_choice("activation", self.activation, tuple(ACTIVATIONS))
         _check_choice("l2_lambda", self.l2_lambda, L2_CHOICES)
@@ -190,6 +204,30 @@ def _check_features(names):
     if not names:
         raise ValueError(f"choose at least one input feature among {offered}")
     return tuple(name for name in FEATURES if name in names)
+
+
+def _check_points(points):
+    """``points`` as a tuple of (x1, x2, class) with float coordinates and an int class; a
+    ValueError saying what is expected for anything else."""
+    expected = (
+        f"points must be a list of at most {N_SAMPLES} (x1, x2, class) with x1 and x2 between "
+        f"{-POINT_RANGE:g} and {POINT_RANGE:g} and the class 0 or 1"
+    )
+    if isinstance(points, str) or not isinstance(points, (tuple, list)):
+        raise ValueError(f"{expected}; got {points!r}")
+    if len(points) > N_SAMPLES:
+        raise ValueError(f"{expected}; got {len(points)} points")
+    checked = []
+    for point in points:
+        try:
+            x1, x2, label = point
+            within = all(abs(float(x)) <= POINT_RANGE for x in (x1, x2))
+        except (TypeError, ValueError):
+            within = False
+        if not within or isinstance(label, bool) or label not in (0, 1):
+            raise ValueError(f"{expected}; got the point {point!r}")
+        checked.append((float(x1), float(x2), int(label)))
+    return tuple(checked)
 
 
 def _check_choice(name, value, choices):
@@ -256,13 +294,15 @@ def load_preset(path):
 VOILA_ARGUMENTS = ("template", "theme")
 """The arguments Voila itself reads from a page's address (``?theme=dark``): not settings."""
 
-SHARE_SAFE = ",^*()"
-"""Characters a shared setting keeps as they are (the features' names), for a readable text."""
+SHARE_SAFE = ",^*();"
+"""Characters a shared setting keeps as they are (the features' names, the drawn points), for a
+readable text."""
 
 
 def to_query(settings):
     """The settings that differ from the defaults, as a URL query ("" for the defaults):
-    floats written so that they read back to the same number, features joined by commas.
+    floats written so that they read back to the same number, features joined by commas, the
+    drawn points as x1,x2,class joined by semicolons.
 
     >>> to_query(Settings(dataset="xor", hidden_layers=0))
     'dataset=xor&hidden_layers=0'
@@ -271,7 +311,9 @@ def to_query(settings):
     pairs = []
     for name, value in settings.as_dict().items():
         if value != getattr(default, name):
-            if isinstance(value, tuple):
+            if name == "points":
+                text = ";".join(",".join(repr(v) for v in point) for point in value)
+            elif isinstance(value, tuple):
                 text = ",".join(value)
             else:
                 text = repr(value) if isinstance(value, float) else str(value)
@@ -281,6 +323,8 @@ def to_query(settings):
 
 def _read(name, text, default):
     """The value of setting ``name`` written as ``text``, of the kind of its ``default``."""
+    if name == "points":
+        return tuple(_read_point(point) for point in text.split(";")) if text else ()
     if isinstance(default, tuple):
         return tuple(text.split(",")) if text else ()
     if isinstance(default, bool):
@@ -294,6 +338,16 @@ def _read(name, text, default):
         return type(default)(text)
     except ValueError:
         raise ValueError(f"{name} must be {kind}; got {text!r}") from None
+
+
+def _read_point(text):
+    """A drawn point written as "x1,x2,class" (checked further by :class:`Settings`)."""
+    try:
+        x1, x2, label = text.split(",")
+        return float(x1), float(x2), int(label)
+    except ValueError:
+        expected = "a drawn point is x1,x2,class, such as 0.5,-1.2,1"
+        raise ValueError(f"{expected}; got {text!r}") from None
 
 
 def query_pairs(query):
