@@ -20,8 +20,9 @@ import backprop_lib as bp
 from backprop_lib import MLP, SGD, Adam, TrainingDiverged, gradcheck
 from backprop_lib.display import canvas
 from backprop_lib.display.charts import BOUNDARY_MARGIN
-from backprop_lib.display.palette import CLASS_COLOURS
+from backprop_lib.display.palette import CLASS_COLOURS, THREE_CLASS_COLOURS
 from backprop_lib.lessons import playground, playground_settings
+from backprop_lib.lessons import playground_canvas_views as cv
 from backprop_lib.lessons import playground_explorer as pe
 from backprop_lib.lessons import playground_views as pv
 from backprop_lib.lessons.playground import Playground
@@ -986,6 +987,47 @@ def test_each_hidden_units_map_is_its_output_over_the_plane(explorer):
 
 
 FEATURES_SHOWN = ("x1", "x2", "x1*x2")
+
+
+def test_three_spirals_are_three_classes_of_a_softmax_whose_gradients_check():
+    run = Playground(Settings(dataset="spirals-3", noise=0.05))  # 2 layers of 4 tanh units
+    labels = np.hstack([run.labels_train, run.labels_test]).ravel()
+    assert np.bincount(labels.astype(int)).tolist() == [67, 67, 66]  # N = 200 over 3 arms
+    assert run.model.layer_sizes[-1] == 3 and run.Y_train.shape == (3, run.X_train.shape[1])
+    np.testing.assert_array_equal(run.Y_train.argmax(axis=0), run.labels_train[0])
+    assert run.predict_proba(run.X_test).sum(axis=0) == pytest.approx(1.0)  # a softmax
+    # Central differences confirm 1e-7 only where no gradient entry is so small that round-off
+    # dominates it (tests/conftest.py): here the smallest is above 1e-4.
+    dWs, dbs = run.model.gradients(run.F_train, run.Y_train)
+    assert min(np.abs(g).min() for g in dWs + dbs) > 1e-4
+    errors = gradcheck.check_network_gradients(run.model, run.F_train, run.Y_train)
+    assert max(errors) < 1e-7, errors
+    run.run(30)
+    assert run.train_costs[-1] < run.train_costs[0]
+
+
+def test_a_three_class_map_shows_the_predicted_class_and_how_sure(explorer):
+    explorer.controls["dataset"].value = "spirals-3"
+    tick(explorer, 3)
+    session, frame, still = explorer.session, explorer.canvas.frame, explorer.canvas.still
+    n = still["panels"][0]["grid"]
+    x0, x1, y0, y1 = still["panels"][0]["extent"]
+    row, column = 11, 60
+    point = np.array([[np.linspace(x0, x1, n)[column]], [np.linspace(y0, y1, n)[row]]])
+    p = session.predict_proba(point)[:, 0]
+    byte = np.frombuffer(frame["map"], np.uint8)[row * n + column]
+    sure = round((cv.LEVELS - 1) * (p.max() - 1 / 3) / (2 / 3))
+    assert byte == cv.LEVELS * p.argmax() + sure
+    lut = np.frombuffer(still["panels"][0]["lut"], np.uint8).reshape(256, 4)
+    assert lut[0].tolist() == [255, 255, 255, 255]  # class 0, as unsure as can be: white
+    assert still["panels"][0]["colours"] == list(THREE_CLASS_COLOURS)
+    classes = np.frombuffer(still["panels"][0]["points"], np.float32).reshape(4, -1)[2]
+    assert set(classes.tolist()) == {0.0, 1.0, 2.0}
+    assert frame["titles"][0].startswith("Predicted class (● 0, ▲ 1, ■ 2)")
+    assert "class 2 as black squares" in explorer.canvas.label
+    explorer.controls["thresholded"].value = True  # the sure end of each class
+    shown = np.frombuffer(explorer.canvas.frame["map"], np.uint8)
+    assert set((shown % cv.LEVELS).tolist()) == {cv.LEVELS - 1}
 
 
 def test_playing_is_a_task_that_the_controls_and_pause_reach_while_it_runs(explorer):

@@ -60,13 +60,13 @@ function drawMap(ctx, cell, panel, frame) {
   const sy = scale(y0, y1, area.y + area.height, -area.height);
   const points = array(panel.points, Float32Array); // rows x, y, class, test
   const m = points.length / 4;
-  // One path per class and split: circles for class 0, triangles for class 1; training
-  // points edged in white, test points in thicker black.
-  for (const cls of [0, 1]) {
+  // One path per class and split: circles for class 0, triangles for class 1, squares for
+  // class 2; training points edged in white, test points in thicker black.
+  for (let cls = 0; cls < panel.colours.length; cls++) {
     for (const test of [0, 1]) {
       ctx.beginPath();
       for (let i = 0; i < m; i++) {
-        if ((points[2 * m + i] > 0.5) !== (cls === 1) || (points[3 * m + i] > 0.5) !== (test === 1)) continue;
+        if (Math.round(points[2 * m + i]) !== cls || (points[3 * m + i] > 0.5) !== (test === 1)) continue;
         const x = sx(points[i]);
         const y = sy(points[m + i]);
         if (cls === 1) {
@@ -74,6 +74,8 @@ function drawMap(ctx, cell, panel, frame) {
           ctx.lineTo(x + 4.5, y + 3.5);
           ctx.lineTo(x - 4.5, y + 3.5);
           ctx.closePath();
+        } else if (cls === 2) {
+          ctx.rect(x - 3.5, y - 3.5, 7, 7);
         } else {
           ctx.moveTo(x + 3.5, y);
           ctx.arc(x, y, 3.5, 0, 2 * Math.PI);

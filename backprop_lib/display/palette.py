@@ -62,6 +62,12 @@ CLASS_COLOURS = distinct("classes", (BLUE, VERMILLION))
 """Class 0 and class 1 (blue, vermillion), in points and in probability maps: the pair of
 the palette farthest apart in every colour vision, and both dark enough to see on white."""
 
+THREE_CLASS_COLOURS = distinct("three classes", (*CLASS_COLOURS, BLACK))
+"""Classes 0, 1 and 2 of a three-class data set (notebook 06's three spirals): the two class
+colours and black (grey on the map). The palette's other colours come too close to blue or
+vermillion for some colour vision (bluish green, reddish purple, orange) or are too light to
+see on white (sky blue, yellow)."""
+
 CLASS_MARKERS = ("o", "^")
 """Class 0 circles, class 1 triangles: the classes differ in shape as well as colour."""
 

@@ -14,7 +14,7 @@ import numpy as np
 from ..data import make_toy_dataset
 from ..network import MLP, TrainingDiverged
 from ..optimizers import SGD, Adam
-from .playground_settings import DRAWN_START, N_SAMPLES, Settings, input_features
+from .playground_settings import DRAWN_START, N_SAMPLES, Settings, input_features, n_classes
 
 MAX_RECORDS = 2000
 """Epochs whose history a run keeps at most. When it is full, every other record goes (the
@@ -64,11 +64,49 @@ def playground_data(settings):
     Y : ndarray of shape (1, N)
     """
     s = settings
+    rng = np.random.default_rng(s.seed)
+    if s.dataset == "spirals-3":
+        return three_spirals(N_SAMPLES, s.noise, rng)
     if s.dataset != "drawn":
         return make_toy_dataset(s.dataset, N_SAMPLES, s.noise, s.seed)
     points = np.array([*DRAWN_START, *s.points], dtype=float).T  # rows x1, x2, class
-    order = np.random.default_rng(s.seed).permutation(points.shape[1])
+    order = rng.permutation(points.shape[1])
     return points[:2, order], points[2:, order]
+
+
+SPIRAL_TURNS = 1.25
+"""How far each arm of :func:`three_spirals` winds: a turn and a quarter, from the centre out."""
+
+
+def three_spirals(n, noise, rng):
+    """``n`` points on three spiral arms, a class each (0, 1, 2), shuffled.
+
+    Arm k starts at the centre at angle 2 pi k / 3 and winds :data:`SPIRAL_TURNS` turns out to
+    radius 1, its points evenly spaced along the radius; ``noise`` is the standard deviation of
+    a gaussian added to each coordinate.
+
+    Returns
+    -------
+    X : ndarray of shape (2, n)
+    Y : ndarray of shape (1, n)
+        The class of each point, 0.0, 1.0 or 2.0.
+    """
+    labels = np.arange(n) % 3
+    radius = np.empty(n)
+    for k in range(3):
+        radius[labels == k] = np.linspace(0.05, 1.0, np.count_nonzero(labels == k))
+    angle = 2 * np.pi * (labels / 3 + SPIRAL_TURNS * radius)
+    X = radius * np.vstack([np.cos(angle), np.sin(angle)]) + noise * rng.standard_normal((2, n))
+    order = rng.permutation(n)
+    return X[:, order], labels[None, order].astype(float)
+
+
+def one_hot(Y, classes):
+    """Class numbers Y (1, m) as one-hot columns (classes, m); for 2 classes, Y as it is (the
+    sigmoid output's 0/1 labels)."""
+    if classes == 2:
+        return Y
+    return (np.arange(classes)[:, None] == Y).astype(float)
 
 
 def split_data(X, Y, train_fraction):
@@ -133,14 +171,20 @@ class Playground:
             )
         s = Settings() if settings is None else settings
         X, Y = playground_data(s)
-        self.X_train, self.Y_train, self.X_test, self.Y_test = split_data(X, Y, s.train_fraction)
+        self.X_train, self.labels_train, self.X_test, self.labels_test = split_data(
+            X, Y, s.train_fraction
+        )
+        self.classes = n_classes(s.dataset)
+        self.Y_train = one_hot(self.labels_train, self.classes)
+        self.Y_test = one_hot(self.labels_test, self.classes)
         self.F_train = input_features(self.X_train, s.features)
         self.F_test = input_features(self.X_test, s.features)
+        softmax = self.classes > 2  # else one sigmoid unit: the probability of class 1
         self.model = MLP(
-            [len(s.features), *[s.units] * s.hidden_layers, 1],
+            [len(s.features), *[s.units] * s.hidden_layers, self.classes if softmax else 1],
             hidden_activation=s.activation,
-            output_activation="sigmoid",
-            loss="cross_entropy",
+            output_activation="softmax" if softmax else "sigmoid",
+            loss="categorical_cross_entropy" if softmax else "cross_entropy",
             seed=s.seed,
         )
         self._configure(s)
@@ -236,7 +280,7 @@ class Playground:
 
     def predict_proba(self, points):
         """The network's probability of class 1 at ``points`` (2, k), through the features:
-        (1, k)."""
+        (1, k); with more classes, each class's probability (classes, k)."""
         return self.activations(points)[-1]
 
     def activations(self, points):

@@ -8,11 +8,11 @@ a frame's arrays; the tests compare them with the model.
 """
 
 import numpy as np
-from matplotlib.colors import LinearSegmentedColormap, to_hex
+from matplotlib.colors import LinearSegmentedColormap, to_hex, to_rgb
 
 from ..display.canvas import float32
 from ..display.charts import PROBABILITY_COLOURS, map_grid
-from ..display.palette import CLASS_COLOURS
+from ..display.palette import CLASS_COLOURS, THREE_CLASS_COLOURS
 from .playground_settings import RANGES
 from .playground_views import (
     BOUNDARY_TITLES,
@@ -69,13 +69,60 @@ WHAT_THRESHOLDED = PlaygroundView.WHAT_THRESHOLDED.replace(
 )
 """The same when the map shows the predicted class."""
 
+WHAT_THREE = (
+    "Four panels. Top left: a map of the plane of the two inputs x1 and x2: class 0 as blue "
+    "circles, class 1 as vermillion triangles, class 2 as black squares (test points outlined "
+    "in black), over the class the model predicts in that class's colour (grey for class 2), "
+    "paler where the model is less sure." + WHAT[WHAT.index(" Top right:") :]
+)
+"""What the canvas shows for three classes (the map's shades are the predicted class)."""
+
+THREE_CLASS_TITLES = {
+    False: "Predicted class (● 0, ▲ 1, ■ 2), paler where less sure; test edged black",
+    True: "Predicted class (● 0, ▲ 1, ■ 2); test edged black",
+}
+"""The map's title for three classes, shaded by how sure the model is, or not."""
+
+
+def what_is_drawn(session):
+    """The canvas's text alternative for ``session``, before its status line."""
+    if session.classes > 2:
+        return WHAT_THREE
+    return WHAT_THRESHOLDED if session.settings.thresholded else WHAT
+
 
 def map_bytes(probability, thresholded):
-    """The map's grid of probabilities of class 1 as one byte a point (0 for 0, 255 for 1);
-    the predicted class (0 or 255) when ``thresholded``."""
-    if thresholded:
-        return np.where(probability >= 0.5, 255, 0).astype(np.uint8)
-    return np.round(255 * probability).astype(np.uint8)
+    """The map's grid as one byte a point, from the network's output ``probability``.
+
+    With one output (1, n), the probability of class 1: 0 for 0, 255 for 1 (:data:`LUT`); the
+    predicted class (0 or 255) when ``thresholded``. With k > 2 classes (k, n): the predicted
+    class c and how sure, :data:`LEVELS` c + round((LEVELS - 1) (p_c - 1/k) / (1 - 1/k))
+    (:func:`class_lut`); the sure end when ``thresholded``.
+    """
+    if len(probability) == 1:
+        p = probability[0]
+        if thresholded:
+            return np.where(p >= 0.5, 255, 0).astype(np.uint8)
+        return np.round(255 * p).astype(np.uint8)
+    k = len(probability)
+    predicted, sure = probability.argmax(axis=0), probability.max(axis=0)
+    level = np.round((LEVELS - 1) * (sure - 1 / k) / (1 - 1 / k))
+    level = np.full_like(level, LEVELS - 1) if thresholded else level
+    return (LEVELS * predicted + level).astype(np.uint8)
+
+
+LEVELS = 85
+"""Shades per class on a map of three classes: three times 85 bytes fit in one."""
+
+
+def class_lut(colours):
+    """The map's colours for :func:`map_bytes` of ``len(colours)`` > 2 classes, RGBA rows: for
+    class c, from white (as unsure as can be) to its colour at :data:`MAP_OPACITY` (sure)."""
+    lut = np.full((256, 4), 255.0)
+    for c, colour in enumerate(colours):
+        shade = np.linspace(0, MAP_OPACITY, LEVELS)[:, None]
+        lut[LEVELS * c : LEVELS * (c + 1), :3] = 255 * (1 - shade + shade * to_rgb(colour))
+    return np.round(lut).astype(np.uint8)
 
 
 def unit_bytes(outputs):
@@ -89,8 +136,8 @@ def frame_arrays(session, grid):
     Returns
     -------
     dict
-        ``map``: uint8 (n*n,), :func:`map_bytes` of the model's probability on the grid, row
-        after row; ``units``: uint8 (hidden units, UNIT_GRID, UNIT_GRID), :func:`unit_bytes` of
+        ``map``: uint8 (n*n,), :func:`map_bytes` of the model's output on the grid, row after
+        row; ``units``: uint8 (hidden units, UNIT_GRID, UNIT_GRID), :func:`unit_bytes` of
         each hidden unit's output on every few points of the grid (rows and columns
         :func:`unit_rows`); ``weights``: float32, [W^1.ravel(), ..., W^L.ravel()];
         ``epochs``: float32 (records,); ``costs``: float32 (2, records), train and test;
@@ -102,7 +149,7 @@ def frame_arrays(session, grid):
     hidden = [a.reshape(-1, n, n)[:, rows][:, :, rows] for a in outputs[1:-1]]
     empty = np.empty((0, len(rows), len(rows)))
     return {
-        "map": map_bytes(outputs[-1].ravel(), session.settings.thresholded),
+        "map": map_bytes(outputs[-1], session.settings.thresholded),
         "units": unit_bytes(np.concatenate(hidden) if hidden else empty),
         "weights": np.concatenate([W.ravel() for W in session.model.weights]).astype(np.float32),
         "epochs": np.asarray(session.epochs, dtype=np.float32),
@@ -146,7 +193,9 @@ class CanvasView:
             for l, colour in enumerate(colours, start=1)
         ]
         titles = [
-            BOUNDARY_TITLES[session.settings.thresholded],
+            (BOUNDARY_TITLES if session.classes == 2 else THREE_CLASS_TITLES)[
+                session.settings.thresholded
+            ],
             UNITS_TITLE,
             cost_title(session),
             GRADIENT_TITLE,
@@ -166,10 +215,11 @@ class CanvasView:
 
     def _send_still(self, session):
         X = np.hstack([session.X_train, session.X_test])
-        Y = np.concatenate([np.ravel(session.Y_train), np.ravel(session.Y_test)])
+        Y = np.concatenate([np.ravel(session.labels_train), np.ravel(session.labels_test)])
         test = np.repeat([0.0, 1.0], [session.X_train.shape[1], session.X_test.shape[1]])
         _, _, self._grid, extent = map_grid(X, GRID_POINTS)
         sizes = session.model.layer_sizes
+        colours = CLASS_COLOURS if session.classes == 2 else THREE_CLASS_COLOURS
         heights, segments = diagram_layout(sizes)
         units = [(l, y) for l, column in enumerate(heights) for y in column]
         half_height = max(2, RANGES["units"][1]) / 2
@@ -184,9 +234,9 @@ class CanvasView:
                     "name": "map",
                     "grid": GRID_POINTS,
                     "extent": [float(e) for e in extent],
-                    "lut": LUT.tobytes(),
+                    "lut": (LUT if session.classes == 2 else class_lut(colours)).tobytes(),
                     "points": float32(X[0], X[1], Y, test),
-                    "colours": list(CLASS_COLOURS),
+                    "colours": list(colours),
                     "xlabel": "x1",
                     "ylabel": "x2",
                 },

@@ -26,7 +26,7 @@ CONTROL_NAMES = tuple(name for group in CONTROL_GROUPS.values() for name in grou
 :class:`~backprop_lib.lessons.playground_settings.Settings` but ``points``, which clicks on the
 map set (:func:`drawing_controls`)."""
 
-DATASET_LABELS = {"drawn": "your points (click the map)"}
+DATASET_LABELS = {"spirals-3": "three spirals (3 classes)", "drawn": "your points (click the map)"}
 """The data set menu's entries that are not the data set's name."""
 
 

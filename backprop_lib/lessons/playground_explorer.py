@@ -23,7 +23,7 @@ from ..display.canvas import FrameCanvas
 from ..display.explorer import message_html
 from . import playground_settings
 from .playground import Playground
-from .playground_canvas_views import CANVAS_SIZE, WHAT, WHAT_THRESHOLDED, CanvasView
+from .playground_canvas_views import CANVAS_SIZE, CanvasView, what_is_drawn
 from .playground_controls import (
     CONTROL_GROUPS,
     CONTROL_NAMES,
@@ -198,9 +198,7 @@ class PlaygroundExplorer:
         self._shown_query = playground_settings.to_query(self.session.settings)
         self.share.value = self._shown_query
         line = status(self.session)
-        thresholded = self.session.settings.thresholded
-        what = WHAT_THRESHOLDED if thresholded else WHAT
-        self.canvas.label = f"{what} Now: {line}."
+        self.canvas.label = f"{what_is_drawn(self.session)} Now: {line}."
         self.epoch.value = html.escape(line)
 
     def _act(self, action, playing=False):

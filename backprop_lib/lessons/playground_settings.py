@@ -22,10 +22,19 @@ N_SAMPLES = 200
 """Points per data set, N, split into m for training and N - m for testing: enough to see
 a boundary's shape, few enough that an epoch of the largest network takes milliseconds."""
 
-DATASETS = (*TOY_DATASETS, "drawn")
-"""The data sets offered: "xor", "circles", "moons", "spirals", "blobs" (gaussian blobs), and
-"drawn", the points a student adds by clicking on the map (:data:`DRAWN_START` and
-``Settings.points``)."""
+DATASETS = (*TOY_DATASETS, "spirals-3", "drawn")
+"""The data sets offered: "xor", "circles", "moons", "spirals", "blobs" (gaussian blobs);
+"spirals-3", three spiral arms of three classes (a softmax output); and "drawn", the points a
+student adds by clicking on the map (:data:`DRAWN_START` and ``Settings.points``)."""
+
+CLASSES = {"spirals-3": 3}
+"""The data sets of more than two classes, and how many; the others have two."""
+
+
+def n_classes(dataset):
+    """How many classes the data set ``dataset`` has: 2, or :data:`CLASSES`'s number."""
+    return CLASSES.get(dataset, 2)
+
 
 DRAWN_START = ((-1.0, 0.0, 0), (1.0, 0.0, 1))
 """The "drawn" data set's points before any click, (x1, x2, class): one of each class, so that

@@ -216,7 +216,13 @@ class PlaygroundView:
         self._shown = None
 
     def show(self, session):
-        """Draw ``session`` (a :class:`~backprop_lib.lessons.playground.Playground`)."""
+        """Draw ``session`` (a :class:`~backprop_lib.lessons.playground.Playground` of two
+        classes: the explorer's canvas draws three)."""
+        if session.classes != 2:
+            raise ValueError(
+                f"this figure draws data sets of two classes; {session.settings.dataset} has "
+                f"{session.classes} (the explorer draws them)"
+            )
         if self._shown is not session:  # a new run: new data and maybe a new network
             self._shown = session
             self.boundary.set_data(session.X_train, session.Y_train, session.X_test, session.Y_test)
