@@ -963,6 +963,20 @@ def test_a_frame_holds_the_models_map_weights_costs_and_gradient_norms(explorer)
         assert frame["caption"] == pv.status(session)
 
 
+def test_a_long_runs_curves_show_evenly_spread_records_from_the_first_to_the_last(explorer):
+    tick(explorer)
+    explorer.session.run(cv.CURVE_POINTS + 99)
+    explorer.step.click()
+    session, frame = explorer.session, explorer.canvas.frame
+    epochs = np.frombuffer(frame["costs"]["epochs"], np.float32)
+    assert len(epochs) == cv.CURVE_POINTS < len(session.epochs)
+    assert (epochs[0], epochs[-1]) == (0, session.epoch)
+    assert np.all(np.diff(epochs) > 0) and np.diff(epochs).max() <= 2  # no gap of 3 records
+    costs = np.frombuffer(frame["costs"]["values"], np.float32).reshape(2, -1)
+    record = {epoch: cost for epoch, cost in zip(session.epochs, session.train_costs, strict=True)}
+    np.testing.assert_allclose(costs[0], [record[e] for e in epochs], rtol=1e-6)
+
+
 def test_each_hidden_units_map_is_its_output_over_the_plane(explorer):
     explorer.controls["activation"].value = "tanh"
     explorer.controls["features"].value = FEATURES_SHOWN

@@ -140,10 +140,12 @@ def frame_arrays(session, grid):
         row; ``units``: uint8 (hidden units, UNIT_GRID, UNIT_GRID), :func:`unit_bytes` of
         each hidden unit's output on every few points of the grid (rows and columns
         :func:`unit_rows`); ``weights``: float32, [W^1.ravel(), ..., W^L.ravel()];
-        ``epochs``: float32 (records,); ``costs``: float32 (2, records), train and test;
-        ``norms``: float32 (L, records), the gradient norms of W^1 ... W^L.
+        ``epochs``: float32 (points,), the epochs of at most :data:`CURVE_POINTS` records
+        (:func:`curve_records`); ``costs``: float32 (2, points), train and test; ``norms``:
+        float32 (L, points), the gradient norms of W^1 ... W^L.
     """
     outputs = session.activations(grid)
+    shown = curve_records(len(session.epochs))
     n = round(np.sqrt(grid.shape[1]))
     rows = unit_rows(n)
     hidden = [a.reshape(-1, n, n)[:, rows][:, :, rows] for a in outputs[1:-1]]
@@ -152,10 +154,23 @@ def frame_arrays(session, grid):
         "map": map_bytes(outputs[-1], session.settings.thresholded),
         "units": unit_bytes(np.concatenate(hidden) if hidden else empty),
         "weights": np.concatenate([W.ravel() for W in session.model.weights]).astype(np.float32),
-        "epochs": np.asarray(session.epochs, dtype=np.float32),
-        "costs": np.asarray([session.train_costs, session.test_costs], dtype=np.float32),
-        "norms": np.asarray(session.gradient_norms, dtype=np.float32).T,
+        "epochs": np.asarray(session.epochs, dtype=np.float32)[shown],
+        "costs": np.asarray([session.train_costs, session.test_costs], dtype=np.float32)[:, shown],
+        "norms": np.asarray(session.gradient_norms, dtype=np.float32).T[:, shown],
     }
+
+
+CURVE_POINTS = 400
+"""Records a frame's curves show at most: about one a pixel of a curve panel. A long run keeps
+up to 2,000 (the playground's ``MAX_RECORDS``): with seven layers, 88 kB of curves a frame."""
+
+
+def curve_records(records):
+    """The indices of the records a frame's curves show: all of them, or :data:`CURVE_POINTS`
+    evenly spread from the first to the last."""
+    if records <= CURVE_POINTS:
+        return np.arange(records)
+    return np.round(np.linspace(0, records - 1, CURVE_POINTS)).astype(int)
 
 
 def unit_rows(n):
