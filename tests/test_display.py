@@ -20,6 +20,7 @@ from PIL import Image
 
 from backprop_lib import MLP, data, format_relative_error, sigmoid
 from backprop_lib.display import charts, explorer, figures, palette, tables
+from backprop_lib.display.canvas import FrameCanvas
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -507,3 +508,24 @@ def test_explorer_shows_extras_between_the_controls_and_the_message():
     assert middle == [bar]
     assert (message, image) == (shown.message, shown.image)
     assert calls == [1]  # extras are not passed to update
+
+
+# ----- the browser's canvas -----------------------------------------------------------------
+
+
+def test_a_canvas_acts_once_the_browser_drew_the_frame_sent_before():
+    canvas = FrameCanvas()
+    calls = []
+    canvas.show("caption", ["title"], {})
+    canvas.after_drawn(lambda: calls.append("no browser yet"))  # none drew a frame: at once
+    canvas._on_message(canvas, {"drawn": 1}, [])
+    canvas.show("caption", ["title"], {}, answer=True)  # frame 2, answered at once
+    canvas.after_drawn(lambda: calls.append("frame 2"))
+    canvas.show("caption", ["title"], {})  # frame 3, while playing: answered later
+    canvas._on_message(canvas, {"drawn": 1}, [])
+    assert calls == ["no browser yet"]
+    canvas._on_message(canvas, {"drawn": 2}, [])  # frame 3 is still on its way
+    assert calls == ["no browser yet", "frame 2"]
+    assert (canvas.frame["id"], canvas.frame["answer"], canvas.ready()) == (3, False, True)
+    canvas._on_message(canvas, {"drawn": "3"}, [])  # not a number: nothing happens
+    assert canvas.drawn == 2

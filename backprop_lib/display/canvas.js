@@ -4,6 +4,12 @@
 
 const FONT = "12px sans-serif";
 const CAPTION = 24; // the height of the caption line above the panels
+// While frames stream in, the kernel is told which one was drawn at most this often: each
+// answer is a message the kernel handles, after which ipykernel waits for its output thread.
+// Answering every frame stalled the kernel for tens of milliseconds at a time, and frames
+// came in bunches, half of them never drawn: 30 frames a second in Voila, 43 to 45 this way.
+// A frame sent with "answer" (not while playing) is answered at once.
+const ANSWER_MS = 250;
 const MARGIN = { left: 56, right: 12, top: 26, bottom: 34 }; // inside each panel's cell
 
 function array(view, type) {
@@ -254,6 +260,7 @@ function render({ model, el }) {
   el.appendChild(canvas);
   let scheduled = false;
   let drawn = 0;
+  let answered = -Infinity; // when the kernel was last told which frame was drawn
   let maps = []; // each map panel's area and extent, for clicks
 
   function draw() {
@@ -295,7 +302,11 @@ function render({ model, el }) {
     drawn += 1;
     canvas.dataset.frame = String(frame.id);
     canvas.dataset.drawn = String(drawn);
-    model.send({ drawn: frame.id });
+    const now = performance.now();
+    if (frame.answer || now - answered >= ANSWER_MS) {
+      answered = now;
+      model.send({ drawn: frame.id });
+    }
   }
 
   function schedule() {

@@ -10,9 +10,11 @@ build step, nothing fetched).
 The still part (the kinds of panel, the data points, where the network's units sit) is
 sent once per run as :attr:`FrameCanvas.still`; each frame is :attr:`FrameCanvas.frame`. The
 browser draws the newest frame at its next display refresh, skipping any it had no time for,
-and answers with the frame's number, so the kernel keeps at most :data:`MAX_IN_FLIGHT`
-frames on their way (:meth:`FrameCanvas.ready`). The canvas's text alternative is
-:attr:`FrameCanvas.label`, which an explorer updates at a calm rate, not every frame.
+and tells the kernel which frame it drew: at once for a frame sent with ``answer``, else at
+most every 250 ms (``ANSWER_MS`` in canvas.js). The kernel keeps at most
+:data:`MAX_IN_FLIGHT` frames on their way (:meth:`FrameCanvas.ready`). The canvas's text
+alternative is :attr:`FrameCanvas.label`, which an explorer updates at a calm rate, not every
+frame.
 
 Panel kinds (each a dict with ``kind`` and ``name``, the key of its data in a frame):
 
@@ -37,11 +39,11 @@ import anywidget
 import numpy as np
 from traitlets import Dict, Unicode
 
-MAX_IN_FLIGHT = 4
-"""Frames sent and not yet drawn, at most. A frame's trip to the browser and the answer's way
-back take longer than a frame: measured in Chromium here (benchmarks/bench_browser.py), 2 in
-flight gave 31 frames a second in Voila, 3 gave 30 to 37 and 4 gave 33, in Voila and in
-JupyterLab. More would queue up behind a slow browser and delay the answer to a control."""
+MAX_IN_FLIGHT = 30
+"""Frames sent and not yet drawn, at most: half a second of frames at 60 a second, a bound on
+the queue behind a slow browser. The browser says which frame it drew every 250 ms while
+frames stream in, so the bound must hold more than 15 frames; a browser that keeps up has one
+or two on their way."""
 
 
 def float32(*rows):
@@ -75,15 +77,22 @@ class FrameCanvas(anywidget.AnyWidget):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.sent = self.drawn = 0
-        self._after = []  # callables waiting for the browser to draw the last frame sent
+        self._after = []  # (frame, action): actions waiting for the browser to draw a frame
         self._clicked = None
         self.on_msg(self._on_message)
 
-    def show(self, caption, titles, data):
+    def show(self, caption, titles, data, answer=False):
         """Send a new frame: a ``caption`` above the panels, ``titles`` (one per panel) and
-        each panel's data by name."""
+        each panel's data by name; with ``answer``, the browser says at once when it drew it
+        (for :meth:`after_drawn`)."""
         self.sent += 1
-        self.frame = {"id": self.sent, "caption": caption, "titles": list(titles), **data}
+        self.frame = {
+            "id": self.sent,
+            "answer": answer,
+            "caption": caption,
+            "titles": list(titles),
+            **data,
+        }
 
     def ready(self):
         """True when a new frame would not queue behind :data:`MAX_IN_FLIGHT` others, or no
@@ -95,13 +104,16 @@ class FrameCanvas(anywidget.AnyWidget):
         browser has drawn one yet): other widgets' changes, which make the browser lay out
         the page again, then wait until the frame is on screen (in JupyterLab, 38 ms instead
         of 30 from a slider to the new frame)."""
-        self._after.append(action)
         if self.drawn == 0 or self.drawn >= self.sent:
-            self._run_after()
+            action()
+        else:
+            self._after.append((self.sent, action))
 
     def _run_after(self):
-        waiting, self._after = self._after, []
-        for action in waiting:
+        """Call the actions waiting for frames the browser has now drawn."""
+        due = [action for frame, action in self._after if frame <= self.drawn]
+        self._after = [(frame, action) for frame, action in self._after if frame > self.drawn]
+        for action in due:
             action()
 
     def on_click(self, callback):
@@ -115,8 +127,7 @@ class FrameCanvas(anywidget.AnyWidget):
         drawn, click = content.get("drawn"), content.get("click")
         if isinstance(drawn, int):
             self.drawn = max(self.drawn, drawn)
-            if self.drawn >= self.sent:
-                self._run_after()
+            self._run_after()
         numbers = isinstance(click, list) and all(isinstance(v, (int, float)) for v in click)
         if self._clicked is not None and numbers and len(click) == 2:
             self._clicked(*map(float, click))

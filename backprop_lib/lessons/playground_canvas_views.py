@@ -191,9 +191,10 @@ class CanvasView:
         self.canvas = canvas
         self._shown, self._grid = None, None
 
-    def show(self, session, caption):
+    def show(self, session, caption, answer=False):
         """Send ``session``'s frame with ``caption`` (a line of text above the panels), and
-        its still part first for a new run."""
+        its still part first for a new run; ``answer`` as for
+        :meth:`~backprop_lib.display.canvas.FrameCanvas.show`."""
         if self._shown is not session:
             self._shown = session
             self._send_still(session)
@@ -226,6 +227,7 @@ class CanvasView:
                 "costs": {"epochs": epochs, "values": arrays["costs"].tobytes(), "styles": styles},
                 "norms": {"epochs": epochs, "values": arrays["norms"].tobytes(), "styles": layers},
             },
+            answer,
         )
 
     def _send_still(self, session):

@@ -187,7 +187,7 @@ class PlaygroundExplorer:
         (:meth:`_describe`); for a frame while ``playing``, those only :data:`LABEL_SECONDS`
         after the last time (a page's text changing every frame costs the browser a layout of
         the page, and a screen reader would read it all the time)."""
-        self.view.show(self.session, status(self.session))
+        self.view.show(self.session, status(self.session), answer=not playing)
         if not playing or _now() - self._labelled >= LABEL_SECONDS:
             self._labelled = _now()
             self.canvas.after_drawn(self._describe)
