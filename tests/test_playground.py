@@ -21,7 +21,7 @@ from backprop_lib import MLP, SGD, Adam, TrainingDiverged, gradcheck
 from backprop_lib.display import canvas
 from backprop_lib.display.charts import BOUNDARY_MARGIN
 from backprop_lib.display.palette import CLASS_COLOURS, THREE_CLASS_COLOURS
-from backprop_lib.lessons import playground, playground_settings
+from backprop_lib.lessons import playground, playground_settings, playground_sharing
 from backprop_lib.lessons import playground_canvas_views as cv
 from backprop_lib.lessons import playground_explorer as pe
 from backprop_lib.lessons import playground_views as pv
@@ -117,8 +117,8 @@ def test_a_bad_preset_file_is_named_in_the_error(tmp_path, text, reason):
 
 
 def test_a_shared_setting_names_what_differs_from_the_defaults_and_reads_back_exactly():
-    assert playground_settings.to_query(Settings()) == ""
-    assert playground_settings.to_query(PRESETS["circle-from-squares"]) == (
+    assert playground_sharing.to_query(Settings()) == ""
+    assert playground_sharing.to_query(PRESETS["circle-from-squares"]) == (
         "hidden_layers=0&learning_rate=0.3&features=x1^2,x2^2"
     )
     rng = np.random.default_rng(0)
@@ -135,9 +135,9 @@ def test_a_shared_setting_names_what_differs_from_the_defaults_and_reads_back_ex
         for _ in range(20)
     ]
     for settings in [*PRESETS.values(), *drawn]:
-        query = playground_settings.to_query(settings)
-        assert playground_settings.from_query(query) == settings
-        assert playground_settings.from_query(f"?{query}") == settings  # as after an address
+        query = playground_sharing.to_query(settings)
+        assert playground_sharing.from_query(query) == settings
+        assert playground_sharing.from_query(f"?{query}") == settings  # as after an address
 
 
 @pytest.mark.parametrize(
@@ -155,7 +155,7 @@ def test_a_shared_setting_names_what_differs_from_the_defaults_and_reads_back_ex
 )
 def test_a_bad_shared_setting_says_what_is_wrong(query, reason):
     with pytest.raises(ValueError, match=re.escape(reason)):
-        playground_settings.from_query(query)
+        playground_sharing.from_query(query)
 
 
 def test_the_xor_preset_fails_without_a_hidden_layer_and_learns_with_one():
@@ -867,7 +867,7 @@ def test_an_explorer_starts_from_a_shared_setting_or_says_why_not(slow_clock):
     only_voila = pe.playground_explorer(Settings(units=3), share="?theme=dark")
     assert only_voila.session.settings == Settings(units=3)  # no setting named: none shared
     with pytest.raises(ValueError, match="unknown setting 'theme'"):
-        playground_settings.from_query("theme=dark")  # the share box takes settings only
+        playground_sharing.from_query("theme=dark")  # the share box takes settings only
     broken = pe.playground_explorer(Settings(units=3), share="dataset=swiss")
     assert broken.session.settings == Settings(units=3)
     assert "The shared setting could not be read (dataset must be one of" in broken.message.value

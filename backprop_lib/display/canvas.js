@@ -44,23 +44,27 @@ function frameBox(ctx, area) {
   ctx.strokeRect(area.x + 0.5, area.y + 0.5, area.width - 1, area.height - 1);
 }
 
-function drawMap(ctx, cell, panel, frame) {
-  const area = box(cell);
-  const n = panel.grid;
-  const values = array(frame[panel.name], Uint8Array);
-  const lut = array(panel.lut, Uint8Array);
+function byteImage(values, n, lut) {
+  // An n x n grid of bytes, row 0 the lowest y, as an image coloured by the 256 RGBA rows of
+  // lut: row 0 at the image's bottom.
   const pixels = new ImageData(n, n);
   for (let row = 0; row < n; row++) {
     for (let col = 0; col < n; col++) {
       const v = values[row * n + col] * 4;
-      const at = ((n - 1 - row) * n + col) * 4; // row 0 is the lowest x2: the image's bottom
-      pixels.data.set(lut.subarray(v, v + 4), at);
+      pixels.data.set(lut.subarray(v, v + 4), ((n - 1 - row) * n + col) * 4);
     }
   }
-  const small = new OffscreenCanvas(n, n);
-  small.getContext("2d").putImageData(pixels, 0, 0);
+  const image = new OffscreenCanvas(n, n);
+  image.getContext("2d").putImageData(pixels, 0, 0);
+  return image;
+}
+
+function drawMap(ctx, cell, panel, frame) {
+  const area = box(cell);
+  const values = array(frame[panel.name], Uint8Array);
+  const image = byteImage(values, panel.grid, array(panel.lut, Uint8Array));
   ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(small, area.x, area.y, area.width, area.height);
+  ctx.drawImage(image, area.x, area.y, area.width, area.height);
   const [x0, x1, y0, y1] = panel.extent;
   const sx = scale(x0, x1, area.x, area.width);
   const sy = scale(y0, y1, area.y + area.height, -area.height);
@@ -124,9 +128,10 @@ function drawNetwork(ctx, cell, panel, frame) {
   ctx.lineCap = "round";
   for (let i = 0; i < k; i++) {
     const w = weights[i];
+    const width = largest > 0 ? (Math.abs(w) / largest) * panel.max_width : 0;
+    if (width < 0.05) continue; // (a canvas ignores a line width of 0)
     ctx.strokeStyle = panel.colours[w >= 0 ? 1 : 0];
-    ctx.lineWidth = largest > 0 ? (Math.abs(w) / largest) * panel.max_width : 0;
-    if (ctx.lineWidth < 0.05) continue;
+    ctx.lineWidth = width;
     ctx.beginPath();
     ctx.moveTo(sx(edges[i]), sy(edges[k + i]));
     ctx.lineTo(sx(edges[2 * k + i]), sy(edges[3 * k + i]));
@@ -140,8 +145,6 @@ function drawNetwork(ctx, cell, panel, frame) {
   const maps = array(frame[panel.maps], Uint8Array);
   const lut = array(panel.unit_lut, Uint8Array);
   const side = Math.min(28, Math.abs(sy(1) - sy(0)) - 4);
-  const small = new OffscreenCanvas(g, g);
-  const pixels = new ImageData(g, g);
   ctx.fillStyle = "#4d4d4d";
   ctx.strokeStyle = "#4d4d4d";
   ctx.lineWidth = 1;
@@ -150,14 +153,8 @@ function drawNetwork(ctx, cell, panel, frame) {
     const y = sy(units[u + i]);
     const k = i - first;
     if (k >= 0 && k < hidden) {
-      for (let row = 0; row < g; row++) {
-        for (let col = 0; col < g; col++) {
-          const v = maps[(k * g + row) * g + col] * 4;
-          pixels.data.set(lut.subarray(v, v + 4), ((g - 1 - row) * g + col) * 4);
-        }
-      }
-      small.getContext("2d").putImageData(pixels, 0, 0);
-      ctx.drawImage(small, x - side / 2, y - side / 2, side, side);
+      const image = byteImage(maps.subarray(k * g * g, (k + 1) * g * g), g, lut);
+      ctx.drawImage(image, x - side / 2, y - side / 2, side, side);
       ctx.strokeRect(x - side / 2, y - side / 2, side, side);
     } else {
       ctx.beginPath();
@@ -168,7 +165,7 @@ function drawNetwork(ctx, cell, panel, frame) {
   ctx.fillStyle = "#000";
   ctx.textBaseline = "middle";
   ctx.textAlign = "right";
-  panel.inputs.forEach((name, i) => ctx.fillText(name, sx(-0.12), sy(units[u + i])));
+  panel.inputs.forEach((name, i) => ctx.fillText(name, sx(-panel.input_gap), sy(units[u + i])));
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
   panel.columns.forEach((name, i) => ctx.fillText(name, sx(i), area.y + area.height + 4));
@@ -300,7 +297,6 @@ function render({ model, el }) {
       title(ctx, cell, frame.titles[i]);
     });
     drawn += 1;
-    canvas.dataset.frame = String(frame.id);
     canvas.dataset.drawn = String(drawn);
     const now = performance.now();
     if (frame.answer || now - answered >= ANSWER_MS) {

@@ -20,14 +20,16 @@ Panel kinds (each a dict with ``kind`` and ``name``, the key of its data in a fr
 
 ``map``
     ``grid`` (n), ``extent`` [x0, x1, y0, y1], ``lut`` (256 RGBA rows, bytes), ``points``
-    (float32 rows x, y, class, test), ``colours`` of the two classes, ``xlabel``,
-    ``ylabel``; a frame gives n x n bytes, row 0 the lowest y.
+    (float32 rows x, y, class, test), ``colours`` of the classes (two or three: circles,
+    triangles, squares), ``xlabel``, ``ylabel``; a frame gives n x n bytes, row 0 the lowest
+    y. A click on it is sent to the kernel (:meth:`FrameCanvas.on_click`).
 ``network``
     ``extent``, ``edges`` (float32 rows x0, y0, x1, y1), ``units`` (float32 rows x, y),
-    ``inputs`` (the input units' names), ``columns`` (the layers' names), ``colours``
-    (negative, positive), ``max_width``; a frame gives one float32 weight per edge. Units
-    ``hidden`` [first, count] are drawn as small maps, ``unit_grid`` points a side, coloured
-    by ``unit_lut`` (256 RGBA rows): a frame gives their bytes under the key ``maps``.
+    ``inputs`` (the input units' names, ending ``input_gap`` left of them), ``columns`` (the
+    layers' names), ``colours`` (negative, positive), ``max_width``; a frame gives one
+    float32 weight per edge. Units ``hidden`` [first, count] are drawn as small maps,
+    ``unit_grid`` points a side, coloured by ``unit_lut`` (256 RGBA rows): a frame gives
+    their bytes under the key the panel's ``maps`` names.
 ``curves``
     ``xlabel``, ``ylabel``; a frame gives ``epochs`` (float32), ``values`` (float32, one row
     per line, drawn on a log scale) and ``styles`` (``name``, ``colour``, ``dashed``).

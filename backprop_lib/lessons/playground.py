@@ -12,6 +12,7 @@ import copy
 import numpy as np
 
 from ..data import make_toy_dataset
+from ..losses import one_hot
 from ..network import MLP, TrainingDiverged
 from ..optimizers import SGD, Adam
 from .playground_settings import DRAWN_START, N_SAMPLES, Settings, input_features, n_classes
@@ -101,12 +102,10 @@ def three_spirals(n, noise, rng):
     return X[:, order], labels[None, order].astype(float)
 
 
-def one_hot(Y, classes):
-    """Class numbers Y (1, m) as one-hot columns (classes, m); for 2 classes, Y as it is (the
-    sigmoid output's 0/1 labels)."""
-    if classes == 2:
-        return Y
-    return (np.arange(classes)[:, None] == Y).astype(float)
+def targets(labels, classes):
+    """What the network is trained on: the 0/1 labels (1, m) themselves for two classes (one
+    sigmoid unit), else their one-hot columns (classes, m) for the softmax."""
+    return labels if classes == 2 else one_hot(labels, classes)
 
 
 def split_data(X, Y, train_fraction):
@@ -141,14 +140,21 @@ class Playground:
     Attributes
     ----------
     settings : Settings
-    X_train, Y_train, X_test, Y_test : ndarray
-        (2, m), (1, m), (2, N - m), (1, N - m): m training and N - m test points of the
-        N = :data:`N_SAMPLES`, 0/1 labels.
+    X_train, X_test : ndarray
+        (2, m), (2, N - m): m training and N - m test points of the N of the data set.
+    labels_train, labels_test : ndarray
+        (1, m), (1, N - m): their classes, 0, 1 (or 2).
+    classes : int
+        How many classes the data set has.
+    Y_train, Y_test : ndarray
+        The targets the network learns (:func:`targets`): the labels for two classes, their
+        one-hot columns for more.
     F_train, F_test : ndarray
         (k, m), (k, N - m): the points' k input features (``settings.features``), what the
         network sees.
     model : MLP
-        Layer sizes [k, units, ..., units, 1], sigmoid output, cross-entropy.
+        Layer sizes [k, units, ..., units, 1], sigmoid output, cross-entropy; for more
+        classes, a softmax of one unit a class under the categorical cross-entropy.
     optimizer : backprop_lib.optimizers.Optimizer
         What each step uses (:func:`make_optimizer`), its state kept from epoch to epoch.
     epoch : int
@@ -175,8 +181,8 @@ class Playground:
             X, Y, s.train_fraction
         )
         self.classes = n_classes(s.dataset)
-        self.Y_train = one_hot(self.labels_train, self.classes)
-        self.Y_test = one_hot(self.labels_test, self.classes)
+        self.Y_train = targets(self.labels_train, self.classes)
+        self.Y_test = targets(self.labels_test, self.classes)
         self.F_train = input_features(self.X_train, s.features)
         self.F_test = input_features(self.X_test, s.features)
         softmax = self.classes > 2  # else one sigmoid unit: the probability of class 1

@@ -13,18 +13,18 @@ from matplotlib.colors import LinearSegmentedColormap, to_hex, to_rgb
 from ..display.canvas import float32
 from ..display.charts import PROBABILITY_COLOURS, map_grid
 from ..display.palette import CLASS_COLOURS, THREE_CLASS_COLOURS
-from .playground_settings import RANGES
 from .playground_views import (
     BOUNDARY_TITLES,
     COST_LINES,
     GRADIENT_TITLE,
     GRID_POINTS,
-    INPUT_NAMES_WIDTH,
+    INPUT_NAME_GAP,
     MAX_LINE_WIDTH,
     WEIGHT_COLOURS,
     PlaygroundView,
     column_names,
     cost_title,
+    diagram_extent,
     diagram_layout,
     layer_colours,
 )
@@ -57,17 +57,19 @@ most) are then 19 kB a frame."""
 UNITS_TITLE = "Weights, width ∝ |w|, and each unit's output: purple > 0, orange < 0"
 """The network panel's title on the canvas, where each hidden unit is a small map."""
 
-WHAT = PlaygroundView.WHAT.replace(
-    "the input units named by their features.",
-    "the input units named by their features, each hidden unit a small map of its output "
-    "over the plane of x1 and x2, purple where it is positive and orange where negative.",
-)
-"""What the canvas shows, for readers who cannot see it (its text alternative)."""
+NAMED_INPUTS = "the input units named by their features."
+"""Where :class:`PlaygroundView`'s description of the network panel ends."""
 
-WHAT_THRESHOLDED = PlaygroundView.WHAT_THRESHOLDED.replace(
-    "the input units named by their features.", WHAT.split("the input units named by ")[1]
+WHAT, WHAT_THRESHOLDED = (
+    what.replace(
+        NAMED_INPUTS,
+        NAMED_INPUTS.removesuffix(".") + ", each hidden unit a small map of its output over "
+        "the plane of x1 and x2, purple where it is positive and orange where negative.",
+    )
+    for what in (PlaygroundView.WHAT, PlaygroundView.WHAT_THRESHOLDED)
 )
-"""The same when the map shows the predicted class."""
+"""What the canvas shows, for readers who cannot see it (its text alternative): the map as a
+probability, and as the predicted class."""
 
 WHAT_THREE = (
     "Four panels. Top left: a map of the plane of the two inputs x1 and x2: class 0 as blue "
@@ -91,6 +93,10 @@ def what_is_drawn(session):
     return WHAT_THRESHOLDED if session.settings.thresholded else WHAT
 
 
+LEVELS = 85
+"""Shades per class on a map of three classes: three times 85 bytes fit in one."""
+
+
 def map_bytes(probability, thresholded):
     """The map's grid as one byte a point, from the network's output ``probability``.
 
@@ -109,10 +115,6 @@ def map_bytes(probability, thresholded):
     level = np.round((LEVELS - 1) * (sure - 1 / k) / (1 - 1 / k))
     level = np.full_like(level, LEVELS - 1) if thresholded else level
     return (LEVELS * predicted + level).astype(np.uint8)
-
-
-LEVELS = 85
-"""Shades per class on a map of three classes: three times 85 bytes fit in one."""
 
 
 def class_lut(colours):
@@ -179,6 +181,13 @@ def unit_rows(n):
     return np.round(np.linspace(0, n - 1, UNIT_GRID)).astype(int)
 
 
+COSTS = [
+    {"name": name, "colour": line["color"], "dashed": line["linestyle"] == "--"}
+    for name, line in zip(("train", "test"), COST_LINES, strict=True)
+]
+"""The cost curves' names and styles on the canvas, as :data:`COST_LINES` in the figure."""
+
+
 class CanvasView:
     """The four panels of a playground run on a :class:`FrameCanvas`, sent by :meth:`show`.
 
@@ -189,7 +198,7 @@ class CanvasView:
 
     def __init__(self, canvas):
         self.canvas = canvas
-        self._shown, self._grid = None, None
+        self._shown, self._grid, self._layers = None, None, None  # set by _send_still
 
     def show(self, session, caption, answer=False):
         """Send ``session``'s frame with ``caption`` (a line of text above the panels), and
@@ -199,15 +208,6 @@ class CanvasView:
             self._shown = session
             self._send_still(session)
         arrays = frame_arrays(session, self._grid)
-        styles = [
-            {"name": name, "colour": line["color"], "dashed": line["linestyle"] == "--"}
-            for name, line in zip(("train", "test"), COST_LINES, strict=True)
-        ]
-        colours = layer_colours(len(session.model.weights))
-        layers = [
-            {"name": f"W{l}", "colour": to_hex(colour), "dashed": False}
-            for l, colour in enumerate(colours, start=1)
-        ]
         titles = [
             (BOUNDARY_TITLES if session.classes == 2 else THREE_CLASS_TITLES)[
                 session.settings.thresholded
@@ -216,7 +216,7 @@ class CanvasView:
             cost_title(session),
             GRADIENT_TITLE,
         ]
-        epochs = arrays["epochs"].tobytes()
+        epochs, costs, norms = (arrays[name].tobytes() for name in ("epochs", "costs", "norms"))
         self.canvas.show(
             caption,
             titles,
@@ -224,8 +224,8 @@ class CanvasView:
                 "map": arrays["map"].tobytes(),
                 "units": arrays["units"].tobytes(),
                 "weights": arrays["weights"].tobytes(),
-                "costs": {"epochs": epochs, "values": arrays["costs"].tobytes(), "styles": styles},
-                "norms": {"epochs": epochs, "values": arrays["norms"].tobytes(), "styles": layers},
+                "costs": {"epochs": epochs, "values": costs, "styles": COSTS},
+                "norms": {"epochs": epochs, "values": norms, "styles": self._layers},
             },
             answer,
         )
@@ -237,11 +237,13 @@ class CanvasView:
         _, _, self._grid, extent = map_grid(X, GRID_POINTS)
         sizes = session.model.layer_sizes
         colours = CLASS_COLOURS if session.classes == 2 else THREE_CLASS_COLOURS
-        heights, segments = diagram_layout(sizes)
-        units = [(l, y) for l, column in enumerate(heights) for y in column]
-        half_height = max(2, RANGES["units"][1]) / 2
+        units, segments = diagram_layout(sizes)
         last = len(sizes) - 1
         ends = np.array(segments).reshape(-1, 4).T  # rows x0, y0, x1, y1
+        self._layers = [
+            {"name": f"W{l}", "colour": to_hex(colour), "dashed": False}
+            for l, colour in enumerate(layer_colours(len(sizes) - 1), start=1)
+        ]
         self.canvas.still = {
             "size": list(CANVAS_SIZE),
             "columns": 2,
@@ -260,10 +262,11 @@ class CanvasView:
                 {
                     "kind": "network",
                     "name": "weights",
-                    "extent": [-INPUT_NAMES_WIDTH, last + 0.4, -half_height, half_height],
+                    "extent": list(diagram_extent(last)),
                     "edges": float32(*ends),
                     "units": float32(*np.array(units).T),
                     "inputs": list(session.settings.features),
+                    "input_gap": INPUT_NAME_GAP,
                     "columns": column_names(last),
                     "colours": list(WEIGHT_COLOURS),
                     "max_width": MAX_LINE_WIDTH,

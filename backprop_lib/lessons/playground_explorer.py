@@ -7,9 +7,9 @@ kilobytes of arrays a frame (the kernel draws no figure while playing).
 
 Playing is an asyncio task on the kernel's event loop: it trains a frame's worth of epochs,
 sends the frame, and awaits the next frame's time, so the kernel handles every control, the
-pause and the step between two frames. It sends a frame only when the browser has drawn all
-but one of those sent (:meth:`FrameCanvas.ready`), so frames never queue up behind a slow
-browser and a control's change shows in the next frame.
+pause and the step between two frames. It sends a frame only while few enough are on their
+way to the browser (:meth:`FrameCanvas.ready`), so frames do not queue up behind a slow
+browser.
 """
 
 import asyncio
@@ -21,7 +21,7 @@ import ipywidgets as widgets
 
 from ..display.canvas import FrameCanvas
 from ..display.explorer import message_html
-from . import playground_settings
+from . import playground_settings, playground_sharing
 from .playground import Playground
 from .playground_canvas_views import CANVAS_SIZE, CanvasView, what_is_drawn
 from .playground_controls import (
@@ -85,7 +85,7 @@ class PlaygroundExplorer:
         the controls.
     share : ipywidgets.Text
         The current settings as a shared setting
-        (:func:`~backprop_lib.lessons.playground_settings.to_query`); a shared setting typed
+        (:func:`~backprop_lib.lessons.playground_sharing.to_query`); a shared setting typed
         or pasted in (then Enter) loads it.
     epoch : ipywidgets.HTML
         "epoch N", the accuracies, the costs and the training settings (while playing, every
@@ -195,7 +195,7 @@ class PlaygroundExplorer:
     def _describe(self):
         """Put the run's status line in the epoch line and the canvas's text alternative, and
         its settings in the share box."""
-        self._shown_query = playground_settings.to_query(self.session.settings)
+        self._shown_query = playground_sharing.to_query(self.session.settings)
         self.share.value = self._shown_query
         line = status(self.session)
         self.canvas.label = f"{what_is_drawn(self.session)} Now: {line}."
@@ -301,7 +301,7 @@ class PlaygroundExplorer:
         if change["new"] == self._shown_query:  # the run's own setting, just shown
             return
         try:
-            settings = playground_settings.from_query(change["new"])
+            settings = playground_sharing.from_query(change["new"])
         except ValueError as error:
             self.message.value = message_html(f"The shared setting could not be read: {error}.")
             return
@@ -331,7 +331,7 @@ def playground_explorer(settings=None, hide=(), show=None, share=""):
     show : sequence of str, optional
         The other way round: show only these names (``hide`` must then be empty).
     share : str
-        A shared setting (:func:`~backprop_lib.lessons.playground_settings.to_query`), such as
+        A shared setting (:func:`~backprop_lib.lessons.playground_sharing.to_query`), such as
         the query of the Voila page's address (``os.environ["QUERY_STRING"]`` in Voila's
         kernel; Voila's own ``template`` and ``theme`` are passed over): where it names a
         setting it replaces ``settings``; one that cannot be read leaves ``settings`` and says
@@ -357,10 +357,10 @@ def playground_explorer(settings=None, hide=(), show=None, share=""):
     if unknown:
         raise ValueError(f"unknown control {unknown[0]!r}; valid names are {', '.join(names)}")
     settings, note = Settings() if settings is None else settings, ""
-    voila = playground_settings.VOILA_ARGUMENTS
+    voila = playground_sharing.VOILA_ARGUMENTS
     try:  # a shared setting that names no setting (Voila's arguments alone) is none
-        if any(name not in voila for name, _ in playground_settings.query_pairs(share)):
-            settings = playground_settings.from_query(share, voila)
+        if any(name not in voila for name, _ in playground_sharing.query_pairs(share)):
+            settings = playground_sharing.from_query(share, voila)
     except ValueError as error:
         note = f"The shared setting could not be read ({error}); these are the usual ones."
     return PlaygroundExplorer(settings, tuple(hide), note)

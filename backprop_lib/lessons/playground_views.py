@@ -63,6 +63,9 @@ INPUT_NAME_GAP, INPUT_NAMES_WIDTH = 0.12, 1.0
 """Where the input units' names end, left of them, and how far left of the input column the
 diagram's axes begin (in columns: room for the longest name, "sin(x1)")."""
 
+DIAGRAM_HALF_HEIGHT = max(2, RANGES["units"][1]) / 2
+"""Half the diagram's height, in units: the tallest column fits."""
+
 
 def diagram_layout(layer_sizes):
     """Where the network diagram puts the units of a network with ``layer_sizes``
@@ -70,8 +73,8 @@ def diagram_layout(layer_sizes):
 
     Returns
     -------
-    heights : list of ndarray
-        The units' heights, layer by layer.
+    units : list of (x, y)
+        Every unit, layer by layer (the input units first).
     segments : list of ((x, y), (x, y))
         One per weight W^l[j, k], in the order of [W^1.ravel(), ..., W^L.ravel()]: from unit
         k of layer l - 1 to unit j of layer l.
@@ -83,7 +86,14 @@ def diagram_layout(layer_sizes):
         for j in range(layer_sizes[l])
         for k in range(layer_sizes[l - 1])
     ]
-    return heights, segments
+    return [(l, y) for l, column in enumerate(heights) for y in column], segments
+
+
+def diagram_extent(last):
+    """The diagram's region for layers 0 to ``last``, (x0, x1, y0, y1): room for the input
+    units' names on the left, for the tallest column, and 0.4 of a column right of the
+    output."""
+    return (-INPUT_NAMES_WIDTH, last + 0.4, -DIAGRAM_HALF_HEIGHT, DIAGRAM_HALF_HEIGHT)
 
 
 def column_names(last):
@@ -114,30 +124,29 @@ class NetworkDiagram:
         ax.add_collection(self.edges)
         self.units = ax.scatter([], [], s=40, color="0.3", zorder=3)
         self.input_names = []  # a text beside each input unit
-        half_height = max(2, RANGES["units"][1]) / 2  # the tallest column fits
-        ax.set_ylim(-half_height, half_height)
         ax.set_yticks([])
         for side in ("left", "right", "top"):
             ax.spines[side].set_visible(False)
         ax.set_title(DIAGRAM_TITLE)
-        self.moving = [self.edges, self.units]
 
     def set_architecture(self, layer_sizes, inputs):
         """Lay out the units of a network with ``layer_sizes`` [n_0, ..., n_L], the input
         units named by ``inputs`` (n_0 names, as in
         :data:`~backprop_lib.lessons.playground_settings.FEATURES`)."""
-        heights, segments = diagram_layout(layer_sizes)
+        units, segments = diagram_layout(layer_sizes)
         for text in self.input_names:
             text.remove()
         self.input_names = [
             self.ax.text(-INPUT_NAME_GAP, y, name, ha="right", va="center", fontsize="small")
-            for name, y in zip(inputs, heights[0], strict=True)
+            for name, (_, y) in zip(inputs, units[: layer_sizes[0]], strict=True)
         ]
-        self.units.set_offsets([(l, y) for l, column in enumerate(heights) for y in column])
+        self.units.set_offsets(units)
         self.edges.set_segments(segments)
         last = len(layer_sizes) - 1
         self.ax.set_xticks(range(last + 1), column_names(last))
-        self.ax.set_xlim(-INPUT_NAMES_WIDTH, last + 0.4)
+        x0, x1, y0, y1 = diagram_extent(last)
+        self.ax.set_xlim(x0, x1)
+        self.ax.set_ylim(y0, y1)
 
     def update(self, weights):
         """Show the weights [W^1, ..., W^L] (shapes as laid out by :meth:`set_architecture`)."""
