@@ -3,7 +3,10 @@ reference for backpropagation (used by test_network.py and test_gradcheck.py); a
 real-browser tests (test_browser.py, test_apps.py) one served copy of the repository, one
 JupyterLab and one Chromium for the whole session, and a fresh page per test."""
 
+import gc
+import math
 import os
+from collections import Counter
 from types import SimpleNamespace
 
 import numpy as np
@@ -142,15 +145,62 @@ def page(browser, screenshots, request):
     context.close()
 
 
-def pytest_collection_modifyitems(items):
-    """The browser and hub tests first. pytest-xdist runs each file whole on one worker
-    (``--dist loadfile``, with ``--no-loadscope-reorder`` keeping this order): those files take
-    minutes, so they start at once and the other files fill in around them, rather than start
-    last and leave one worker alone at the end (xdist's own order puts the files with the
-    fewest tests last)."""
-    items.sort(
-        key=lambda item: not any(item.iter_markers("browser")) and not any(item.iter_markers("hub"))
+FILE_SECONDS = "backprop/file_seconds"
+"""pytest's cache key of each test file's seconds in the runs before (setup, call, teardown)."""
+_FILE_SECONDS = Counter()  # this run's, from each test's reports
+
+
+def pytest_collection_modifyitems(config, items):
+    """The browser and hub tests first, then the other files, the slowest in the runs before
+    first (files without a time first, in pytest's order: every file in a new clone).
+    pytest-xdist runs each file whole on one worker (``--dist loadfile``, with
+    ``--no-loadscope-reorder`` keeping this order) and gives a worker its next file as it
+    finishes one: the browser and hub files take minutes, so they start at once; and a file
+    of 10 s started last leaves the other worker idle for up to 10 s."""
+    seconds = (
+        config.cache.get(FILE_SECONDS, {})
+        if config.pluginmanager.has_plugin("cacheprovider")
+        else {}
     )
+    items.sort(
+        key=lambda item: (
+            not any(item.iter_markers("browser")) and not any(item.iter_markers("hub")),
+            -seconds.get(item.nodeid.partition("::")[0], math.inf),
+        )
+    )
+
+
+def pytest_runtest_logreport(report):
+    _FILE_SECONDS[report.nodeid.partition("::")[0]] += report.duration
+
+
+def pytest_sessionfinish(session):
+    """Remember each file's seconds for the next run's order (in the main process only)."""
+    config = session.config
+    if hasattr(config, "workerinput") or not config.pluginmanager.has_plugin("cacheprovider"):
+        return
+    config.cache.set(FILE_SECONDS, config.cache.get(FILE_SECONDS, {}) | dict(_FILE_SECONDS))
+
+
+GC_THRESHOLDS = (20_000, 20, 20)
+"""The cyclic garbage collector's thresholds in pytest's processes (Python's are 700, 10, 10):
+a young collection every 20,000 allocations, an older one every 20 young ones, a full one
+every 20 of those. A worker's heap of figures, widgets and arrays made each full collection
+long: the fast lane spent 13 s in the collector, and 2 s with these."""
+
+gc.set_threshold(*GC_THRESHOLDS)
+
+
+def pytest_collection_finish(session):
+    """What collection built (modules, test items, parsed notebooks) lives to the end: out of
+    the collector's sight."""
+    gc.freeze()
+
+
+def pytest_unconfigure(config):
+    """Nothing is left to collect at the end: a worker's interpreter then exits at once,
+    instead of spending about 2 s in a last full collection that the main process waits for."""
+    gc.freeze()
 
 
 def pytest_xdist_auto_num_workers(config):

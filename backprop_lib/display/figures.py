@@ -133,8 +133,11 @@ def show(figure, what):
 
 
 def _png(image):
+    """A quick PNG encoding of ``image`` (zlib level 1), to compare candidates' sizes: oxipng
+    compresses the smallest again, and Pillow's best (``optimize``) would only double the
+    time (0.26 -> 0.15 s a figure of the notebooks, their sizes within 0.01 %)."""
     buffer = io.BytesIO()
-    image.save(buffer, format="png", optimize=True)
+    image.save(buffer, format="png", compress_level=PNG_COMPRESS_LEVEL)
     return buffer.getvalue()
 
 
@@ -188,9 +191,8 @@ def compact_png(png):
     every area and within :data:`EDGE_ERROR` on edges, a colour between two close palette
     colours drawn with an ordered dither of both (Pillow's quantizers leave steps in a
     smooth shading, as in the decision boundaries' maps). Otherwise, and for an image with
-    transparency, every colour is kept. Always encoded again, by Pillow (``optimize``, no
-    text chunks) and then losslessly by oxipng (:data:`OXIPNG_LEVEL`), so the bytes depend
-    on the pixels only.
+    transparency, every colour is kept. Always encoded again, by Pillow (no text chunks) and
+    then losslessly by oxipng (:data:`OXIPNG_LEVEL`), so the bytes depend on the pixels only.
     """
     image = Image.open(io.BytesIO(png))
     if image.mode == "RGBA" and image.getextrema()[3][0] < 255:
@@ -229,7 +231,10 @@ def _dither(lab, palette, closest, pixel_colour, shape):
     """Palette index of every pixel: each colour's nearest palette colour, or, when the
     next nearest lies within ``closest`` (Delta E), both in an ordered dither."""
     distance = ((lab[:, None, :] - palette[None, :, :]) ** 2).sum(-1)
-    first, second = np.argsort(distance, axis=1, kind="stable")[:, :2].T
+    rows = np.arange(len(lab))
+    first = np.argmin(distance, axis=1)
+    distance[rows, first] = np.inf
+    second = np.argmin(distance, axis=1)
     step = palette[second] - palette[first]
     length = (step**2).sum(1)
     share = np.clip(((lab - palette[first]) * step).sum(1) / np.maximum(length, 1e-12), 0, 1)
