@@ -170,14 +170,14 @@ def served_copy(folder):
     return Path(shutil.copytree(ROOT, Path(folder) / SERVED, ignore=COPY_IGNORED))
 
 
-def jupyter_env(folder):
+def jupyter_env(folder, lab_settings=LAB_SETTINGS):
     """Environment variables that keep Jupyter's configuration, settings, workspaces and
     runtime files in ``folder / "jupyter"``, away from the user's own and from the served
-    copy, with the JupyterLab settings :data:`LAB_SETTINGS` and the course's server
-    configuration (jupyter-config/, as the README's command uses it)."""
+    copy, with the JupyterLab settings ``lab_settings`` (the tests': :data:`LAB_SETTINGS`)
+    and the course's server configuration (jupyter-config/, as the README's command uses it)."""
     folder = Path(folder) / "jupyter"
     settings = folder / "config" / "lab" / "user-settings"
-    for name, text in LAB_SETTINGS.items():
+    for name, text in lab_settings.items():
         path = settings / f"{name}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
@@ -254,9 +254,9 @@ class Server:
                 self.process.wait()
 
 
-def start_lab(folder, log):
+def start_lab(folder, log, lab_settings=LAB_SETTINGS):
     """JupyterLab on 127.0.0.1, no token, serving the copy that :func:`served_copy` made
-    in ``folder``."""
+    in ``folder``, with the JupyterLab settings ``lab_settings`` (the tests' by default)."""
     command = [
         str(BIN / "jupyter"),
         "lab",
@@ -267,7 +267,8 @@ def start_lab(folder, log):
         "--ServerApp.password=",
         *(["--allow-root"] if os.geteuid() == 0 else []),
     ]
-    return Server(command, "/lab", Path(folder) / SERVED, jupyter_env(folder), log)
+    env = jupyter_env(folder, lab_settings)
+    return Server(command, "/lab", Path(folder) / SERVED, env, log)
 
 
 def start_voila(folder, notebook, log):
