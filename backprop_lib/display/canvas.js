@@ -44,25 +44,37 @@ function frameBox(ctx, area) {
   ctx.strokeRect(area.x + 0.5, area.y + 0.5, area.width - 1, area.height - 1);
 }
 
+const colourWords = new WeakMap(); // a colour table (DataView) -> its 256 RGBA words
+const scratch = new Map(); // n -> an n x n OffscreenCanvas and its ImageData, reused
+
 function byteImage(values, n, lut) {
   // An n x n grid of bytes, row 0 the lowest y, as an image coloured by the 256 RGBA rows of
-  // lut: row 0 at the image's bottom.
-  const pixels = new ImageData(n, n);
-  for (let row = 0; row < n; row++) {
-    for (let col = 0; col < n; col++) {
-      const v = values[row * n + col] * 4;
-      pixels.data.set(lut.subarray(v, v + 4), ((n - 1 - row) * n + col) * 4);
-    }
+  // lut (a DataView): row 0 at the image's bottom. The image is reused by the next call with
+  // the same n: draw it before then.
+  let words = colourWords.get(lut);
+  if (words === undefined) {
+    words = new Uint32Array(array(lut, Uint8Array).slice().buffer); // RGBA bytes as words
+    colourWords.set(lut, words);
   }
-  const image = new OffscreenCanvas(n, n);
-  image.getContext("2d").putImageData(pixels, 0, 0);
+  if (!scratch.has(n)) {
+    const image = new OffscreenCanvas(n, n);
+    const context = image.getContext("2d");
+    scratch.set(n, { image, context, pixels: context.createImageData(n, n) });
+  }
+  const { image, context, pixels } = scratch.get(n);
+  const out = new Uint32Array(pixels.data.buffer);
+  for (let row = 0; row < n; row++) {
+    const to = (n - 1 - row) * n;
+    for (let col = 0; col < n; col++) out[to + col] = words[values[row * n + col]];
+  }
+  context.putImageData(pixels, 0, 0);
   return image;
 }
 
 function drawMap(ctx, cell, panel, frame) {
   const area = box(cell);
   const values = array(frame[panel.name], Uint8Array);
-  const image = byteImage(values, panel.grid, array(panel.lut, Uint8Array));
+  const image = byteImage(values, panel.grid, panel.lut);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(image, area.x, area.y, area.width, area.height);
   const [x0, x1, y0, y1] = panel.extent;
@@ -143,8 +155,7 @@ function drawNetwork(ctx, cell, panel, frame) {
   const [first, hidden] = panel.hidden;
   const g = panel.unit_grid;
   const maps = array(frame[panel.maps], Uint8Array);
-  const lut = array(panel.unit_lut, Uint8Array);
-  const side = Math.min(28, Math.abs(sy(1) - sy(0)) - 4);
+    const side = Math.min(28, Math.abs(sy(1) - sy(0)) - 4);
   ctx.fillStyle = "#4d4d4d";
   ctx.strokeStyle = "#4d4d4d";
   ctx.lineWidth = 1;
@@ -153,7 +164,7 @@ function drawNetwork(ctx, cell, panel, frame) {
     const y = sy(units[u + i]);
     const k = i - first;
     if (k >= 0 && k < hidden) {
-      const image = byteImage(maps.subarray(k * g * g, (k + 1) * g * g), g, lut);
+      const image = byteImage(maps.subarray(k * g * g, (k + 1) * g * g), g, panel.unit_lut);
       ctx.drawImage(image, x - side / 2, y - side / 2, side, side);
       ctx.strokeRect(x - side / 2, y - side / 2, side, side);
     } else {
