@@ -18,7 +18,6 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
 # The browser tests' helpers start the servers and Chromium for this benchmark too.
@@ -33,7 +32,7 @@ from tests.browser_session import (
     start_lab,
     start_voila,
 )
-from tests.test_browser import RUN_ALL_CLICKS, RUN_START_TIMEOUT_MS, click_menu
+from tests.test_browser import click_run_all
 
 TARGET_LATENCY_MS = 30.0
 """After a slider step, the new frame is drawn within this time (median)."""
@@ -109,16 +108,8 @@ def run_in_lab(page):
     every cell ran needs every cell in the page, which the tests' settings keep there.)"""
     idle = ".jp-Notebook-ExecutionIndicator[data-status=idle]"
     page.wait_for_selector(idle)
-    for attempt in range(RUN_ALL_CLICKS):
-        click_menu(page, "Run", "Run All Cells")
-        try:
-            page.wait_for_selector(
-                f"{FIGURE}[data-drawn]", state="attached", timeout=RUN_START_TIMEOUT_MS
-            )
-            break
-        except PlaywrightTimeoutError:
-            if attempt == RUN_ALL_CLICKS - 1:
-                raise
+    drawn = "canvas => document.querySelector(canvas) !== null"
+    click_run_all(page, drawn, f"{FIGURE}[data-drawn]")
     page.wait_for_selector(idle, timeout=TIMEOUT_MS)
 
 

@@ -118,19 +118,25 @@ def click_menu(page, menu, item):
     page.get_by_role("menuitem", name=item, exact=True).click()
 
 
+def click_run_all(page, started, arg):
+    """Click Run All Cells, and again (:data:`RUN_ALL_CLICKS` times at most) if the page
+    function ``started`` of ``arg`` does not hold within :data:`RUN_START_TIMEOUT_MS`."""
+    for _ in range(RUN_ALL_CLICKS):
+        click_menu(page, "Run", "Run All Cells")
+        try:
+            page.wait_for_function(started, arg=arg, timeout=RUN_START_TIMEOUT_MS)
+            return
+        except PlaywrightTimeoutError:
+            pass
+    pytest.fail(f"Run All Cells queued no cell, clicked {RUN_ALL_CLICKS} times")
+
+
 def run_all(page):
     """Clear every stored output and Run All; wait until it is done, and check every code
     cell ran (Run All stops at a cell that raises)."""
     click_menu(page, "Edit", "Clear Outputs of All Cells")
     page.wait_for_function(CLEARED, arg=PROMPTS)
-    for attempt in range(RUN_ALL_CLICKS):
-        click_menu(page, "Run", "Run All Cells")
-        try:
-            page.wait_for_function(RUN_STARTED, arg=PROMPTS, timeout=RUN_START_TIMEOUT_MS)
-            break
-        except PlaywrightTimeoutError:
-            if attempt == RUN_ALL_CLICKS - 1:
-                pytest.fail(f"Run All Cells queued no cell, clicked {RUN_ALL_CLICKS} times")
+    click_run_all(page, RUN_STARTED, PROMPTS)
     page.wait_for_function(RUN_FINISHED, arg=PROMPTS, timeout=RUN_ALL_TIMEOUT_MS)
     assert_no_errors(page)
     prompts = page.locator(PROMPTS).all_inner_texts()

@@ -187,17 +187,17 @@ class PlaygroundExplorer:
         (:meth:`_describe`); for a frame while ``playing``, those only :data:`LABEL_SECONDS`
         after the last time (a page's text changing every frame costs the browser a layout of
         the page, and a screen reader would read it all the time)."""
-        self.view.show(self.session, status(self.session), answer=not playing)
+        line = status(self.session)
+        self.view.show(self.session, line, answer=not playing)
         if not playing or _now() - self._labelled >= LABEL_SECONDS:
             self._labelled = _now()
-            self.canvas.after_drawn(self._describe)
+            self.canvas.after_drawn(lambda: self._describe(line))
 
-    def _describe(self):
-        """Put the run's status line in the epoch line and the canvas's text alternative, and
-        its settings in the share box."""
+    def _describe(self, line):
+        """Put the status ``line`` of the frame drawn in the epoch line and the canvas's text
+        alternative, and the run's settings in the share box."""
         self._shown_query = playground_sharing.to_query(self.session.settings)
         self.share.value = self._shown_query
-        line = status(self.session)
         self.canvas.label = f"{what_is_drawn(self.session)} Now: {line}."
         self.epoch.value = html.escape(line)
 
@@ -267,7 +267,7 @@ class PlaygroundExplorer:
         word = "pause" if change["new"] else "play"
         self.play_button.description, self.play_button.icon = word, word
         if not change["new"]:
-            self._describe()  # the text caught up with the last frame
+            self._describe(status(self.session))  # the text catches up with the last frame
             return
         if self._task is None or self._task.done():
             try:
