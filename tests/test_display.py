@@ -4,6 +4,7 @@ message line."""
 
 import base64
 import io
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,8 +16,9 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.markers import MarkerStyle
-from nbconvert import HTMLExporter
+from nbconvert import HTMLExporter, NotebookExporter
 from PIL import Image
+from traitlets.config import Config
 
 from backprop_lib import MLP, data, format_relative_error, sigmoid
 from backprop_lib.display import charts, explorer, figures, palette, tables
@@ -50,7 +52,7 @@ def test_show_sends_the_png_once_with_its_alt_text_in_the_metadata_and_as_plain_
     )
     figure, ax = plt.subplots()
     ax.set_title('a "quoted" <title>')
-    expected = figures.compact_png(figures.figure_png(figure))
+    expected = figures.figure_png(figure)  # as drawn: compacted only where it is stored
     figures.show(figure, "A blank chart.")
     [(bundle, options)] = sent
     alt = 'A blank chart. Titles: a "quoted" <title>.'
@@ -109,6 +111,53 @@ def test_both_editions_store_each_figure_once_and_together_stay_under_4_mb():
 
 def pixels(png):
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(float)
+
+
+def notebook_with_a_figure(png):
+    """A notebook of one code cell whose outputs are a figure (``png``) and a printed line."""
+    figure = nbformat.v4.new_output(
+        "display_data",
+        data={"image/png": base64.b64encode(png).decode("ascii"), "text/plain": "A chart."},
+    )
+    printed = nbformat.v4.new_output("stream", name="stdout", text="done\n")
+    return nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# A"),
+            nbformat.v4.new_code_cell(outputs=[figure, printed]),
+        ]
+    )
+
+
+def stored_png(notebook):
+    return base64.b64decode(notebook.cells[1].outputs[0].data["image/png"])
+
+
+def test_compact_figures_compacts_each_stored_figure_and_leaves_the_rest():
+    figure, ax = figures.new_figure(width=4.0, height=2.0)
+    ax.plot([0, 1], [0, 1])
+    png = figures.figure_png(figure)
+    notebook = notebook_with_a_figure(png)
+    expected = nbformat.from_dict(notebook)
+    resources = {"kept": True}
+    assert figures.compact_figures(notebook, resources) == (notebook, resources)
+    assert stored_png(notebook) == figures.compact_png(png)
+    expected.cells[1].outputs[0].data["image/png"] = notebook.cells[1].outputs[0].data["image/png"]
+    assert notebook == expected  # nothing else changed
+    again = pixels(figures.compact_png(stored_png(notebook)))
+    np.testing.assert_array_equal(again, pixels(stored_png(notebook)))  # compacted again: same
+
+
+def test_the_nbconvert_config_stores_each_figure_compacted():
+    """README's command (``jupyter nbconvert --config=jupyter_nbconvert_config.json --to
+    notebook``) runs compact_figures on what it writes: here without --execute, on a notebook
+    that holds a figure as the kernel sent it."""
+    config = Path(__file__).parents[1] / "jupyter_nbconvert_config.json"
+    figure, ax = figures.new_figure(width=4.0, height=2.0)
+    ax.plot([0, 1], [0, 1])
+    png = figures.figure_png(figure)
+    exporter = NotebookExporter(config=Config(json.loads(config.read_text())))
+    written, _ = exporter.from_notebook_node(notebook_with_a_figure(png))
+    assert stored_png(nbformat.reads(written, as_version=4)) == figures.compact_png(png)
 
 
 def test_compact_png_keeps_a_few_colours_exactly_and_is_smaller():

@@ -10,7 +10,9 @@ stores a notebook's figure with its ``alt`` text, and an explorer's image carrie
 kind of description (see :func:`describe`).
 
 A notebook stores each figure once, as a PNG made as small as it goes without a visible
-change by :func:`compact_png` (the diagrams of images/ too).
+change by :func:`compact_png` (the diagrams of images/ too). That takes about 0.15 s a
+figure, so it is done only where a notebook is stored (:func:`compact_figures`), not each
+time a figure is shown.
 """
 
 import base64
@@ -28,9 +30,9 @@ FIGURE_DPI = 100
 projector, small enough (tens of kB) to redraw at once."""
 
 PNG_COMPRESS_LEVEL = 1
-"""zlib level of the PNGs an explorer sends: level 1 encodes notebook 05's explorer in 6 ms
-instead of the default 6's 9.5 ms, for a file about a fifth larger. (A notebook stores its
-figures smaller, through :func:`compact_png`.)"""
+"""zlib level of the PNGs an explorer and :func:`show` send: level 1 encodes notebook 05's
+explorer in 6 ms instead of the default 6's 9.5 ms, for a file about a fifth larger. (A
+stored notebook keeps its figures smaller, through :func:`compact_figures`.)"""
 
 OXIPNG_LEVEL = 2
 """oxipng's optimisation level for a stored figure: about 50 ms a figure for 7 % fewer bytes
@@ -111,8 +113,9 @@ def show(figure, what):
     """Show ``figure`` in a notebook as a PNG with alt text, and close it.
 
     Jupyter shows a matplotlib figure as a bare ``<img>``, which a screen reader cannot
-    describe. This sends the PNG, made by :func:`compact_png`, once, as ``image/png`` (what
-    every notebook viewer shows, GitHub and nbviewer too), with :func:`describe` as its
+    describe. This sends the PNG once, as ``image/png`` (what every notebook viewer shows,
+    GitHub and nbviewer too; :func:`compact_figures` makes it smaller where the notebook is
+    stored), with :func:`describe` as its
     ``alt`` in the output's metadata (where JupyterLab and Voila read it through the course's
     extension, ``display/labextension``, and nbconvert's classic HTML template by itself),
     and the same text as plain text (what nbval compares). A pyplot figure is closed, so the
@@ -127,7 +130,7 @@ def show(figure, what):
     import matplotlib.pyplot as plt  # only here: the explorers' figures never use pyplot
 
     alt = describe(figure, what)
-    png = base64.b64encode(compact_png(figure_png(figure))).decode("ascii")
+    png = base64.b64encode(figure_png(figure)).decode("ascii")
     display({"image/png": png, "text/plain": alt}, metadata={"image/png": {"alt": alt}}, raw=True)
     plt.close(figure)
 
@@ -213,6 +216,28 @@ def compact_png(png):
     palette_image.putpalette(colours[chosen].astype(np.uint8).ravel().tolist())
     candidates.append(_png(palette_image))
     return _smallest(candidates)
+
+
+def compact_figures(notebook, resources=None):
+    """Make every figure (``image/png`` output) of ``notebook`` as small as :func:`compact_png`
+    makes it, in place, for storing the notebook.
+
+    Its signature is an nbconvert preprocessor's: ``jupyter_nbconvert_config.json`` runs it
+    after a notebook has run (the README's command), and the release calls it on each
+    student notebook. A figure compacted again keeps its pixels.
+
+    Returns
+    -------
+    notebook, resources
+        The notebook and ``resources`` as they were given.
+    """
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" in data:
+                png = compact_png(base64.b64decode(data["image/png"]))
+                data["image/png"] = base64.b64encode(png).decode("ascii")
+    return notebook, resources
 
 
 def _colours(rgb):

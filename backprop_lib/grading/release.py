@@ -186,11 +186,15 @@ def run_notebook(notebook, folder, timeout=None):
     """Run ``notebook`` top to bottom with ``folder`` as working directory; return the result.
 
     Mirrors the project's ``jupyter nbconvert --config=jupyter_nbconvert_config.json
-    --execute``: the result keeps only its kernelspec and language_info, and
-    no execution timestamps are recorded. Unlike that config, cell metadata is kept, since
+    --execute``: the result keeps only its kernelspec and language_info, its figures are
+    compacted (:func:`~backprop_lib.display.figures.compact_figures`), and no execution
+    timestamps are recorded. Unlike that config, cell metadata is kept, since
     it holds the nbgrader metadata. The input is not modified. Raises nbclient's
     CellExecutionError when a cell fails.
     """
+    # Here, not at the top: the grader imports this module, and never loads matplotlib.
+    from ..display.figures import compact_figures
+
     result = copy.deepcopy(notebook)
     NotebookClient(
         result,
@@ -199,6 +203,7 @@ def run_notebook(notebook, folder, timeout=None):
         record_timing=False,
         resources={"metadata": {"path": str(folder)}},
     ).execute(stdout=DEVNULL, stderr=DEVNULL)  # the kernel process's own output, not cells'
+    compact_figures(result)
     metadata = result.metadata
     result.metadata = nbformat.from_dict(
         {key: metadata[key] for key in KEPT_NOTEBOOK_METADATA if key in metadata}
