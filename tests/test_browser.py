@@ -117,8 +117,8 @@ IDLE = ".jp-Notebook-ExecutionIndicator[data-status=idle]"
 @pytest.fixture(scope="module")
 def lab_page(browser, lab):
     """One JupyterLab page in which every notebook is opened in turn, as a student opens
-    them: loading JupyterLab took about 2.7 s of the browser's CPU a notebook (4.6-5.5 s of
-    the 5.5-6.8 s that opening one by its address cost)."""
+    them. Opening each by its address loaded JupyterLab again: 5.5-6.8 s of the browser's
+    CPU a notebook, of which loading JupyterLab was about 2.7 s."""
     context = local_context(browser)
     context.set_default_timeout(WIDGET_TIMEOUT_MS)
     page = context.new_page()
