@@ -16,6 +16,7 @@ import re
 
 import nbformat
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser_session import (
@@ -136,7 +137,7 @@ def notebook_page(lab_page, lab, screenshots, request):
     lab_page.screenshot(path=screenshots / f"{request.node.name}.png")
     try:
         close_notebook(lab_page)
-    except PlaywrightTimeoutError:
+    except PlaywrightError:  # a timeout, or a page the failed test left in another state
         lab_page.goto(f"{lab.url}/lab/workspaces/{WORKSPACE}?reset")
         lab_page.wait_for_selector(".jp-Launcher")
 
