@@ -28,6 +28,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from tests.browser_session import (
     ROOT,
     RUN_ALL_TIMEOUT_MS,
+    SCREENSHOTS,
     SHARE,
     WIDGET_TIMEOUT_MS,
     start_voila,
@@ -107,10 +108,30 @@ PLAY_FRAMES = 3
 """New figures that must appear while the play button is on: more than one step happened."""
 
 
+SHOWN = f"""figure => ({{
+    images: document.images.length + document.querySelectorAll('.bp-canvas').length,
+    drawn: [...document.querySelectorAll(figure)].filter({VERSION}).length,
+}})"""
+"""What the app's page shows so far: its images (the playground's canvas counted as one) and
+the explorers that have drawn their figure."""
+
+DRAW_WAIT_MS = 120_000
+"""How long a loaded app's explorers may take to draw before the page is loaded once more.
+Three times in whole-suite runs (notebook 01's standalone app with ipykernel 7.4 and with
+6.31, notebook 02's once before) Voila had sent the page and the page had connected to its
+kernel, but the explorers had not all drawn after 300 s, and nothing more had reached the
+server's log. The cause is not known. Run alone here, the slowest app (notebook 08) has
+its explorers drawn 13 s after the test starts."""
+
+
 def open_app(page, url, path):
     """Load the app of the notebook at ``path`` and wait until the page holds as many images
     as the notebook shows (Voila sends the page as its cells run) and every explorer has
-    drawn; record images that fail to load. Returns the list of failures it fills."""
+    drawn; record images that fail to load. Returns the list of failures it fills.
+
+    When the explorers have not drawn within :data:`DRAW_WAIT_MS`, the page is loaded once
+    more (a new kernel), and the reload is written to tests/screenshots/app_reloads.log; the
+    test fails if the second load does not draw them either."""
     failures = []
     page.on(
         "requestfailed",
@@ -120,19 +141,26 @@ def open_app(page, url, path):
         ),
     )
     page.on("response", lambda response: record_image(response, failures))
-    page.goto(url, timeout=RUN_ALL_TIMEOUT_MS)
     total, explorers = expected_images(path)
-    page.wait_for_function(
-        f"""([figure, total, explorers]) => {{
-            const version = {VERSION};
-            const drawn = [...document.querySelectorAll(figure)].filter(version);
-            const canvases = document.querySelectorAll('.bp-canvas').length;
-            return document.images.length + canvases >= total && drawn.length >= explorers;
-        }}""",
-        arg=[EXPLORER_FIGURE, total, explorers],
-        timeout=RUN_ALL_TIMEOUT_MS,
-    )
-    return failures
+    ready = f"""([figure, total, explorers]) => {{
+        const shown = ({SHOWN})(figure);
+        return shown.images >= total && shown.drawn >= explorers;
+    }}"""
+    for wait_ms in (DRAW_WAIT_MS, RUN_ALL_TIMEOUT_MS):
+        failures.clear()
+        page.goto(url, timeout=RUN_ALL_TIMEOUT_MS)
+        try:
+            page.wait_for_function(ready, arg=[EXPLORER_FIGURE, total, explorers], timeout=wait_ms)
+            return failures
+        except PlaywrightTimeoutError:
+            shown = page.evaluate(SHOWN, EXPLORER_FIGURE)
+            said = (
+                f"{name(path)}: after {wait_ms / 1000:g} s the app showed {shown['images']} of "
+                f"{total} images and {shown['drawn']} of {explorers} drawn explorers"
+            )
+            with open(SCREENSHOTS / "app_reloads.log", "a") as log:
+                log.write(said + "\n")
+    pytest.fail(f"{said}, loaded twice")
 
 
 def record_image(response, failures):
