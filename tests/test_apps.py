@@ -117,11 +117,11 @@ the explorers that have drawn their figure."""
 
 DRAW_WAIT_MS = 120_000
 """How long a loaded app's explorers may take to draw before the page is loaded once more.
-Three times in whole-suite runs (notebook 01's standalone app with ipykernel 7.4 and with
-6.31, notebook 02's once before) Voila had sent the page and the page had connected to its
-kernel, but the explorers had not all drawn after 300 s, and nothing more had reached the
-server's log. The cause is not known. Run alone here, the slowest app (notebook 08) has
-its explorers drawn 13 s after the test starts."""
+Three times in whole-suite runs (notebook 01's standalone app with ipykernel 7.4 and with 6.31,
+notebook 02's app once before) an app stopped with its page connected to its kernel and
+nothing more in the server's log; the last time, Voila had sent the whole page, but its
+explorers had not all drawn after 300 s. The cause is not known. Run alone here, the slowest
+app (notebook 08) has its explorers drawn 13 s after the test starts."""
 
 
 def open_app(page, url, path):
