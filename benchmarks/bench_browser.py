@@ -32,7 +32,7 @@ from tests.browser_session import (
     start_lab,
     start_voila,
 )
-from tests.test_browser import click_run_all
+from tests.test_browser import IDLE, click_run_all
 
 TARGET_LATENCY_MS = 30.0
 """After a slider step, the new frame is drawn within this time (median)."""
@@ -106,11 +106,10 @@ def run_in_lab(page):
     appeared in a while, as the browser tests do); wait for the playground's first drawing
     and for the kernel to be idle again. (Not the browser tests' run_all, whose check that
     every cell ran needs every cell in the page, which the tests' settings keep there.)"""
-    idle = ".jp-Notebook-ExecutionIndicator[data-status=idle]"
-    page.wait_for_selector(idle)
+    page.wait_for_selector(IDLE)
     drawn = "canvas => document.querySelector(canvas) !== null"
     click_run_all(page, drawn, f"{FIGURE}[data-drawn]")
-    page.wait_for_selector(idle, timeout=TIMEOUT_MS)
+    page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
 
 
 def measure(playwright, url, steps, seconds, start=None):

@@ -58,8 +58,10 @@ RUN_STARTED = """prompts => [...document.querySelectorAll(prompts)]
     .some(p => p.textContent.trim() !== '[ ]:')"""
 """Run All has queued the cells (they show "[*]:") or already run some."""
 
-RUN_FINISHED = """prompts => document.querySelector(
-        '.jp-Notebook-ExecutionIndicator[data-status=idle]') !== null
+IDLE = ".jp-Notebook-ExecutionIndicator[data-status=idle]"
+"""The open notebook's kernel indicator, once its kernel is idle."""
+
+RUN_FINISHED = f"""prompts => document.querySelector('{IDLE}') !== null
     && ![...document.querySelectorAll(prompts)].some(p => p.textContent.trim() === '[*]:')"""
 """The kernel is idle and no cell waits: all ran, or Run All stopped at an error."""
 
@@ -111,8 +113,11 @@ def check_images(page, expected=None):
 WORKSPACE = "student-edition"
 """The JupyterLab workspace in which the tests open the notebooks, one after another."""
 
-IDLE = ".jp-Notebook-ExecutionIndicator[data-status=idle]"
-"""The open notebook's kernel indicator, once its kernel is idle."""
+
+def load_lab(page, lab):
+    """Load JupyterLab in ``page``, in :data:`WORKSPACE` as it starts (no notebook open)."""
+    page.goto(f"{lab.url}/lab/workspaces/{WORKSPACE}?reset")
+    page.wait_for_selector(".jp-Launcher")
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +128,7 @@ def lab_page(browser, lab):
     context = local_context(browser)
     context.set_default_timeout(WIDGET_TIMEOUT_MS)
     page = context.new_page()
-    page.goto(f"{lab.url}/lab/workspaces/{WORKSPACE}?reset")
-    page.wait_for_selector(".jp-Launcher")
+    load_lab(page, lab)
     yield page
     context.close()
 
@@ -138,8 +142,7 @@ def notebook_page(lab_page, lab, screenshots, request):
     try:
         close_notebook(lab_page)
     except PlaywrightError:  # a timeout, or a page the failed test left in another state
-        lab_page.goto(f"{lab.url}/lab/workspaces/{WORKSPACE}?reset")
-        lab_page.wait_for_selector(".jp-Launcher")
+        load_lab(lab_page, lab)
 
 
 def open_notebook(page, name):
